@@ -1,0 +1,3 @@
+//! tvaers: link pseudonymised department extracts per citizen and family,
+//! find the high-cost multi-contact units, and report what coordination would
+//! save per budget area.
