@@ -1,3 +1,14 @@
 //! tvaers: link pseudonymised department extracts per citizen and family,
 //! find the high-cost multi-contact units, and report what coordination would
 //! save per budget area.
+//!
+//! Data flows one way: [`config`] → [`load`] (typed polars frames and
+//! rejects) → analyses ([`validate`], …) → rendering. The library never prints
+//! and knows nothing of the command line; `src/main.rs` does both.
+
+pub mod accounts;
+pub mod config;
+pub mod cpr;
+pub mod load;
+pub mod schema;
+pub mod validate;

@@ -1,0 +1,679 @@
+//! The workspace config (`tvaers.toml`, SPEC §1): which sources to load, how
+//! each file is written, the analysis period, budget-area overrides and the
+//! savings assumptions. It owns turning the TOML text into validated settings:
+//! every unknown or misspelt key is an error that names it and the keys
+//! allowed there, and every path is resolved relative to the config file.
+
+use crate::schema::Kind;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A config that could not be read or does not make sense.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        /// Path tried.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or has an unknown key (the message names it and the allowed keys).
+    #[error("config {path}: {message}")]
+    Syntax {
+        /// Config file.
+        path: PathBuf,
+        /// The TOML parser's message, with line and column.
+        message: String,
+    },
+    /// A value is not allowed.
+    #[error("config {path}: {message}")]
+    Invalid {
+        /// Config file.
+        path: PathBuf,
+        /// What is wrong and what is expected.
+        message: String,
+    },
+}
+
+/// The analysis period `[from, to]`, both inclusive; an absent bound is open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Period {
+    /// First day, inclusive.
+    pub from: Option<NaiveDate>,
+    /// Last day, inclusive.
+    pub to: Option<NaiveDate>,
+}
+
+impl Period {
+    /// Whether `date` lies inside the period.
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.from.is_none_or(|f| date >= f) && self.to.is_none_or(|t| date <= t)
+    }
+}
+
+/// Field delimiter of a CSV source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delimiter {
+    /// Sniffed from the header line.
+    Auto,
+    /// This byte.
+    Byte(u8),
+}
+
+/// Decimal mark of amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decimal {
+    /// `1234.56`; no thousands separators.
+    Dot,
+    /// `1234,56` or `1.234,56`.
+    Comma,
+}
+
+/// Text encoding of a CSV source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (with or without BOM), else Windows-1252.
+    Auto,
+    /// UTF-8; invalid bytes are an error.
+    Utf8,
+    /// Windows-1252 (Danish ERP exports).
+    Windows1252,
+    /// ISO-8859-1: every byte is the code point of the same value.
+    Latin1,
+}
+
+impl Encoding {
+    /// The name used in config files and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Auto => "auto",
+            Encoding::Utf8 => "utf-8",
+            Encoding::Windows1252 => "windows-1252",
+            Encoding::Latin1 => "iso-8859-1",
+        }
+    }
+}
+
+/// How the files of a CSV source are written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Field delimiter.
+    pub delimiter: Delimiter,
+    /// Decimal mark of amounts.
+    pub decimal: Decimal,
+    /// Text encoding.
+    pub encoding: Encoding,
+    /// chrono format of dates.
+    pub date_format: String,
+}
+
+/// One validated source.
+#[derive(Debug, Clone)]
+pub struct SourceSpec {
+    /// Unique name, used in reports and reject files.
+    pub name: String,
+    /// What one row is.
+    pub kind: Kind,
+    /// Fixed department of every row, when not taken from a column.
+    pub department: Option<String>,
+    /// The `path` as written (a glob).
+    pub pattern: String,
+    /// Files matched by the glob, sorted.
+    pub files: Vec<PathBuf>,
+    /// How CSV files are written (ignored for Parquet).
+    pub csv: CsvOptions,
+    /// Canonical field → column name in the file, as written in the config.
+    pub columns: BTreeMap<String, String>,
+    /// Leading account digits to drop before mapping (e.g. a *dranst* digit).
+    pub account_skip_digits: usize,
+}
+
+/// Savings assumptions (SPEC §3), before any command-line override.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavingsConfig {
+    /// Years modelled after year 0.
+    pub horizon_years: u32,
+    /// Yearly discount rate.
+    pub discount_rate: f64,
+    /// Coordinator cost per unit per year.
+    pub coordinator_cost: f64,
+    /// One-off cost at year 0.
+    pub setup_cost: f64,
+    /// Share of the full effect in years 1, 2, …; later years are 1.0.
+    pub ramp_up: Vec<f64>,
+    /// Share of the change that would have happened anyway.
+    pub deadweight: f64,
+    /// Share taken off every expected effect.
+    pub optimism_bias: f64,
+    /// Expected cost reduction per budget area; `default` for the rest.
+    pub effects: BTreeMap<String, f64>,
+    /// Effect multipliers of the low, base and high scenarios.
+    pub scenarios: Scenarios,
+}
+
+/// Effect multipliers per scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenarios {
+    /// Pessimistic multiplier (0.5).
+    pub low: f64,
+    /// Expected multiplier (1.0).
+    pub base: f64,
+    /// Optimistic multiplier (1.5).
+    pub high: f64,
+}
+
+impl Default for Scenarios {
+    fn default() -> Self {
+        Scenarios {
+            low: 0.5,
+            base: 1.0,
+            high: 1.5,
+        }
+    }
+}
+
+impl Default for SavingsConfig {
+    fn default() -> Self {
+        SavingsConfig {
+            horizon_years: 5,
+            // The Ministry of Finance's social discount rate since 2021.
+            discount_rate: 0.035,
+            coordinator_cost: 90_000.0,
+            setup_cost: 500_000.0,
+            ramp_up: vec![0.5, 1.0],
+            deadweight: 0.0,
+            optimism_bias: 0.0,
+            effects: BTreeMap::from([("default".to_string(), 0.05)]),
+            scenarios: Scenarios::default(),
+        }
+    }
+}
+
+/// A validated workspace config.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The config file read.
+    pub path: PathBuf,
+    /// Analysis period (command-line flags override it).
+    pub period: Period,
+    /// Small-cell suppression threshold (SPEC §4).
+    pub min_cell: u32,
+    /// Sources in config order.
+    pub sources: Vec<SourceSpec>,
+    /// Account prefix (digits) → budget area; takes precedence over the default table.
+    pub budget_areas: BTreeMap<String, String>,
+    /// Savings assumptions.
+    pub savings: SavingsConfig,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    analysis: RawAnalysis,
+    #[serde(default)]
+    sources: Vec<RawSource>,
+    #[serde(default)]
+    budget_areas: BTreeMap<String, String>,
+    savings: Option<RawSavings>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawAnalysis {
+    from: Option<toml::Value>,
+    to: Option<toml::Value>,
+    min_cell: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    name: String,
+    kind: Kind,
+    department: Option<String>,
+    path: String,
+    #[serde(default)]
+    csv: RawCsv,
+    #[serde(default)]
+    columns: BTreeMap<String, String>,
+    #[serde(default)]
+    account_skip_digits: usize,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCsv {
+    delimiter: Option<String>,
+    decimal: Option<String>,
+    encoding: Option<String>,
+    date_format: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSavings {
+    horizon_years: Option<u32>,
+    discount_rate: Option<f64>,
+    coordinator_cost: Option<f64>,
+    setup_cost: Option<f64>,
+    ramp_up: Option<Vec<f64>>,
+    deadweight: Option<f64>,
+    optimism_bias: Option<f64>,
+    effects: Option<BTreeMap<String, f64>>,
+    scenarios: Option<Scenarios>,
+}
+
+impl Config {
+    /// Reads and validates the config at `path`, resolving source globs.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Validates config text as if read from `path` (paths resolve against its folder).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let base = path.parent().unwrap_or(Path::new("."));
+
+        let period = Period {
+            from: raw
+                .analysis
+                .from
+                .as_ref()
+                .map(|v| toml_date(v, "analysis.from"))
+                .transpose()
+                .map_err(invalid)?,
+            to: raw
+                .analysis
+                .to
+                .as_ref()
+                .map(|v| toml_date(v, "analysis.to"))
+                .transpose()
+                .map_err(invalid)?,
+        };
+        check_period(&period).map_err(invalid)?;
+        let min_cell = raw.analysis.min_cell.unwrap_or(5);
+        if min_cell == 0 {
+            return Err(invalid("analysis.min_cell must be at least 1".into()));
+        }
+
+        let mut sources = Vec::with_capacity(raw.sources.len());
+        for source in raw.sources {
+            if sources.iter().any(|s: &SourceSpec| s.name == source.name) {
+                return Err(invalid(format!(
+                    "two sources are named {:?}; source names must be unique",
+                    source.name
+                )));
+            }
+            sources.push(source_spec(source, base).map_err(invalid)?);
+        }
+
+        let mut budget_areas = BTreeMap::new();
+        for (prefix, area) in raw.budget_areas {
+            let digits: String = prefix.chars().filter(char::is_ascii_digit).collect();
+            if digits.is_empty() {
+                return Err(invalid(format!(
+                    "budget_areas key {prefix:?} has no digits; keys are account prefixes such as \"5.28.21\" or \"52821\""
+                )));
+            }
+            budget_areas.insert(digits, area);
+        }
+
+        let savings = savings_config(raw.savings).map_err(invalid)?;
+        Ok(Config {
+            path: path.to_path_buf(),
+            period,
+            min_cell,
+            sources,
+            budget_areas,
+            savings,
+        })
+    }
+}
+
+/// Checks that a period's bounds are in order.
+pub fn check_period(period: &Period) -> Result<(), String> {
+    match (period.from, period.to) {
+        (Some(from), Some(to)) if from > to => {
+            Err(format!("the period starts ({from}) after it ends ({to})"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn toml_date(value: &toml::Value, key: &str) -> Result<NaiveDate, String> {
+    let text = match value {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Datetime(d) => d.to_string(),
+        other => {
+            return Err(format!(
+                "{key} must be a date \"YYYY-MM-DD\", found {other}"
+            ))
+        }
+    };
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        .map_err(|_| format!("{key} must be a date \"YYYY-MM-DD\", found {text:?}"))
+}
+
+fn source_spec(raw: RawSource, base: &Path) -> Result<SourceSpec, String> {
+    let name = raw.name.trim().to_string();
+    if name.is_empty() {
+        return Err("a source has an empty name".into());
+    }
+    let allowed = raw.kind.mappable_fields();
+    for key in raw.columns.keys() {
+        if !allowed.contains(&key.as_str()) {
+            return Err(format!(
+                "source {name:?}: unknown field {key:?} in [sources.columns]; a {} source has the fields {}",
+                raw.kind,
+                allowed.join(", ")
+            ));
+        }
+    }
+    if raw.kind.has_department() {
+        match (&raw.department, raw.columns.contains_key("department")) {
+            (None, false) => {
+                return Err(format!(
+                    "source {name:?}: a {} source needs `department = \"…\"` or a mapped `department` column",
+                    raw.kind
+                ))
+            }
+            (Some(_), true) => {
+                return Err(format!(
+                    "source {name:?}: set either `department` or a mapped `department` column, not both"
+                ))
+            }
+            _ => {}
+        }
+    } else if raw.department.is_some() {
+        return Err(format!(
+            "source {name:?}: `department` belongs to expenses and contacts sources, not {}",
+            raw.kind
+        ));
+    }
+    let csv = csv_options(raw.csv).map_err(|e| format!("source {name:?}: {e}"))?;
+    let files = resolve_glob(base, &raw.path).map_err(|e| format!("source {name:?}: {e}"))?;
+    Ok(SourceSpec {
+        name,
+        kind: raw.kind,
+        department: raw.department,
+        pattern: raw.path,
+        files,
+        csv,
+        columns: raw.columns,
+        account_skip_digits: raw.account_skip_digits,
+    })
+}
+
+fn csv_options(raw: RawCsv) -> Result<CsvOptions, String> {
+    let delimiter = match raw.delimiter.as_deref().unwrap_or("auto") {
+        "auto" => Delimiter::Auto,
+        "tab" | "\t" => Delimiter::Byte(b'\t'),
+        d if d.len() == 1 && d.is_ascii() && !matches!(d, "\"" | "\n" | "\r") => {
+            Delimiter::Byte(d.as_bytes()[0])
+        }
+        d => {
+            return Err(format!(
+                "csv.delimiter must be \"auto\", \"tab\" or one ASCII character such as \";\", found {d:?}"
+            ))
+        }
+    };
+    let decimal = match raw.decimal.as_deref().unwrap_or(".") {
+        "." => Decimal::Dot,
+        "," => Decimal::Comma,
+        d => return Err(format!("csv.decimal must be \".\" or \",\", found {d:?}")),
+    };
+    let encoding = match raw
+        .encoding
+        .as_deref()
+        .unwrap_or("auto")
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "auto" => Encoding::Auto,
+        "utf-8" | "utf8" => Encoding::Utf8,
+        "windows-1252" | "cp1252" => Encoding::Windows1252,
+        "iso-8859-1" | "latin1" | "latin-1" => Encoding::Latin1,
+        e => {
+            return Err(format!(
+                "csv.encoding must be \"auto\", \"utf-8\", \"windows-1252\" or \"iso-8859-1\", found {e:?}"
+            ))
+        }
+    };
+    let date_format = raw.date_format.unwrap_or_else(|| "%Y-%m-%d".to_string());
+    check_date_format(&date_format)?;
+    Ok(CsvOptions {
+        delimiter,
+        decimal,
+        encoding,
+        date_format,
+    })
+}
+
+/// Rejects a chrono format that cannot parse a full date.
+fn check_date_format(format: &str) -> Result<(), String> {
+    use chrono::format::{Item, StrftimeItems};
+    if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
+        return Err(format!(
+            "csv.date_format {format:?} is not a valid chrono format"
+        ));
+    }
+    let sample = NaiveDate::from_ymd_opt(2024, 11, 28).unwrap_or_default();
+    let shown = sample.format(format).to_string();
+    if NaiveDate::parse_from_str(&shown, format) != Ok(sample) {
+        return Err(format!(
+            "csv.date_format {format:?} does not describe a whole date (day, month and year), e.g. \"%d-%m-%Y\""
+        ));
+    }
+    Ok(())
+}
+
+fn resolve_glob(base: &Path, pattern: &str) -> Result<Vec<PathBuf>, String> {
+    let full = base.join(pattern);
+    let full_text = full.to_string_lossy();
+    let paths =
+        glob::glob(&full_text).map_err(|e| format!("path {pattern:?} is not a valid glob: {e}"))?;
+    let mut files = Vec::new();
+    for entry in paths {
+        let path =
+            entry.map_err(|e| format!("cannot read {}: {}", e.path().display(), e.error()))?;
+        if path.is_file() {
+            files.push(path);
+        }
+    }
+    if files.is_empty() {
+        return Err(format!(
+            "path {pattern:?} matches no file (tried {full_text})"
+        ));
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn savings_config(raw: Option<RawSavings>) -> Result<SavingsConfig, String> {
+    let mut config = SavingsConfig::default();
+    let Some(raw) = raw else { return Ok(config) };
+    if let Some(v) = raw.horizon_years {
+        config.horizon_years = v;
+    }
+    if let Some(v) = raw.discount_rate {
+        config.discount_rate = v;
+    }
+    if let Some(v) = raw.coordinator_cost {
+        config.coordinator_cost = v;
+    }
+    if let Some(v) = raw.setup_cost {
+        config.setup_cost = v;
+    }
+    if let Some(v) = raw.ramp_up {
+        config.ramp_up = v;
+    }
+    if let Some(v) = raw.deadweight {
+        config.deadweight = v;
+    }
+    if let Some(v) = raw.optimism_bias {
+        config.optimism_bias = v;
+    }
+    if let Some(v) = raw.effects {
+        config.effects = v;
+    }
+    if let Some(v) = raw.scenarios {
+        config.scenarios = v;
+    }
+    check_savings(&config)?;
+    Ok(config)
+}
+
+/// Checks that savings assumptions are in range.
+pub fn check_savings(config: &SavingsConfig) -> Result<(), String> {
+    let share = |name: &str, v: f64| {
+        if (0.0..=1.0).contains(&v) {
+            Ok(())
+        } else {
+            Err(format!("savings.{name} must be between 0 and 1, found {v}"))
+        }
+    };
+    share("deadweight", config.deadweight)?;
+    share("optimism_bias", config.optimism_bias)?;
+    for v in &config.ramp_up {
+        share("ramp_up", *v)?;
+    }
+    for (area, v) in &config.effects {
+        share(&format!("effects.{area:?}"), *v)?;
+    }
+    if config.horizon_years == 0 || config.horizon_years > 100 {
+        return Err(format!(
+            "savings.horizon_years must be between 1 and 100, found {}",
+            config.horizon_years
+        ));
+    }
+    if !(config.discount_rate > -1.0 && config.discount_rate.is_finite()) {
+        return Err(format!(
+            "savings.discount_rate must be a yearly rate above -1, found {}",
+            config.discount_rate
+        ));
+    }
+    for (name, v) in [
+        ("coordinator_cost", config.coordinator_cost),
+        ("setup_cost", config.setup_cost),
+    ] {
+        if !(v >= 0.0 && v.is_finite()) {
+            return Err(format!("savings.{name} must be zero or more, found {v}"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.csv"), "citizen\n").unwrap();
+        Config::parse(text, &dir.path().join("tvaers.toml"))
+    }
+
+    const SOURCE: &str = r#"
+[[sources]]
+name = "s"
+kind = "households"
+path = "a.csv"
+"#;
+
+    #[test]
+    fn misspelt_key_names_it_and_the_allowed_keys() {
+        let err = parse(&format!(
+            "[analysis]\nfrom = \"2022-01-01\"\nmin_cel = 3\n{SOURCE}"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("unknown field `min_cel`"), "{err}");
+        assert!(err.contains("`from`, `to`, `min_cell`"), "{err}");
+    }
+
+    #[test]
+    fn unknown_column_field_lists_the_kinds_fields() {
+        let err = parse(&format!("{SOURCE}[sources.columns]\ncitzen = \"x\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field \"citzen\""), "{err}");
+        assert!(
+            err.contains("citizen, family, valid_from, valid_to"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn glob_matching_nothing_names_the_path() {
+        let err = parse("[[sources]]\nname = \"s\"\nkind = \"ladder\"\npath = \"nope/*.csv\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"nope/*.csv\" matches no file"), "{err}");
+    }
+
+    #[test]
+    fn expenses_need_a_department() {
+        let err = parse("[[sources]]\nname = \"s\"\nkind = \"expenses\"\npath = \"a.csv\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("needs `department"), "{err}");
+    }
+
+    #[test]
+    fn dates_may_be_strings_or_toml_dates() {
+        let c = parse(&format!(
+            "[analysis]\nfrom = 2022-01-01\nto = \"2024-12-31\"\n{SOURCE}"
+        ))
+        .unwrap();
+        assert_eq!(c.period.from, NaiveDate::from_ymd_opt(2022, 1, 1));
+        assert_eq!(c.period.to, NaiveDate::from_ymd_opt(2024, 12, 31));
+        assert_eq!(c.min_cell, 5);
+    }
+
+    #[test]
+    fn budget_area_keys_are_normalised_to_digits() {
+        let c = parse(&format!(
+            "{SOURCE}[budget_areas]\n\"5.28.21\" = \"Forebyggelse\"\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            c.budget_areas.get("52821").map(String::as_str),
+            Some("Forebyggelse")
+        );
+    }
+
+    #[test]
+    fn date_format_without_a_year_is_refused() {
+        assert!(check_date_format("%d-%m").is_err());
+        assert!(check_date_format("%d-%m-%Y").is_ok());
+        assert!(check_date_format("%d.%m.%y").is_ok());
+    }
+
+    #[test]
+    fn out_of_range_savings_are_refused() {
+        let err = parse(&format!("{SOURCE}[savings]\ndeadweight = 1.5\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("savings.deadweight must be between 0 and 1"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,102 @@
+//! Reading one CSV file of a source, record by record, with exact line
+//! numbers: the `csv` crate splits records (quotes, embedded delimiters and
+//! newlines, CRLF) and reports where each starts, which polars' parallel CSV
+//! reader cannot. Ragged rows are rejects, never padded with nulls.
+
+use super::rows::{Problem, RowSink};
+use super::text::{self, Decoder};
+use super::{layout, FileCounts, LoadError, Reject};
+use crate::config::{Delimiter, SourceSpec};
+use csv::ByteRecord;
+use std::io::BufRead;
+use std::path::Path;
+
+/// Appends the file's accepted rows to `sink` and its rejects to `rejects`.
+pub fn read(
+    path: &Path,
+    spec: &SourceSpec,
+    sink: &mut RowSink<'_>,
+    rejects: &mut Vec<Reject>,
+) -> Result<FileCounts, LoadError> {
+    let (mut input, bom) = text::open(path)?;
+    let delimiter = match spec.csv.delimiter {
+        Delimiter::Byte(b) => b,
+        Delimiter::Auto => {
+            text::sniff_delimiter(input.fill_buf().map_err(|source| LoadError::Io {
+                file: path.to_path_buf(),
+                source,
+            })?)
+        }
+    };
+    let mut decoder = Decoder::new(path, spec.csv.encoding, bom)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input);
+
+    let csv_error = |e: csv::Error| LoadError::Csv {
+        file: path.to_path_buf(),
+        line: e.position().map_or(0, |p| p.line()),
+        message: e.to_string(),
+    };
+    let mut record = ByteRecord::new();
+    if !reader.read_byte_record(&mut record).map_err(csv_error)? {
+        return Err(LoadError::NoHeader {
+            file: path.to_path_buf(),
+        });
+    }
+    let header: Vec<String> = decoder
+        .decode(&record, 1)?
+        .iter()
+        .map(|name| super::value::clean(name).to_string())
+        .collect();
+    let layout = layout(
+        spec,
+        sink.fields(),
+        &header,
+        path,
+        &spec.csv.date_format,
+        spec.csv.decimal,
+    )?;
+
+    let mut counts = FileCounts::default();
+    while reader.read_byte_record(&mut record).map_err(csv_error)? {
+        let line = record.position().map_or(0, |p| p.line());
+        counts.read += 1;
+        let fields = decoder.decode(&record, line)?;
+        let problem = if fields.len() != header.len() {
+            Problem::Reject(format!(
+                "expected {} fields, found {}",
+                header.len(),
+                fields.len()
+            ))
+        } else {
+            match sink.push(&layout, &fields) {
+                Ok(()) => continue,
+                Err(p) => p,
+            }
+        };
+        match problem {
+            Problem::Reject(reason) => {
+                counts.rejected += 1;
+                rejects.push(Reject {
+                    source: spec.name.clone(),
+                    file: path.to_path_buf(),
+                    line,
+                    reason,
+                    raw: text::raw_line(&fields, delimiter),
+                });
+            }
+            Problem::Cpr(field) => {
+                return Err(LoadError::Cpr {
+                    source_name: spec.name.clone(),
+                    file: path.to_path_buf(),
+                    line,
+                    field,
+                })
+            }
+        }
+    }
+    Ok(counts)
+}

@@ -1,0 +1,312 @@
+//! One source's rows, from text fields to typed polars columns. A row is
+//! parsed whole before anything is appended, so a rejected row leaves no
+//! trace in the columns; a raw CPR number stops the load. Both the CSV and the
+//! Parquet readers feed rows through here, so the rules are the same for both.
+
+use super::value::{clean, epoch_days, parse_amount, parse_date, parse_step};
+use crate::accounts::{normalise, AccountMap};
+use crate::config::{Decimal, Period};
+use crate::cpr::looks_like_cpr;
+use crate::schema::{col, Field, FieldType, Kind, DEPARTMENT};
+use polars::prelude::*;
+
+/// Dates more than this many days outside the period are called far outside.
+const FAR_OUTSIDE_DAYS: i32 = 5 * 365;
+
+/// Why a row was not accepted.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The row is rejected for this reason; the load goes on.
+    Reject(String),
+    /// The field holds what looks like a raw CPR number; the load stops.
+    Cpr(&'static str),
+}
+
+/// Where one file keeps each field, and how it writes values.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Per field of the kind: its index in the record, if the file has it.
+    pub columns: Vec<Option<usize>>,
+    /// Index of the department column, for sources without a fixed department.
+    pub department: Option<usize>,
+    /// chrono format of dates in this file.
+    pub date_format: String,
+    /// Decimal mark of amounts in this file.
+    pub decimal: Decimal,
+}
+
+#[derive(Clone, Copy)]
+enum Parsed<'a> {
+    Null,
+    Text(&'a str),
+    Date(i32),
+    Number(f64),
+    Whole(i64),
+}
+
+enum Builder {
+    Text(StringChunkedBuilder),
+    Date(Vec<Option<i32>>),
+    Number(Vec<Option<f64>>),
+    Whole(Vec<Option<i64>>),
+}
+
+impl Builder {
+    fn new(ty: FieldType, name: &str) -> Builder {
+        match ty {
+            FieldType::Id | FieldType::Text | FieldType::Account => {
+                Builder::Text(StringChunkedBuilder::new(name.into(), 1024))
+            }
+            FieldType::Date => Builder::Date(Vec::new()),
+            FieldType::Amount => Builder::Number(Vec::new()),
+            FieldType::Step => Builder::Whole(Vec::new()),
+        }
+    }
+
+    fn push(&mut self, value: Parsed<'_>) {
+        match (self, value) {
+            (Builder::Text(b), Parsed::Text(s)) => b.append_value(s),
+            (Builder::Text(b), _) => b.append_null(),
+            (Builder::Date(v), Parsed::Date(d)) => v.push(Some(d)),
+            (Builder::Date(v), _) => v.push(None),
+            (Builder::Number(v), Parsed::Number(x)) => v.push(Some(x)),
+            (Builder::Number(v), _) => v.push(None),
+            (Builder::Whole(v), Parsed::Whole(x)) => v.push(Some(x)),
+            (Builder::Whole(v), _) => v.push(None),
+        }
+    }
+
+    fn finish(self, name: &str) -> PolarsResult<Column> {
+        Ok(match self {
+            Builder::Text(b) => b.finish().into_column(),
+            Builder::Date(v) => Column::new(name.into(), v).cast(&DataType::Date)?,
+            Builder::Number(v) => Column::new(name.into(), v),
+            Builder::Whole(v) => Column::new(name.into(), v),
+        })
+    }
+}
+
+/// Accumulates one source's accepted rows.
+pub struct RowSink<'m> {
+    kind: Kind,
+    fields: &'static [Field],
+    builders: Vec<Builder>,
+    department: Option<StringChunkedBuilder>,
+    budget_area: Option<(StringChunkedBuilder, StringChunkedBuilder)>,
+    accounts: &'m AccountMap,
+    account_skip_digits: usize,
+    period: Period,
+    period_field: Option<usize>,
+    rows: usize,
+    /// Accepted rows whose date lies outside the period.
+    pub outside_period: u64,
+    /// Accepted rows whose date lies more than five years outside the period.
+    pub far_outside: u64,
+}
+
+impl<'m> RowSink<'m> {
+    /// A sink for a source of `kind`; `column_department` when departments come from a column.
+    pub fn new(
+        kind: Kind,
+        column_department: bool,
+        accounts: &'m AccountMap,
+        account_skip_digits: usize,
+        period: Period,
+    ) -> RowSink<'m> {
+        let fields = kind.fields();
+        RowSink {
+            kind,
+            fields,
+            builders: fields.iter().map(|f| Builder::new(f.ty, f.name)).collect(),
+            department: column_department
+                .then(|| StringChunkedBuilder::new(col::DEPARTMENT.into(), 1024)),
+            budget_area: (kind == Kind::Expenses).then(|| {
+                (
+                    StringChunkedBuilder::new(col::BUDGET_AREA.into(), 1024),
+                    StringChunkedBuilder::new(col::FUNCTION.into(), 1024),
+                )
+            }),
+            accounts,
+            account_skip_digits,
+            period,
+            period_field: kind
+                .period_field()
+                .and_then(|name| fields.iter().position(|f| f.name == name)),
+            rows: 0,
+            outside_period: 0,
+            far_outside: 0,
+        }
+    }
+
+    /// The kind's fields, in `Layout::columns` order.
+    pub fn fields(&self) -> &'static [Field] {
+        self.fields
+    }
+
+    /// Parses one record and appends it, or says why not.
+    pub fn push(&mut self, layout: &Layout, record: &[impl AsRef<str>]) -> Result<(), Problem> {
+        let mut parsed = [Parsed::Null; 8];
+        let mut account = String::new();
+        for (i, field) in self.fields.iter().enumerate() {
+            let text = layout.columns[i].map_or("", |c| clean(record[c].as_ref()));
+            if text.is_empty() {
+                if field.required {
+                    return Err(Problem::Reject(format!("{} is empty", field.name)));
+                }
+                continue;
+            }
+            parsed[i] = match field.ty {
+                FieldType::Id if looks_like_cpr(text) => return Err(Problem::Cpr(field.name)),
+                FieldType::Id | FieldType::Text => Parsed::Text(text),
+                FieldType::Date => match parse_date(text, &layout.date_format) {
+                    Some(d) => Parsed::Date(epoch_days(d)),
+                    None => {
+                        return Err(reject(format!(
+                            "{}: {text:?} is not a date in the format {}",
+                            field.name, layout.date_format
+                        )))
+                    }
+                },
+                FieldType::Amount => match parse_amount(text, layout.decimal) {
+                    Some(x) => Parsed::Number(x),
+                    None => {
+                        let mark = if layout.decimal == Decimal::Comma {
+                            ","
+                        } else {
+                            "."
+                        };
+                        return Err(reject(format!(
+                            "{}: {text:?} is not an amount with decimal mark {mark:?}",
+                            field.name
+                        )));
+                    }
+                },
+                FieldType::Account => {
+                    let digits = normalise(text);
+                    match digits.get(self.account_skip_digits..) {
+                        Some(rest) if !rest.is_empty() => account = rest.to_string(),
+                        _ => {
+                            return Err(reject(format!(
+                                "{}: {text:?} has no account digits",
+                                field.name
+                            )))
+                        }
+                    }
+                    Parsed::Null
+                }
+                FieldType::Step => match parse_step(text) {
+                    Some(x) => Parsed::Whole(x),
+                    None => {
+                        return Err(reject(format!(
+                            "{}: {text:?} is not a whole number",
+                            field.name
+                        )))
+                    }
+                },
+            };
+        }
+        let department = match (&self.department, layout.department) {
+            (Some(_), Some(c)) => match clean(record[c].as_ref()) {
+                "" => return Err(reject(format!("{} is empty", DEPARTMENT.name))),
+                d => Some(d),
+            },
+            _ => None,
+        };
+        self.check_row(&parsed)?;
+
+        for (i, field) in self.fields.iter().enumerate() {
+            if field.ty == FieldType::Account {
+                self.builders[i].push(Parsed::Text(&account));
+            } else {
+                self.builders[i].push(parsed[i]);
+            }
+        }
+        if let (Some(b), Some(d)) = (&mut self.department, department) {
+            b.append_value(d);
+        }
+        if let Some((areas, functions)) = &mut self.budget_area {
+            let mapping = self.accounts.lookup(&account);
+            areas.append_value(mapping.area);
+            functions.append_option(mapping.function);
+        }
+        if let Some(Parsed::Date(day)) = self.period_field.map(|i| parsed[i]) {
+            self.count_period(day);
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Rules across fields of one row.
+    fn check_row(&self, parsed: &[Parsed<'_>]) -> Result<(), Problem> {
+        let interval = |from: &str, to: &str| -> Result<(), Problem> {
+            let at = |name: &str| self.fields.iter().position(|f| f.name == name);
+            if let (Some(Parsed::Date(a)), Some(Parsed::Date(b))) =
+                (at(from).map(|i| parsed[i]), at(to).map(|i| parsed[i]))
+            {
+                if a > b {
+                    return Err(reject(format!("{from} is after {to}")));
+                }
+            }
+            Ok(())
+        };
+        match self.kind {
+            Kind::Enrolments => {
+                if matches!((parsed[0], parsed[1]), (Parsed::Null, Parsed::Null)) {
+                    return Err(reject("citizen and family are both empty".into()));
+                }
+                interval("start", "end")
+            }
+            Kind::Households => interval("valid_from", "valid_to"),
+            _ => Ok(()),
+        }
+    }
+
+    fn count_period(&mut self, day: i32) {
+        let date = super::value::from_epoch_days(day);
+        if date.is_some_and(|d| !self.period.contains(d)) {
+            self.outside_period += 1;
+            let before = self.period.from.map_or(0, |f| epoch_days(f) - day);
+            let after = self.period.to.map_or(0, |t| day - epoch_days(t));
+            if before > FAR_OUTSIDE_DAYS || after > FAR_OUTSIDE_DAYS {
+                self.far_outside += 1;
+            }
+        }
+    }
+
+    /// Accepted rows so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The typed frame: `source`, `department` (expenses and contacts), the
+    /// kind's fields, then `budget_area` and `function` (expenses).
+    pub fn finish(self, source: &str, fixed_department: Option<&str>) -> PolarsResult<DataFrame> {
+        let height = self.rows;
+        let text_scalar = |name: &str, value: &str| {
+            Column::new_scalar(
+                name.into(),
+                Scalar::new(DataType::String, AnyValue::StringOwned(value.into())),
+                height,
+            )
+        };
+        let mut columns = vec![text_scalar(col::SOURCE, source)];
+        if self.kind.has_department() {
+            columns.push(match (self.department, fixed_department) {
+                (Some(b), _) => b.finish().into_column(),
+                (None, d) => text_scalar(col::DEPARTMENT, d.unwrap_or_default()),
+            });
+        }
+        for (builder, field) in self.builders.into_iter().zip(self.fields) {
+            columns.push(builder.finish(field.name)?);
+        }
+        if let Some((areas, functions)) = self.budget_area {
+            columns.push(areas.finish().into_column());
+            columns.push(functions.finish().into_column());
+        }
+        DataFrame::new(height, columns)
+    }
+}
+
+fn reject(reason: String) -> Problem {
+    Problem::Reject(reason)
+}

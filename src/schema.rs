@@ -1,0 +1,166 @@
+//! The canonical data model (SPEC §1): the five kinds of source, the fields
+//! each kind has, and the column names of the typed frames the loader hands to
+//! the analyses. Config validation, the loader and the analyses all read this
+//! one table, so a field is named in exactly one place.
+
+use serde::Deserialize;
+use std::fmt;
+
+/// What one row of a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A booked payment or cost.
+    Expenses,
+    /// A contact, meeting, decision or case event.
+    Contacts,
+    /// Membership of a family or household.
+    Households,
+    /// A progress assessment on a step scale.
+    Ladder,
+    /// Enrolment in a coordinated course.
+    Enrolments,
+}
+
+/// How a field's raw text is parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// A pseudonymised citizen or family id: text, checked for raw CPR numbers.
+    Id,
+    /// Free text (case numbers, caseworker ids, services, departments).
+    Text,
+    /// A calendar date in the source's `date_format`.
+    Date,
+    /// Money, with the source's decimal mark.
+    Amount,
+    /// A chart-of-accounts code, normalised to its digits.
+    Account,
+    /// A whole number on a step scale.
+    Step,
+}
+
+/// One canonical field of a kind.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// Canonical name, as used in `[sources.columns]` and in the typed frames.
+    pub name: &'static str,
+    /// How its raw text is parsed.
+    pub ty: FieldType,
+    /// Whether an empty value rejects the row.
+    pub required: bool,
+}
+
+const fn field(name: &'static str, ty: FieldType, required: bool) -> Field {
+    Field { name, ty, required }
+}
+
+/// The `department` field: a mapped column when the source has no fixed department.
+pub const DEPARTMENT: Field = field("department", FieldType::Text, true);
+
+const EXPENSES: &[Field] = &[
+    field("citizen", FieldType::Id, true),
+    field("date", FieldType::Date, true),
+    field("amount", FieldType::Amount, true),
+    field("account", FieldType::Account, true),
+    field("case", FieldType::Text, false),
+    field("service", FieldType::Text, false),
+];
+const CONTACTS: &[Field] = &[
+    field("citizen", FieldType::Id, true),
+    field("date", FieldType::Date, true),
+    field("caseworker", FieldType::Text, false),
+    field("case", FieldType::Text, false),
+    field("type", FieldType::Text, false),
+];
+const HOUSEHOLDS: &[Field] = &[
+    field("citizen", FieldType::Id, true),
+    field("family", FieldType::Id, true),
+    field("valid_from", FieldType::Date, false),
+    field("valid_to", FieldType::Date, false),
+];
+const LADDER: &[Field] = &[
+    field("citizen", FieldType::Id, true),
+    field("date", FieldType::Date, true),
+    field("step", FieldType::Step, true),
+];
+// Either id may be mapped; a row needs at least one of them (checked by the loader).
+const ENROLMENTS: &[Field] = &[
+    field("citizen", FieldType::Id, false),
+    field("family", FieldType::Id, false),
+    field("start", FieldType::Date, true),
+    field("end", FieldType::Date, false),
+];
+
+/// Columns the loader adds to every typed frame.
+pub mod col {
+    /// The source's name from the config.
+    pub const SOURCE: &str = "source";
+    /// Department of an expense or contact row.
+    pub const DEPARTMENT: &str = "department";
+    /// Budget area of an expense row (SPEC §1 mapping).
+    pub const BUDGET_AREA: &str = "budget_area";
+    /// Name of the account's function (drill-down), when the default table knows it.
+    pub const FUNCTION: &str = "function";
+}
+
+impl Kind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [Kind; 5] = [
+        Kind::Expenses,
+        Kind::Contacts,
+        Kind::Households,
+        Kind::Ladder,
+        Kind::Enrolments,
+    ];
+
+    /// The canonical fields of this kind, excluding `department`.
+    pub fn fields(self) -> &'static [Field] {
+        match self {
+            Kind::Expenses => EXPENSES,
+            Kind::Contacts => CONTACTS,
+            Kind::Households => HOUSEHOLDS,
+            Kind::Ladder => LADDER,
+            Kind::Enrolments => ENROLMENTS,
+        }
+    }
+
+    /// Whether rows of this kind belong to a department.
+    pub fn has_department(self) -> bool {
+        matches!(self, Kind::Expenses | Kind::Contacts)
+    }
+
+    /// The field whose date places a row inside or outside the analysis period.
+    pub fn period_field(self) -> Option<&'static str> {
+        match self {
+            Kind::Expenses | Kind::Contacts | Kind::Ladder => Some("date"),
+            Kind::Enrolments => Some("start"),
+            Kind::Households => None,
+        }
+    }
+
+    /// Names allowed as keys of `[sources.columns]` for this kind.
+    pub fn mappable_fields(self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self.fields().iter().map(|f| f.name).collect();
+        if self.has_department() {
+            names.push(DEPARTMENT.name);
+        }
+        names
+    }
+
+    /// Lower-case name as written in the config.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Expenses => "expenses",
+            Kind::Contacts => "contacts",
+            Kind::Households => "households",
+            Kind::Ladder => "ladder",
+            Kind::Enrolments => "enrolments",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
