@@ -9,6 +9,10 @@
 pub mod accounts;
 pub mod config;
 pub mod cpr;
+pub mod hotspots;
 pub mod load;
+pub mod overview;
 pub mod schema;
+pub mod suppress;
+pub mod units;
 pub mod validate;

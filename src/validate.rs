@@ -7,6 +7,7 @@ use crate::accounts::UNCATEGORISED;
 use crate::config::Period;
 use crate::load::{value::from_epoch_days, Loaded, SourceReport};
 use crate::schema::{col as column, Kind};
+use crate::units::in_period;
 use polars::prelude::*;
 
 /// A finding worth an analyst's attention; it does not fail the run.
@@ -83,18 +84,6 @@ pub fn warnings(loaded: &Loaded, period: Period) -> PolarsResult<Vec<Warning>> {
 fn describe(period: Period) -> String {
     let bound = |d: Option<chrono::NaiveDate>| d.map_or("open".to_string(), |d| d.to_string());
     format!("{} to {}", bound(period.from), bound(period.to))
-}
-
-/// Rows of `kind` whose `field` date lies in the period.
-pub fn in_period(frame: LazyFrame, field: &str, period: Period) -> LazyFrame {
-    let mut frame = frame;
-    if let Some(from) = period.from {
-        frame = frame.filter(col(field).gt_eq(lit(from)));
-    }
-    if let Some(to) = period.to {
-        frame = frame.filter(col(field).lt_eq(lit(to)));
-    }
-    frame
 }
 
 fn uncategorised(loaded: &Loaded, period: Period) -> PolarsResult<Option<Warning>> {
@@ -222,4 +211,37 @@ fn family_ids_equal_citizen_ids(loaded: &Loaded) -> PolarsResult<Option<Warning>
             shared.height()
         ),
     }))
+}
+
+/// The per-source counts as a frame with SPEC §6's columns:
+/// `source,kind,department,files,read,accepted,rejected,outside_period`.
+pub fn report_frame<'a>(
+    reports: impl Iterator<Item = &'a SourceReport>,
+) -> PolarsResult<DataFrame> {
+    let reports: Vec<&SourceReport> = reports.collect();
+    let text = |name: &str, f: &dyn Fn(&SourceReport) -> String| {
+        Column::new(
+            name.into(),
+            reports.iter().map(|r| f(r)).collect::<Vec<_>>(),
+        )
+    };
+    let count = |name: &str, f: &dyn Fn(&SourceReport) -> u64| {
+        Column::new(
+            name.into(),
+            reports.iter().map(|r| f(r)).collect::<Vec<_>>(),
+        )
+    };
+    DataFrame::new(
+        reports.len(),
+        vec![
+            text("source", &|r| r.name.clone()),
+            text("kind", &|r| r.kind.to_string()),
+            text("department", &|r| r.department.clone()),
+            count("files", &|r| r.files as u64),
+            count("read", &|r| r.read),
+            count("accepted", &|r| r.accepted),
+            count("rejected", &|r| r.rejected),
+            count("outside_period", &|r| r.outside_period),
+        ],
+    )
 }

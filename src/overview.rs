@@ -1,0 +1,379 @@
+//! The population overview (SPEC §2 "Overview"): how concentrated cost is,
+//! how many units span several departments, which departments share units,
+//! and what each budget area costs. Every figure passes small-cell
+//! suppression before it leaves this module, as overviews get shared.
+
+use crate::config::Period;
+use crate::hotspots::Percent;
+use crate::load::Loaded;
+use crate::schema::col as column;
+use crate::suppress::{self, Shown};
+use crate::units::{metric, unit_rows, units, UnitMode};
+use polars::prelude::*;
+
+/// Percentiles whose share of total cost is reported.
+pub const TOP_PERCENTS: [u64; 4] = [1, 5, 10, 20];
+/// Department-count bands.
+pub const BANDS: [&str; 4] = ["1", "2", "3", "4+"];
+
+/// Share of total cost held by the top `percent` % of units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopShare {
+    /// 1, 5, 10 or 20.
+    pub percent: u64,
+    /// Units in the top group, `ceil(N × percent / 100)`.
+    pub units: u64,
+    /// Their share of total cost (suppressed when they are fewer than `min_cell`).
+    pub share: Shown<f64>,
+}
+
+/// Units and cost of the units active in a number of departments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// "1", "2", "3" or "4+".
+    pub departments: &'static str,
+    /// Units in the band.
+    pub units: Shown<u64>,
+    /// Their total cost.
+    pub cost: Shown<f64>,
+}
+
+/// Units active in both of two departments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overlap {
+    /// First department (alphabetically).
+    pub a: String,
+    /// Second department.
+    pub b: String,
+    /// Units with rows in both.
+    pub units: Shown<u64>,
+}
+
+/// Cost and units of one budget area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaCost {
+    /// Budget area.
+    pub area: String,
+    /// Units with cost in the area.
+    pub units: Shown<u64>,
+    /// The area's cost.
+    pub cost: Shown<f64>,
+}
+
+/// The overview of all active units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    /// Active units.
+    pub units: Shown<u64>,
+    /// Their total cost.
+    pub total_cost: Shown<f64>,
+    /// Concentration of cost.
+    pub top_share: Vec<TopShare>,
+    /// Units and cost by number of departments.
+    pub by_departments: Vec<Band>,
+    /// Every pair of departments.
+    pub overlaps: Vec<Overlap>,
+    /// Every budget area with cost, by name.
+    pub budget_areas: Vec<AreaCost>,
+}
+
+/// Computes the overview of the period's active units.
+pub fn overview(
+    loaded: &Loaded,
+    period: Period,
+    mode: UnitMode,
+    min_cell: u32,
+) -> PolarsResult<Overview> {
+    let units = units(loaded, period, mode)?;
+    let n = units.frame.height() as u64;
+    let frame = &units.frame;
+    let costs: Vec<f64> = frame
+        .column(metric::TOTAL_COST)?
+        .f64()?
+        .iter()
+        .map(|c| c.unwrap_or(0.0))
+        .collect();
+    let departments: Vec<i64> = frame
+        .column(metric::DEPARTMENTS)?
+        .i64()?
+        .iter()
+        .map(|d| d.unwrap_or(0))
+        .collect();
+    let total: f64 = costs.iter().sum();
+
+    let mut ranked = costs.clone();
+    ranked.sort_by(|a, b| b.total_cmp(a));
+    let top_share = TOP_PERCENTS
+        .iter()
+        .map(|&percent| {
+            let k = Percent::whole(percent).of(n);
+            let top: f64 = ranked[..k as usize].iter().sum();
+            let share = (total != 0.0).then(|| top / total);
+            TopShare {
+                percent,
+                units: k,
+                share: share.and_then(|s| suppress::over_units(s, k, min_cell)),
+            }
+        })
+        .collect();
+
+    let mut band_units = [0u64; 4];
+    let mut band_cost = [0.0f64; 4];
+    for (d, c) in departments.iter().zip(&costs) {
+        let band = (*d).clamp(1, 4) as usize - 1;
+        band_units[band] += 1;
+        band_cost[band] += c;
+    }
+    let hidden: Vec<bool> = band_units
+        .iter()
+        .map(|&u| suppress::count(u, min_cell).is_none())
+        .collect();
+    let sizes: Vec<f64> = band_units.iter().map(|&u| u as f64).collect();
+    let hidden = suppress::complementary(&hidden, &sizes);
+    let by_departments = BANDS
+        .iter()
+        .enumerate()
+        .map(|(i, label)| Band {
+            departments: label,
+            units: (!hidden[i]).then_some(band_units[i]),
+            cost: (!hidden[i]).then_some(band_cost[i]),
+        })
+        .collect();
+
+    let rows = unit_rows(loaded, period, mode)?.cache();
+    let overlaps = overlaps(rows.clone(), min_cell)?;
+    let budget_areas = budget_areas(rows, min_cell)?;
+    Ok(Overview {
+        units: suppress::count(n, min_cell),
+        total_cost: suppress::over_units(total, n, min_cell),
+        top_share,
+        by_departments,
+        overlaps,
+        budget_areas,
+    })
+}
+
+fn overlaps(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<Overlap>> {
+    let pairs = rows
+        .select([col(metric::UNIT_ID), col(column::DEPARTMENT)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .cache();
+    let departments: Vec<String> = pairs
+        .clone()
+        .select([col(column::DEPARTMENT)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .sort([column::DEPARTMENT], Default::default())
+        .collect()?
+        .column(column::DEPARTMENT)?
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect();
+    let counts = pairs
+        .clone()
+        .join(
+            pairs.select([col(metric::UNIT_ID), col(column::DEPARTMENT).alias("b")]),
+            [col(metric::UNIT_ID)],
+            [col(metric::UNIT_ID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col(column::DEPARTMENT).lt(col("b")))
+        .group_by([col(column::DEPARTMENT), col("b")])
+        .agg([len().cast(DataType::UInt64).alias("units")])
+        .collect()?;
+    let mut found = std::collections::HashMap::new();
+    let (a, b, n) = (
+        counts.column(column::DEPARTMENT)?.str()?,
+        counts.column("b")?.str()?,
+        counts.column("units")?.u64()?,
+    );
+    for ((a, b), n) in a.iter().zip(b.iter()).zip(n.iter()) {
+        if let (Some(a), Some(b), Some(n)) = (a, b, n) {
+            found.insert((a.to_string(), b.to_string()), n);
+        }
+    }
+    let mut out = Vec::new();
+    for (i, a) in departments.iter().enumerate() {
+        for b in &departments[i + 1..] {
+            let units = found.get(&(a.clone(), b.clone())).copied().unwrap_or(0);
+            out.push(Overlap {
+                a: a.clone(),
+                b: b.clone(),
+                units: suppress::count(units, min_cell),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn budget_areas(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<AreaCost>> {
+    let areas = rows
+        .filter(col(column::BUDGET_AREA).is_not_null())
+        .group_by([col(column::BUDGET_AREA)])
+        .agg([
+            col(metric::UNIT_ID)
+                .n_unique()
+                .cast(DataType::UInt64)
+                .alias("units"),
+            col("amount").sum().alias("cost"),
+        ])
+        .sort([column::BUDGET_AREA], Default::default())
+        .collect()?;
+    let names = areas.column(column::BUDGET_AREA)?.str()?;
+    let units: Vec<u64> = areas
+        .column("units")?
+        .u64()?
+        .iter()
+        .map(|u| u.unwrap_or(0))
+        .collect();
+    let costs: Vec<f64> = areas
+        .column("cost")?
+        .f64()?
+        .iter()
+        .map(|c| c.unwrap_or(0.0))
+        .collect();
+    let hidden: Vec<bool> = units
+        .iter()
+        .map(|&u| suppress::count(u, min_cell).is_none())
+        .collect();
+    let hidden = suppress::complementary(&hidden, &costs);
+    Ok(names
+        .iter()
+        .enumerate()
+        .map(|(i, area)| AreaCost {
+            area: area.unwrap_or_default().to_string(),
+            units: (!hidden[i]).then_some(units[i]),
+            cost: (!hidden[i]).then_some(costs[i]),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::tests::fixture;
+
+    fn areas(o: &Overview) -> Vec<(String, Shown<u64>, Shown<f64>)> {
+        o.budget_areas
+            .iter()
+            .map(|a| (a.area.clone(), a.units, a.cost))
+            .collect()
+    }
+
+    #[test]
+    fn overview_without_suppression_matches_the_hand_computed_figures() {
+        let (config, loaded) = fixture();
+        let o = overview(&loaded, config.period, UnitMode::Citizen, 1).unwrap();
+        assert_eq!(o.units, Some(6));
+        assert_eq!(o.total_cost, Some(4700.0));
+        // ceil(6 × 1/100) = ceil(6 × 5/100) = ceil(6 × 10/100) = 1 unit; ceil(6 × 20/100) = 2.
+        let shares: Vec<(u64, u64, Shown<f64>)> = o
+            .top_share
+            .iter()
+            .map(|t| (t.percent, t.units, t.share))
+            .collect();
+        let one = 1500.0 / 4700.0;
+        assert_eq!(
+            shares,
+            vec![
+                (1, 1, Some(one)),
+                (5, 1, Some(one)),
+                (10, 1, Some(one)),
+                (20, 2, Some(3000.0 / 4700.0))
+            ]
+        );
+        let bands: Vec<(&str, Shown<u64>, Shown<f64>)> = o
+            .by_departments
+            .iter()
+            .map(|b| (b.departments, b.units, b.cost))
+            .collect();
+        assert_eq!(
+            bands,
+            vec![
+                ("1", Some(4), Some(1700.0)),
+                ("2", Some(2), Some(3000.0)),
+                ("3", None, None),
+                ("4+", None, None)
+            ],
+            "a count of 0 is below any min_cell, so SPEC §4 hides it"
+        );
+        let pairs: Vec<String> = o
+            .overlaps
+            .iter()
+            .map(|p| format!("{}-{}:{:?}", p.a, p.b, p.units))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                "Born-Job:Some(2)",
+                "Born-Sund:None",
+                "Born-Voksen:None",
+                "Job-Sund:None",
+                "Job-Voksen:None",
+                "Sund-Voksen:None"
+            ]
+        );
+        assert_eq!(
+            areas(&o),
+            vec![
+                ("Kontante ydelser".to_string(), Some(3), Some(2000.0)),
+                (
+                    "Tilbud til børn og unge med særlige behov".to_string(),
+                    Some(2),
+                    Some(1200.0)
+                ),
+                (
+                    "Tilbud til voksne med særlige behov".to_string(),
+                    Some(1),
+                    Some(1500.0)
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn small_cells_are_suppressed_with_their_next_smallest_part() {
+        let (config, loaded) = fixture();
+        let o = overview(&loaded, config.period, UnitMode::Citizen, 2).unwrap();
+        assert_eq!((o.units, o.total_cost), (Some(6), Some(4700.0)));
+        // A share held by one unit is a sum from fewer than two units.
+        let shares: Vec<Shown<f64>> = o.top_share.iter().map(|t| t.share).collect();
+        assert_eq!(shares, vec![None, None, None, Some(3000.0 / 4700.0)]);
+        // Two bands hidden already: nothing more to hide.
+        let bands: Vec<Shown<u64>> = o.by_departments.iter().map(|b| b.units).collect();
+        assert_eq!(bands, vec![Some(4), Some(2), None, None]);
+        // Only the adult area (1 unit) is below two units, so the next smallest
+        // cost (children, 1200) is hidden too: 4700 − 2000 no longer gives it away.
+        assert_eq!(
+            areas(&o),
+            vec![
+                ("Kontante ydelser".to_string(), Some(3), Some(2000.0)),
+                (
+                    "Tilbud til børn og unge med særlige behov".to_string(),
+                    None,
+                    None
+                ),
+                (
+                    "Tilbud til voksne med særlige behov".to_string(),
+                    None,
+                    None
+                ),
+            ]
+        );
+        assert_eq!(o.overlaps[0].units, Some(2));
+        assert!(o.overlaps[1..].iter().all(|p| p.units.is_none()));
+    }
+
+    #[test]
+    fn everything_is_hidden_below_min_cell_units() {
+        let (config, loaded) = fixture();
+        let o = overview(&loaded, config.period, UnitMode::Family, 7).unwrap();
+        assert_eq!((o.units, o.total_cost), (None, None));
+        assert!(o.top_share.iter().all(|t| t.share.is_none()));
+        assert!(o
+            .by_departments
+            .iter()
+            .all(|b| b.units.is_none() && b.cost.is_none()));
+    }
+}
