@@ -3,15 +3,18 @@
 //! save per budget area.
 //!
 //! Data flows one way: [`config`] → [`load`] (typed polars frames and
-//! rejects) → analyses ([`validate`], …) → rendering. The library never prints
-//! and knows nothing of the command line; `src/main.rs` does both.
+//! rejects) → analyses ([`validate`], [`units`], [`hotspots`], [`overview`])
+//! → [`output`]. The library never prints and knows nothing of the command
+//! line; `src/main.rs` does both.
 
 pub mod accounts;
 pub mod config;
 pub mod cpr;
 pub mod hotspots;
 pub mod load;
+pub mod output;
 pub mod overview;
+pub mod pseudonym;
 pub mod schema;
 pub mod suppress;
 pub mod units;

@@ -1,0 +1,151 @@
+//! Output files that are either complete or untouched.
+//!
+//! A scheduled job that fails halfway must not leave a truncated report
+//! that the next step mistakes for a good one (SPEC §5). So `--output` and
+//! `--rejects` are written to a hidden temporary file in the target's own
+//! directory (a rename is only atomic within one file system), flushed to
+//! disk, and renamed over the target only when everything succeeded. On any
+//! error the temporary file is removed and an existing target keeps its old
+//! contents.
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+/// Writes to `path` through a temporary file in the same directory, then
+/// renames it into place: a failed run never leaves a half-written file.
+///
+/// `write` gets a buffered writer; its error is returned unchanged (with the
+/// target named in context), and the target is then left as it was. A
+/// replaced file keeps its permissions; a new one gets the usual permissions
+/// for new files (subject to the umask).
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let file_name = path
+        .file_name()
+        .with_context(|| format!("cannot write {}: it does not name a file", path.display()))?;
+
+    let mut builder = tempfile::Builder::new();
+    let prefix = format!(".{}.", file_name.to_string_lossy());
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // tempfile's default is 0600; ask for what `File::create` would give.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut temporary = builder
+        .tempfile_in(directory)
+        .with_context(|| format!("cannot create a temporary file in {}", directory.display()))?;
+    if let Ok(existing) = fs::metadata(path) {
+        fs::set_permissions(temporary.path(), existing.permissions())
+            .with_context(|| format!("cannot copy the permissions of {}", path.display()))?;
+    }
+
+    {
+        let mut buffered = BufWriter::new(temporary.as_file_mut());
+        write(&mut buffered).with_context(|| format!("cannot write {}", path.display()))?;
+        buffered
+            .flush()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    temporary
+        .as_file()
+        .sync_all()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    temporary
+        .persist(path)
+        .map_err(|err| err.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn writes_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.csv");
+        write_atomically(&path, |out| {
+            out.write_all(b"a,b\n1,2\n")?;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"a,b\n1,2\n");
+        assert_eq!(entries(dir.path()), ["report.csv"]);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.csv");
+        let result = write_atomically(&path, |out| {
+            out.write_all(b"a,b\n1,")?;
+            anyhow::bail!("the analysis failed")
+        });
+        let err = result.unwrap_err();
+        assert!(format!("{err:#}").contains("the analysis failed"));
+        assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_file_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.csv");
+        fs::write(&path, b"old report\n").unwrap();
+        let result = write_atomically(&path, |out| {
+            out.write_all(&vec![b'x'; 100_000])?;
+            anyhow::bail!("disk full, say")
+        });
+        assert!(result.is_err());
+        assert_eq!(fs::read(&path).unwrap(), b"old report\n");
+        assert_eq!(entries(dir.path()), ["report.csv"]);
+    }
+
+    #[test]
+    fn replaces_an_existing_file_keeping_its_permissions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hotspots.csv");
+        fs::write(&path, b"old\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        }
+        write_atomically(&path, |out| Ok(out.write_all(b"new\n")?)).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o640);
+        }
+    }
+
+    #[test]
+    fn a_missing_directory_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no-such-dir").join("report.csv");
+        let err = write_atomically(&path, |_| Ok(())).unwrap_err();
+        assert!(format!("{err:#}").contains("no-such-dir"), "{err:#}");
+    }
+}

@@ -1,0 +1,338 @@
+//! Text tables for people at a terminal.
+//!
+//! Built with comfy-table: numbers right-aligned, money with thousands
+//! grouping and 2 decimals (`1,234,567.89`), shares as percentages with one
+//! decimal (`12.3 %`), suppressed cells as `<5`, other floats rounded to 4
+//! decimals for reading (CSV and JSON keep every digit). Text columns wrap
+//! to fit the width; numeric columns never wrap, so a very wide table may
+//! run past it rather than split a number. The width is always given
+//! explicitly (never detected here), so the same data gives the same bytes.
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{presets, CellAlignment, ColumnConstraint, ContentArrangement, Width};
+
+use super::cells::{Cell, Role, TableView};
+use super::document::{flat_fields, PreparedPart};
+use super::number::{group_thousands, iso_date, shortest, trim_fraction, Decimal};
+use super::{RenderOptions, Value};
+
+/// The width used when none is given: readable in a 100-column terminal.
+const DEFAULT_WIDTH: u16 = 100;
+/// Narrower than this, wrapping makes tables unreadable; they overflow instead.
+const MIN_WIDTH: u16 = 40;
+/// Text columns wrap, but never narrower than this (or their content).
+const MIN_TEXT_WIDTH: u16 = 12;
+
+/// Writes one table, under its title when it has one.
+pub(super) fn write_table(
+    title: Option<&str>,
+    view: &TableView<'_>,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut text = String::new();
+    push_table(&mut text, title, view, opts);
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Writes every part of a document, separated by blank lines.
+pub(super) fn write_document(
+    parts: &[(&str, PreparedPart<'_>)],
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut text = String::new();
+    for (index, (key, part)) in parts.iter().enumerate() {
+        if index > 0 {
+            text.push('\n');
+        }
+        match part {
+            PreparedPart::Table(table, view) => {
+                let title = table
+                    .title
+                    .as_deref()
+                    .or(Some(*key).filter(|k| !k.is_empty()));
+                push_table(&mut text, title, view, opts);
+            }
+            PreparedPart::Fields(fields) => push_fields(&mut text, key, fields, opts),
+        }
+    }
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+fn new_table(opts: &RenderOptions) -> comfy_table::Table {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .force_no_tty()
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(opts.table_width.unwrap_or(DEFAULT_WIDTH).max(MIN_WIDTH));
+    table
+}
+
+fn push_table(text: &mut String, title: Option<&str>, view: &TableView<'_>, opts: &RenderOptions) {
+    if let Some(title) = title {
+        text.push_str(title);
+        text.push('\n');
+    }
+    if view.columns.is_empty() {
+        text.push_str("(no columns)\n");
+        return;
+    }
+    let mut table = new_table(opts);
+    table.set_header(view.columns.iter().map(|c| c.name));
+    for row in 0..view.height {
+        table.add_row(
+            view.columns
+                .iter()
+                .map(|c| cell_text(c.cell(row), c.role, opts.min_cell)),
+        );
+    }
+    let widths = table.column_max_content_widths();
+    for (index, column) in view.columns.iter().enumerate() {
+        let Some(target) = table.column_mut(index) else {
+            continue;
+        };
+        if column.is_numeric() {
+            target.set_cell_alignment(CellAlignment::Right);
+            target.set_constraint(ColumnConstraint::ContentWidth);
+        } else {
+            let width = widths.get(index).copied().unwrap_or(1);
+            target.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                width.min(MIN_TEXT_WIDTH),
+            )));
+        }
+    }
+    text.push_str(&table.to_string());
+    text.push('\n');
+    if view.height == 0 {
+        text.push_str("(no rows)\n");
+    }
+}
+
+fn push_fields(text: &mut String, key: &str, fields: &[(String, Value)], opts: &RenderOptions) {
+    if !key.is_empty() {
+        text.push_str(key);
+        text.push('\n');
+    }
+    let mut table = new_table(opts);
+    for (name, cell, role) in flat_fields(fields) {
+        table.add_row([name, cell_text(cell, role, opts.min_cell)]);
+    }
+    if let Some(values) = table.column_mut(1) {
+        values.set_cell_alignment(CellAlignment::Right);
+        values.set_constraint(ColumnConstraint::ContentWidth);
+    }
+    text.push_str(&table.to_string());
+    text.push('\n');
+}
+
+/// The text of one table cell.
+fn cell_text(cell: Cell<'_>, role: Role, min_cell: u32) -> String {
+    let decimal = match cell {
+        Cell::Null => return String::new(),
+        Cell::Suppressed => return format!("<{min_cell}"),
+        Cell::Bool(b) => return b.to_string(),
+        Cell::Str(s) => return s.to_string(),
+        Cell::Date(days) => return iso_date(days),
+        Cell::Int(i) if role == Role::Plain => return i.to_string(),
+        Cell::UInt(u) if role == Role::Plain => return u.to_string(),
+        Cell::Int(i) => Decimal::from_i64(i),
+        Cell::UInt(u) => Decimal::from_u64(u),
+        Cell::F64(x) => match Decimal::from_f64(x) {
+            Some(decimal) => decimal,
+            None => return non_finite(x.is_nan(), x.is_sign_negative()),
+        },
+        Cell::F32(x) => match Decimal::from_f32(x) {
+            Some(decimal) => decimal,
+            None => return non_finite(x.is_nan(), x.is_sign_negative()),
+        },
+    };
+    match role {
+        Role::Money => group_thousands(&decimal.round(2), ','),
+        Role::Share => format!("{} %", decimal.shift(2).round(1)),
+        Role::Plain => plain_float(cell, decimal),
+    }
+}
+
+/// Plain floats read best at 4 decimals; tiny non-zero ones would read as 0
+/// and keep their shortest digits instead.
+fn plain_float(cell: Cell<'_>, decimal: Decimal) -> String {
+    let rounded = trim_fraction(decimal.round(4));
+    let is_zero =
+        matches!(cell, Cell::F64(x) if x == 0.0) || matches!(cell, Cell::F32(x) if x == 0.0);
+    if rounded == "0" && !is_zero {
+        match cell {
+            Cell::F32(x) => shortest(x, &decimal),
+            Cell::F64(x) => shortest(x, &decimal),
+            _ => rounded,
+        }
+    } else {
+        rounded
+    }
+}
+
+fn non_finite(nan: bool, negative: bool) -> String {
+    match (nan, negative) {
+        (true, _) => "NaN",
+        (false, true) => "-inf",
+        (false, false) => "inf",
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{render_document, render_table, Document, Format, RenderOptions, Table};
+    use super::*;
+    use polars::prelude::*;
+
+    fn render(table: &Table, width: Option<u16>) -> String {
+        let opts = RenderOptions {
+            table_width: width,
+            ..RenderOptions::new(Format::Table)
+        };
+        let mut out = Vec::new();
+        render_table(table, &opts, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn areas() -> Table {
+        let frame = df!(
+            "area" => ["Kontante ydelser", "Sundhed"],
+            "units" => [Some(120i64), None],
+            "cost" => [Some(1234567.885), None],
+            "share" => [0.1234, 0.0005],
+            "effect" => [0.1 + 0.2, 1e-7],
+        )
+        .unwrap();
+        Table::new(frame)
+            .with_title("Budget areas")
+            .with_money(["cost"])
+            .with_shares(["share"])
+            .with_suppressed(["units", "cost"])
+    }
+
+    #[test]
+    fn formats_money_shares_and_suppressed_cells() {
+        assert_eq!(
+            render(&areas(), None),
+            "Budget areas
+┌──────────────────┬───────┬──────────────┬────────┬────────┐
+│ area             ┆ units ┆         cost ┆  share ┆ effect │
+╞══════════════════╪═══════╪══════════════╪════════╪════════╡
+│ Kontante ydelser ┆   120 ┆ 1,234,567.89 ┆ 12.3 % ┆    0.3 │
+│ Sundhed          ┆    <5 ┆           <5 ┆  0.1 % ┆   1e-7 │
+└──────────────────┴───────┴──────────────┴────────┴────────┘
+"
+        );
+    }
+
+    #[test]
+    fn suppressed_marker_follows_min_cell() {
+        let opts = RenderOptions {
+            min_cell: 10,
+            ..RenderOptions::new(Format::Table)
+        };
+        let mut out = Vec::new();
+        render_table(&areas(), &opts, &mut out).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("<10"));
+    }
+
+    #[test]
+    fn narrow_or_odd_widths_and_shapes_never_panic() {
+        let wide: Vec<Column> = (0..30)
+            .map(|i| {
+                Column::new(
+                    format!("cost_area_{i}").into(),
+                    [Some(1e9 * f64::from(i)), None],
+                )
+            })
+            .collect();
+        let wide = Table::new(DataFrame::new(2, wide).unwrap());
+        for width in [Some(0), Some(1), Some(10), Some(u16::MAX), None] {
+            render(&wide, width);
+            render(&areas(), width);
+        }
+        let empty = render(&Table::new(DataFrame::empty()), None);
+        assert_eq!(empty, "(no columns)\n");
+        let no_rows = render(&Table::new(df!("a" => Vec::<f64>::new()).unwrap()), None);
+        assert!(no_rows.ends_with("(no rows)\n"), "{no_rows}");
+    }
+
+    #[test]
+    fn short_text_columns_do_not_wrap_when_numbers_fill_the_width() {
+        let frame = df!(
+            "id" => ["a1"],
+            "area" => ["Forebyggende foranstaltninger for børn og unge"],
+            "big" => [1e20],
+            "bigger" => [1e21],
+            "ok" => [true],
+        )
+        .unwrap();
+        let text = render(&Table::new(frame).with_money(["big", "bigger"]), None);
+        assert!(text.contains("│ id "), "{text}");
+        assert!(
+            text.contains("┆ true ┆") || text.contains("┆ true │"),
+            "{text}"
+        );
+        assert!(text.contains("│ a1 ┆ Forebyggen"), "{text}");
+    }
+
+    #[test]
+    fn long_text_wraps_to_the_width() {
+        let long = "Forebyggende foranstaltninger for børn og unge ".repeat(4);
+        let frame = df!("area" => [long.as_str()], "cost" => [1.0]).unwrap();
+        let text = render(&Table::new(frame).with_money(["cost"]), None);
+        assert!(
+            text.lines().all(|line| line.chars().count() <= 100),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn document_parts_have_titles_and_blank_lines_between() {
+        let document = Document::new()
+            .with_fields(
+                "",
+                vec![
+                    ("units".into(), Value::Int(52)),
+                    ("total_cost".into(), Value::Money(1234.5)),
+                    (
+                        "top_share".into(),
+                        Value::Object(vec![("1".into(), Value::Share(0.5))]),
+                    ),
+                    ("hidden".into(), Value::Suppressed),
+                ],
+            )
+            .with_table(
+                "overlaps",
+                Table::new(df!("a" => ["X"], "units" => [3u32]).unwrap()),
+            );
+        let mut out = Vec::new();
+        render_document(&document, &RenderOptions::new(Format::Table), &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "┌─────────────┬──────────┐
+│ units       ┆       52 │
+│ total_cost  ┆ 1,234.50 │
+│ top_share.1 ┆   50.0 % │
+│ hidden      ┆       <5 │
+└─────────────┴──────────┘
+
+overlaps
+┌───┬───────┐
+│ a ┆ units │
+╞═══╪═══════╡
+│ X ┆     3 │
+└───┴───────┘
+"
+        );
+    }
+}
