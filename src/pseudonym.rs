@@ -86,7 +86,10 @@ mod tests {
     fn matches_an_independent_hmac_sha256() {
         // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
         let key = Key::from_bytes(b"Jefe");
-        assert_eq!(key.pseudonym("what do ya want for nothing?"), "5bdcc146bf60754e");
+        assert_eq!(
+            key.pseudonym("what do ya want for nothing?"),
+            "5bdcc146bf60754e"
+        );
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub fn read(
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
+        // Records end at `\n` only: with CRLF as terminator the crate counts a
+        // record's line before consuming its `\n`, one too few. The `\r` left
+        // at the end of the last field is stripped when decoding.
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(input);
 
     let csv_error = |e: csv::Error| LoadError::Csv {
@@ -46,8 +50,7 @@ pub fn read(
             file: path.to_path_buf(),
         });
     }
-    let header: Vec<String> = decoder
-        .decode(&record, 1)?
+    let header: Vec<String> = text::strip_cr(decoder.decode(&record, 1)?)
         .iter()
         .map(|name| super::value::clean(name).to_string())
         .collect();
@@ -64,7 +67,7 @@ pub fn read(
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
         let line = record.position().map_or(0, |p| p.line());
         counts.read += 1;
-        let fields = decoder.decode(&record, line)?;
+        let fields = text::strip_cr(decoder.decode(&record, line)?);
         let problem = if fields.len() != header.len() {
             Problem::Reject(format!(
                 "expected {} fields, found {}",

@@ -195,6 +195,21 @@ fn first_invalid_utf8_byte(bytes: &[u8]) -> u8 {
     }
 }
 
+/// Drops the `\r` of a CRLF line end from the last field.
+pub fn strip_cr(mut fields: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
+    if let Some(last) = fields.last_mut() {
+        if last.ends_with('\r') {
+            match last {
+                Cow::Borrowed(s) => *s = &s[..s.len() - 1],
+                Cow::Owned(s) => {
+                    s.pop();
+                }
+            }
+        }
+    }
+    fields
+}
+
 /// The record as a CSV line again (for reject files), quoting where needed.
 pub fn raw_line(fields: &[Cow<'_, str>], delimiter: u8) -> String {
     let delimiter = char::from(delimiter);

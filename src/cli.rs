@@ -1,0 +1,135 @@
+//! The command line: clap definitions only. Each command's arguments are
+//! turned into the library's plain request types in `cmd/`, so the library
+//! never sees clap.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Exit codes, for scripts and schedulers.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  error (bad config, unreadable file, missing column, raw CPR number, …)
+  2  usage error (unknown flag or command, bad flag value)
+  3  data-quality threshold exceeded (a source's rejected share is above --max-reject-rate)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tvaers",
+    version,
+    about = "Link pseudonymised department extracts per citizen and family, find the high-cost \
+             multi-contact units, and report what coordination would save per budget area.",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    /// Print nothing but errors on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load every source, report counts, rejects and warnings.
+    #[command(after_help = "Examples:
+  tvaers validate --config data-samples/tvaers.toml
+  tvaers validate --config data-samples/tvaers.toml --format csv --rejects rejects.csv")]
+    Validate(ValidateArgs),
+    /// Write a synthetic municipality (any size, seeded) and a tvaers.toml that reads it.
+    #[command(after_help = "Examples:
+  tvaers generate --citizens 2000 --seed 7 --out demo --dialect danish
+  tvaers generate --citizens 1000000 --seed 1 --out big --format parquet")]
+    Generate(GenerateArgs),
+}
+
+/// Where the data is and how strictly to read it.
+#[derive(Debug, Args)]
+pub struct WorkspaceArgs {
+    /// Workspace config.
+    #[arg(long, value_name = "PATH", default_value = "tvaers.toml")]
+    pub config: PathBuf,
+    /// First day of the analysis period (YYYY-MM-DD); overrides [analysis] from.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Last day of the analysis period (YYYY-MM-DD); overrides [analysis] to.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<NaiveDate>,
+    /// Write every rejected row (source, file, line, reason, raw) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Fail with exit code 3 when a source rejects more than this share of its rows.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.01, value_parser = parse_share)]
+    pub max_reject_rate: f64,
+}
+
+/// How and where results are written.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format [default: table on a terminal, csv otherwise, or from --output's extension].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// CSV for a Danish-locale Excel: `;`, decimal comma, UTF-8 with BOM.
+    #[arg(long)]
+    pub excel_da: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Csv,
+    Json,
+    Parquet,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of citizens.
+    #[arg(long, value_name = "N")]
+    pub citizens: u64,
+    /// Random seed: the same seed gives the same bytes.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Folder to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// How the files are written.
+    #[arg(long, value_enum, default_value_t = DialectArg::Plain)]
+    pub dialect: DialectArg,
+    /// File format of the sources.
+    #[arg(long, value_enum, default_value_t = FileFormatArg::Csv)]
+    pub format: FileFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DialectArg {
+    /// `,`, UTF-8, ISO dates, decimal point, English column names.
+    Plain,
+    /// `;`, Windows-1252, dd-mm-yyyy, decimal comma with thousands dots, Danish column names.
+    Danish,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FileFormatArg {
+    Csv,
+    Parquet,
+}
+
+fn parse_share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a share between 0 and 1, found {text:?}")),
+    }
+}

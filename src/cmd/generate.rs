@@ -1,0 +1,30 @@
+//! `tvaers generate`: a synthetic municipality and its config.
+
+use super::Diagnostics;
+use crate::cli::{DialectArg, FileFormatArg, GenerateArgs};
+use anyhow::Result;
+use tvaers::generate::{self, Dialect, FileFormat, GenerateRequest};
+
+pub fn run(args: GenerateArgs, diagnostics: &Diagnostics) -> Result<()> {
+    let request = GenerateRequest {
+        citizens: args.citizens,
+        seed: args.seed,
+        out: args.out,
+        dialect: match args.dialect {
+            DialectArg::Plain => Dialect::Plain,
+            DialectArg::Danish => Dialect::Danish,
+        },
+        format: match args.format {
+            FileFormatArg::Csv => FileFormat::Csv,
+            FileFormatArg::Parquet => FileFormat::Parquet,
+        },
+    };
+    let summary = generate::generate(&request)?;
+    let rows: u64 = summary.rows.iter().map(|(_, n)| n).sum();
+    diagnostics.note(&format!(
+        "wrote {} files ({rows} rows) and tvaers.toml to {}",
+        summary.files.len(),
+        request.out.display()
+    ));
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Command glue: each command turns its clap arguments into the library's
+//! request types, calls the core and hands the result to the output layer.
+//! Messages for people (warnings, counts) are printed here, on stderr.
+
+mod validate;
+mod workspace;
+
+use crate::cli::{Cli, Command, FormatArg, OutputArgs};
+use anyhow::{Context, Result};
+use std::io::{IsTerminal, Write};
+use tvaers::output::{self, Format, RenderOptions};
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    let diagnostics = Diagnostics { quiet: cli.quiet };
+    match cli.command {
+        Command::Validate(args) => validate::run(args, &diagnostics),
+        Command::Generate(_) => anyhow::bail!("generate is not built yet"),
+    }
+}
+
+/// Where human-readable messages go: stderr, unless `--quiet`.
+pub struct Diagnostics {
+    quiet: bool,
+}
+
+impl Diagnostics {
+    /// A warning about the data or the run.
+    pub fn warn(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("tvaers: warning: {message}");
+        }
+    }
+
+    /// A note on what was done.
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("tvaers: {message}");
+        }
+    }
+}
+
+/// The render options and destination chosen by the output flags.
+pub struct Destination {
+    options: RenderOptions,
+    file: Option<std::path::PathBuf>,
+}
+
+impl Destination {
+    /// Resolves `--format`, `--output` and `--excel-da`.
+    pub fn new(args: &OutputArgs) -> Result<Destination> {
+        let flag = args.format.map(|f| match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+            FormatArg::Parquet => Format::Parquet,
+        });
+        let format = output::resolve_format(
+            flag,
+            args.output.as_deref(),
+            std::io::stdout().is_terminal(),
+        )?;
+        if args.excel_da && format != Format::Csv {
+            anyhow::bail!("--excel-da shapes CSV output; it cannot be used with another format");
+        }
+        Ok(Destination {
+            options: RenderOptions {
+                format,
+                excel_da: args.excel_da,
+                min_cell: 5,
+                table_width: output::terminal_width(),
+            },
+            file: args.output.clone(),
+        })
+    }
+
+    /// Sets the small-cell threshold shown in suppressed cells.
+    pub fn set_min_cell(&mut self, min_cell: u32) {
+        self.options.min_cell = min_cell;
+    }
+
+    /// Renders with `render` to the output file (atomically) or stdout.
+    pub fn write(
+        &self,
+        render: impl FnOnce(&RenderOptions, &mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        match &self.file {
+            Some(path) => output::write_atomically(path, |out| render(&self.options, out))
+                .with_context(|| format!("cannot write {}", path.display())),
+            None => {
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::new(stdout.lock());
+                render(&self.options, &mut out)?;
+                out.flush()?;
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests: the real binary on small fixtures in a temporary folder,
+//! comparing whole outputs. One test binary, so the build links once.
+
+mod load;
+mod validate;
+mod workdir;
