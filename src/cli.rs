@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use tvaers::hotspots::Percent;
 
 /// Exit codes, for scripts and schedulers.
 pub const EXIT_CODES: &str = "\
@@ -37,6 +38,22 @@ pub enum Command {
   tvaers validate --config data-samples/tvaers.toml
   tvaers validate --config data-samples/tvaers.toml --format csv --rejects rejects.csv")]
     Validate(ValidateArgs),
+    /// The main job: overview, top hotspots as citizens and as families, in one run.
+    #[command(after_help = "Examples:
+  tvaers report --config data-samples/tvaers.toml
+  tvaers report --config data-samples/tvaers.toml --format json --output report.json")]
+    Report(ReportArgs),
+    /// Population: concentration of cost, departments, overlaps, budget areas (suppressed).
+    #[command(after_help = "Examples:
+  tvaers overview --config data-samples/tvaers.toml
+  tvaers overview --config data-samples/tvaers.toml --unit family --format json")]
+    Overview(OverviewArgs),
+    /// High-cost multi-contact units, ranked (unit-level: not for sharing unless --rekey).
+    #[command(after_help = "Examples:
+  tvaers hotspots --config data-samples/tvaers.toml --limit 20
+  tvaers hotspots --config data-samples/tvaers.toml --unit family --min-cost 500000 --format csv
+  tvaers hotspots --config data-samples/tvaers.toml --top-percent 1 --min-departments 3 --excel-da -o top.csv")]
+    Hotspots(HotspotsArgs),
     /// Write a synthetic municipality (any size, seeded) and a tvaers.toml that reads it.
     #[command(after_help = "Examples:
   tvaers generate --citizens 2000 --seed 7 --out demo --dialect danish
@@ -92,6 +109,77 @@ pub struct ValidateArgs {
     pub workspace: WorkspaceArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Which units count as hotspots (SPEC §2).
+#[derive(Debug, Args)]
+pub struct SelectionArgs {
+    /// Keep the top P % of units by total cost (ceil(N × P / 100)).
+    #[arg(long, value_name = "P", default_value = "5")]
+    pub top_percent: Percent,
+    /// Instead of --top-percent: keep units whose total cost is at least this.
+    #[arg(long, value_name = "AMOUNT", conflicts_with = "top_percent")]
+    pub min_cost: Option<f64>,
+    /// Keep units active in at least this many departments.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_departments: u32,
+    /// Keep units with at least this many caseworkers.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_caseworkers: u32,
+    /// Keep units active for at least this many years (active_days >= 365 × Y).
+    #[arg(long, value_name = "Y", default_value_t = 0.0)]
+    pub min_years: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnitArg {
+    /// One citizen.
+    Citizen,
+    /// The household a citizen belonged to on each row's date.
+    Family,
+}
+
+#[derive(Debug, Args)]
+pub struct HotspotsArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Unit of analysis.
+    #[arg(long, value_enum, default_value_t = UnitArg::Citizen)]
+    pub unit: UnitArg,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Show at most this many units.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Re-pseudonymise unit ids with this key file (HMAC-SHA256) for sharing.
+    #[arg(long, value_name = "KEYFILE")]
+    pub rekey: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct OverviewArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Unit of analysis.
+    #[arg(long, value_enum, default_value_t = UnitArg::Citizen)]
+    pub unit: UnitArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Hotspots listed per unit mode.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,8 @@
 //! caseworkers and years. The percentile is computed in exact integer
 //! arithmetic, so 7 % of 100 units is 7 units, not 8.
 
+use crate::output::Table;
+use crate::pseudonym::Key;
 use crate::units::{metric, Units};
 use polars::prelude::*;
 use std::str::FromStr;
@@ -131,6 +133,27 @@ pub fn select(units: &Units, criteria: &HotspotCriteria) -> PolarsResult<DataFra
     let mut columns = vec![Column::new(RANK.into(), ranks)];
     columns.extend(selected.columns().iter().cloned());
     DataFrame::new(selected.height(), columns)
+}
+
+/// The selection as an output table (SPEC §6 columns), its ids re-keyed when
+/// a key is given so that the list can be shared.
+pub fn table(
+    mut selected: DataFrame,
+    areas: &[String],
+    rekey: Option<&Key>,
+) -> PolarsResult<Table> {
+    if let Some(key) = rekey {
+        let ids: StringChunked = selected
+            .column(metric::UNIT_ID)?
+            .str()?
+            .iter()
+            .map(|id| id.map(|id| key.pseudonym(id)))
+            .collect();
+        selected.with_column(ids.with_name(metric::UNIT_ID.into()).into_column())?;
+    }
+    let mut money = vec![metric::TOTAL_COST.to_string()];
+    money.extend(areas.iter().map(|a| crate::units::cost_column(a)));
+    Ok(Table::new(selected).with_money(money))
 }
 
 #[cfg(test)]

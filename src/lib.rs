@@ -15,6 +15,7 @@ pub mod load;
 pub mod output;
 pub mod overview;
 pub mod pseudonym;
+pub mod report;
 pub mod schema;
 pub mod suppress;
 pub mod units;

@@ -6,6 +6,7 @@
 use crate::config::Period;
 use crate::hotspots::Percent;
 use crate::load::Loaded;
+use crate::output::{Document, Table, Value};
 use crate::schema::col as column;
 use crate::suppress::{self, Shown};
 use crate::units::{metric, unit_rows, units, UnitMode};
@@ -151,6 +152,68 @@ pub fn overview(
         overlaps,
         budget_areas,
     })
+}
+
+impl Overview {
+    /// The overview as a document in SPEC §6's JSON shape: `units`,
+    /// `total_cost`, `top_share`, then the tables `by_departments`, `overlaps`
+    /// and `budget_areas`. Suppressed figures are marked as such.
+    pub fn document(&self) -> PolarsResult<Document> {
+        let money = |x: Shown<f64>| x.map_or(Value::Suppressed, Value::Money);
+        let count = |n: Shown<u64>| n.map_or(Value::Suppressed, Value::UInt);
+        let shares = self
+            .top_share
+            .iter()
+            .map(|t| {
+                (
+                    t.percent.to_string(),
+                    t.share.map_or(Value::Suppressed, Value::Share),
+                )
+            })
+            .collect();
+        let fields = vec![
+            ("units".to_string(), count(self.units)),
+            ("total_cost".to_string(), money(self.total_cost)),
+            ("top_share".to_string(), Value::Object(shares)),
+        ];
+        let bands = df!(
+            "departments" => self.by_departments.iter().map(|b| b.departments).collect::<Vec<_>>(),
+            "units" => self.by_departments.iter().map(|b| b.units).collect::<Vec<_>>(),
+            "cost" => self.by_departments.iter().map(|b| b.cost).collect::<Vec<_>>(),
+        )?;
+        let overlaps = df!(
+            "a" => self.overlaps.iter().map(|o| o.a.as_str()).collect::<Vec<_>>(),
+            "b" => self.overlaps.iter().map(|o| o.b.as_str()).collect::<Vec<_>>(),
+            "units" => self.overlaps.iter().map(|o| o.units).collect::<Vec<_>>(),
+        )?;
+        let areas = df!(
+            "area" => self.budget_areas.iter().map(|a| a.area.as_str()).collect::<Vec<_>>(),
+            "units" => self.budget_areas.iter().map(|a| a.units).collect::<Vec<_>>(),
+            "cost" => self.budget_areas.iter().map(|a| a.cost).collect::<Vec<_>>(),
+        )?;
+        Ok(Document::new()
+            .with_fields("", fields)
+            .with_table(
+                "by_departments",
+                Table::new(bands)
+                    .with_title("Units and cost by number of departments")
+                    .with_money(["cost"])
+                    .with_suppressed(["units", "cost"]),
+            )
+            .with_table(
+                "overlaps",
+                Table::new(overlaps)
+                    .with_title("Units active in both departments")
+                    .with_suppressed(["units"]),
+            )
+            .with_table(
+                "budget_areas",
+                Table::new(areas)
+                    .with_title("Cost per budget area")
+                    .with_money(["cost"])
+                    .with_suppressed(["units", "cost"]),
+            ))
+    }
 }
 
 fn overlaps(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<Overlap>> {

@@ -2,6 +2,7 @@
 //! request types, calls the core and hands the result to the output layer.
 //! Messages for people (warnings, counts) are printed here, on stderr.
 
+mod analysis;
 mod validate;
 mod workspace;
 
@@ -15,6 +16,9 @@ pub fn run(cli: Cli) -> Result<()> {
     let diagnostics = Diagnostics { quiet: cli.quiet };
     match cli.command {
         Command::Validate(args) => validate::run(args, &diagnostics),
+        Command::Report(args) => analysis::report_command(args, &diagnostics),
+        Command::Overview(args) => analysis::overview_command(args, &diagnostics),
+        Command::Hotspots(args) => analysis::hotspots(args, &diagnostics),
         Command::Generate(_) => anyhow::bail!("generate is not built yet"),
     }
 }

@@ -21,6 +21,24 @@ impl Workdir {
         }
     }
 
+    /// A workdir holding a copy of `tests/fixtures/NAME`.
+    pub fn fixture(name: &str) -> Workdir {
+        let wd = Workdir::new();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        for entry in std::fs::read_dir(&from).expect("fixture folder") {
+            let path = entry.expect("fixture entry").path();
+            let name = path
+                .file_name()
+                .expect("file name")
+                .to_string_lossy()
+                .into_owned();
+            wd.write(&name, std::fs::read(&path).expect("fixture file"));
+        }
+        wd
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
