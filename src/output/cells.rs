@@ -87,6 +87,11 @@ impl<'a> ColumnView<'a> {
             Values::Bool(_) | Values::Str(_) | Values::Date(_) => false,
         }
     }
+
+    /// Whether the column holds dates (which, like numbers, must not wrap).
+    pub(super) fn is_date(&self) -> bool {
+        matches!(self.values, Values::Date(_))
+    }
 }
 
 /// A checked table: its columns and its height.

@@ -102,6 +102,8 @@ fn push_table(text: &mut String, title: Option<&str>, view: &TableView<'_>, opts
         if column.is_numeric() {
             target.set_cell_alignment(CellAlignment::Right);
             target.set_constraint(ColumnConstraint::ContentWidth);
+        } else if column.is_date() {
+            target.set_constraint(ColumnConstraint::ContentWidth);
         } else {
             let width = widths.get(index).copied().unwrap_or(1);
             target.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
