@@ -54,6 +54,13 @@ pub enum Command {
   tvaers hotspots --config data-samples/tvaers.toml --unit family --min-cost 500000 --format csv
   tvaers hotspots --config data-samples/tvaers.toml --top-percent 1 --min-departments 3 --excel-da -o top.csv")]
     Hotspots(HotspotsArgs),
+    /// Savings per budget area and department for a cohort (the hotspots, or --cohort FILE).
+    #[command(after_help = "Examples:
+  tvaers savings --config data-samples/tvaers.toml
+  tvaers savings --config data-samples/tvaers.toml --scenario all --deadweight 0.2
+  tvaers hotspots --config data-samples/tvaers.toml --format csv > cohort.csv
+  tvaers savings --config data-samples/tvaers.toml --cohort cohort.csv --effect 'Kontante ydelser=0.15'")]
+    Savings(SavingsArgs),
     /// Write a synthetic municipality (any size, seeded) and a tvaers.toml that reads it.
     #[command(after_help = "Examples:
   tvaers generate --citizens 2000 --seed 7 --out demo --dialect danish
@@ -180,6 +187,64 @@ pub struct ReportArgs {
     /// Hotspots listed per unit mode.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct SavingsArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Unit of analysis.
+    #[arg(long, value_enum, default_value_t = UnitArg::Citizen)]
+    pub unit: UnitArg,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// The cohort's unit ids (a CSV with a unit_id column, or one id per line) instead of the hotspots.
+    #[arg(long, value_name = "FILE")]
+    pub cohort: Option<PathBuf>,
+    /// Effects scaled by the scenario's factor (low 0.5, base 1, high 1.5), or all three side by side.
+    #[arg(long, value_enum, default_value_t = ScenarioArg::Base)]
+    pub scenario: ScenarioArg,
+    #[command(flatten)]
+    pub assumptions: AssumptionArgs,
+}
+
+/// Overrides of the config's [savings] table.
+#[derive(Debug, Args)]
+pub struct AssumptionArgs {
+    /// Years modelled.
+    #[arg(long, value_name = "YEARS")]
+    pub horizon_years: Option<u32>,
+    /// Yearly discount rate (default 0.035, the Ministry of Finance's).
+    #[arg(long, value_name = "RATE")]
+    pub discount_rate: Option<f64>,
+    /// Coordinator cost per unit per year.
+    #[arg(long, value_name = "AMOUNT")]
+    pub coordinator_cost: Option<f64>,
+    /// One-off cost at year 0.
+    #[arg(long, value_name = "AMOUNT")]
+    pub setup_cost: Option<f64>,
+    /// Share of the full effect in years 1, 2, …, comma-separated (e.g. 0.5,1).
+    #[arg(long, value_name = "SHARES", value_delimiter = ',')]
+    pub ramp_up: Option<Vec<f64>>,
+    /// Share of the change that would have happened anyway.
+    #[arg(long, value_name = "SHARE")]
+    pub deadweight: Option<f64>,
+    /// Share taken off every expected effect.
+    #[arg(long, value_name = "SHARE")]
+    pub optimism_bias: Option<f64>,
+    /// Expected effect in a budget area, as AREA=SHARE (repeatable; AREA "default" for the rest).
+    #[arg(long, value_name = "AREA=SHARE")]
+    pub effect: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScenarioArg {
+    Low,
+    Base,
+    High,
+    All,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod output;
 pub mod overview;
 pub mod pseudonym;
 pub mod report;
+pub mod savings;
 pub mod schema;
 pub mod suppress;
 pub mod units;

@@ -11,14 +11,14 @@ use tvaers::report::{report, ReportRequest};
 use tvaers::units::{units, UnitMode};
 use tvaers::validate::check_reject_rate;
 
-fn mode(unit: UnitArg) -> UnitMode {
+pub(super) fn mode(unit: UnitArg) -> UnitMode {
     match unit {
         UnitArg::Citizen => UnitMode::Citizen,
         UnitArg::Family => UnitMode::Family,
     }
 }
 
-fn criteria(selection: &SelectionArgs, limit: Option<usize>) -> Result<HotspotCriteria> {
+pub(super) fn criteria(selection: &SelectionArgs, limit: Option<usize>) -> Result<HotspotCriteria> {
     if !(selection.min_years >= 0.0 && selection.min_years.is_finite()) {
         anyhow::bail!(
             "--min-years must be zero or more, found {}",

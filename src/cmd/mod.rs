@@ -3,6 +3,7 @@
 //! Messages for people (warnings, counts) are printed here, on stderr.
 
 mod analysis;
+mod savings;
 mod validate;
 mod workspace;
 
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => analysis::report_command(args, &diagnostics),
         Command::Overview(args) => analysis::overview_command(args, &diagnostics),
         Command::Hotspots(args) => analysis::hotspots(args, &diagnostics),
+        Command::Savings(args) => savings::run(args, &diagnostics),
         Command::Generate(_) => anyhow::bail!("generate is not built yet"),
     }
 }

@@ -1,0 +1,114 @@
+//! `tvaers savings`: a cohort's savings case per budget area and department.
+
+use super::analysis::{criteria, mode};
+use super::{workspace, Destination, Diagnostics};
+use crate::cli::{AssumptionArgs, SavingsArgs, ScenarioArg};
+use anyhow::{bail, Context, Result};
+use tvaers::config::{check_savings, SavingsConfig};
+use tvaers::hotspots;
+use tvaers::output::Format;
+use tvaers::output::{render_document, render_table};
+use tvaers::savings::{
+    self, areas_table, case_document, cases_document, cohort_cost, read_cohort, Scenario,
+};
+use tvaers::units::{metric, unit_rows, units};
+use tvaers::validate::check_reject_rate;
+
+pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
+    let mut destination = Destination::new(&args.output)?;
+    let criteria = criteria(&args.selection, None)?;
+    let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
+    let ws = workspace::open(&args.workspace, diagnostics)?;
+    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
+    destination.set_min_cell(ws.config.min_cell);
+    let config = assumptions(&ws.config.savings, &args.assumptions)?;
+
+    let mode = mode(args.unit);
+    let cohort = match file_cohort {
+        Some(ids) => ids,
+        None => {
+            let units = units(&ws.loaded, ws.period, mode)?;
+            let selected = hotspots::select(&units, &criteria)?;
+            selected
+                .column(metric::UNIT_ID)?
+                .str()?
+                .iter()
+                .flatten()
+                .map(str::to_string)
+                .collect()
+        }
+    };
+    let cost = cohort_cost(unit_rows(&ws.loaded, ws.period, mode)?, &cohort)?;
+    let scenarios = match args.scenario {
+        ScenarioArg::Low => vec![Scenario::Low],
+        ScenarioArg::Base => vec![Scenario::Base],
+        ScenarioArg::High => vec![Scenario::High],
+        ScenarioArg::All => vec![Scenario::Low, Scenario::Base, Scenario::High],
+    };
+    let cases = scenarios
+        .into_iter()
+        .map(|s| savings::model(&cost, &config, ws.period, s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let min_cell = ws.config.min_cell;
+    if cost.units < u64::from(min_cell) {
+        diagnostics.warn(&format!(
+            "the cohort has fewer than min_cell = {min_cell} units: its figures are suppressed"
+        ));
+    }
+    destination.write(|options, out| {
+        if options.format == Format::Csv {
+            // SPEC §6: CSV is one row per budget area (per scenario, side by side).
+            let table = areas_table(
+                &cases.iter().collect::<Vec<_>>(),
+                &config,
+                min_cell,
+                cases.len() > 1,
+            )?;
+            return render_table(&table, options, out);
+        }
+        let document = match cases.as_slice() {
+            [one] => case_document(one, &config, min_cell)?,
+            many => cases_document(many, &config, min_cell)?,
+        };
+        render_document(&document, options, out)
+    })
+}
+
+/// The config's assumptions with command-line overrides.
+fn assumptions(base: &SavingsConfig, args: &AssumptionArgs) -> Result<SavingsConfig> {
+    let mut config = base.clone();
+    if let Some(v) = args.horizon_years {
+        config.horizon_years = v;
+    }
+    if let Some(v) = args.discount_rate {
+        config.discount_rate = v;
+    }
+    if let Some(v) = args.coordinator_cost {
+        config.coordinator_cost = v;
+    }
+    if let Some(v) = args.setup_cost {
+        config.setup_cost = v;
+    }
+    if let Some(v) = &args.ramp_up {
+        config.ramp_up = v.clone();
+    }
+    if let Some(v) = args.deadweight {
+        config.deadweight = v;
+    }
+    if let Some(v) = args.optimism_bias {
+        config.optimism_bias = v;
+    }
+    for effect in &args.effect {
+        let Some((area, share)) = effect.rsplit_once('=') else {
+            bail!("--effect takes AREA=SHARE, e.g. 'Kontante ydelser=0.1', found {effect:?}");
+        };
+        let share: f64 = share
+            .trim()
+            .parse()
+            .with_context(|| format!("--effect {effect:?}: {share:?} is not a number"))?;
+        config.effects.insert(area.trim().to_string(), share);
+    }
+    check_savings(&config)
+        .map_err(|e| anyhow::anyhow!("{}", e.replace("savings.", "--").replace('_', "-")))?;
+    Ok(config)
+}

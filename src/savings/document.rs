@@ -1,0 +1,258 @@
+//! A savings case as output: SPEC §6's shapes (`summary`, `areas`,
+//! `departments`), with every figure from fewer than `min_cell` units shown
+//! as suppressed. Several scenarios side by side get a `scenario` column.
+
+use super::{shown, SavingsCase};
+use crate::config::SavingsConfig;
+use crate::output::{Document, Table, Value};
+use polars::prelude::*;
+
+/// One scenario: `summary` (fields), `areas` and `departments` (tables), then `assumptions`.
+pub fn case_document(
+    case: &SavingsCase,
+    config: &SavingsConfig,
+    min_cell: u32,
+) -> PolarsResult<Document> {
+    let visible = shown(case, min_cell);
+    let s = &case.summary;
+    let show = |v: Value| {
+        if visible.summary {
+            v
+        } else {
+            Value::Suppressed
+        }
+    };
+    let summary = vec![
+        (
+            "cohort_units".to_string(),
+            show(Value::UInt(s.cohort_units)),
+        ),
+        ("investment".to_string(), show(Value::Money(s.investment))),
+        (
+            "gross_savings".to_string(),
+            show(Value::Money(s.gross_savings)),
+        ),
+        ("net".to_string(), show(Value::Money(s.net))),
+        ("npv".to_string(), show(Value::Money(s.npv))),
+        (
+            "roi".to_string(),
+            show(s.roi.map_or(Value::Null, Value::Share)),
+        ),
+        (
+            "payback_year".to_string(),
+            show(
+                s.payback_year
+                    .map_or(Value::Null, |y| Value::UInt(y.into())),
+            ),
+        ),
+    ];
+    Ok(Document::new()
+        .with_fields("summary", summary)
+        .with_table("areas", areas_table(&[case], config, min_cell, false)?)
+        .with_table("departments", departments_table(&[case], min_cell, false)?)
+        .with_fields("assumptions", assumptions(config)))
+}
+
+/// Several scenarios side by side: every table gains a leading `scenario` column.
+pub fn cases_document(
+    cases: &[SavingsCase],
+    config: &SavingsConfig,
+    min_cell: u32,
+) -> PolarsResult<Document> {
+    let mut columns: Vec<(&str, Vec<Option<f64>>)> =
+        ["investment", "gross_savings", "net", "npv", "roi"]
+            .iter()
+            .map(|n| (*n, Vec::new()))
+            .collect();
+    let mut units = Vec::new();
+    let mut payback = Vec::new();
+    for case in cases {
+        let visible = shown(case, min_cell).summary;
+        let s = &case.summary;
+        for (i, v) in [
+            Some(s.investment),
+            Some(s.gross_savings),
+            Some(s.net),
+            Some(s.npv),
+            s.roi,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            columns[i].1.push(v.filter(|_| visible));
+        }
+        units.push(Some(s.cohort_units).filter(|_| visible));
+        payback.push(s.payback_year.filter(|_| visible));
+    }
+    let mut frame_columns = vec![
+        Column::new(
+            "scenario".into(),
+            cases
+                .iter()
+                .map(|c| c.scenario.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("cohort_units".into(), units),
+    ];
+    frame_columns.extend(
+        columns
+            .into_iter()
+            .map(|(name, v)| Column::new(name.into(), v)),
+    );
+    frame_columns.push(Column::new("payback_year".into(), payback));
+    let mut summary = Table::new(DataFrame::new(cases.len(), frame_columns)?)
+        .with_title("Summary")
+        .with_money(["investment", "gross_savings", "net", "npv"])
+        .with_shares(["roi"]);
+    // Every scenario has the same cohort, so all are shown or none; a null
+    // payback year then means "never", not "suppressed".
+    if cases.first().is_some_and(|c| !shown(c, min_cell).summary) {
+        summary = summary.with_suppressed([
+            "cohort_units",
+            "investment",
+            "gross_savings",
+            "net",
+            "npv",
+            "roi",
+            "payback_year",
+        ]);
+    }
+    Ok(Document::new()
+        .with_table("summary", summary)
+        .with_table(
+            "areas",
+            areas_table(&cases.iter().collect::<Vec<_>>(), config, min_cell, true)?,
+        )
+        .with_table(
+            "departments",
+            departments_table(&cases.iter().collect::<Vec<_>>(), min_cell, true)?,
+        )
+        .with_fields("assumptions", assumptions(config)))
+}
+
+/// `budget_area,units,baseline,effect,year_1…year_H,total,discounted` (SPEC §6).
+pub fn areas_table(
+    cases: &[&SavingsCase],
+    config: &SavingsConfig,
+    min_cell: u32,
+    with_scenario: bool,
+) -> PolarsResult<Table> {
+    let horizon = config.horizon_years as usize;
+    let mut scenario = Vec::new();
+    let mut area = Vec::new();
+    let mut units = Vec::new();
+    let mut baseline = Vec::new();
+    let mut effect = Vec::new();
+    let mut years: Vec<Vec<Option<f64>>> = vec![Vec::new(); horizon];
+    let mut total = Vec::new();
+    let mut discounted = Vec::new();
+    for case in cases {
+        let visible = shown(case, min_cell);
+        for (a, show) in case.areas.iter().zip(visible.areas) {
+            let keep = |v: f64| show.then_some(v);
+            scenario.push(case.scenario.as_str());
+            area.push(a.area.clone());
+            units.push(show.then_some(a.units));
+            baseline.push(keep(a.baseline));
+            effect.push(a.effect);
+            for (t, column) in years.iter_mut().enumerate() {
+                column.push(keep(a.years[t]));
+            }
+            total.push(keep(a.total));
+            discounted.push(keep(a.discounted));
+        }
+    }
+    let height = area.len();
+    let mut columns = Vec::new();
+    if with_scenario {
+        columns.push(Column::new("scenario".into(), scenario));
+    }
+    columns.push(Column::new("budget_area".into(), area));
+    columns.push(Column::new("units".into(), units));
+    columns.push(Column::new("baseline".into(), baseline));
+    columns.push(Column::new("effect".into(), effect));
+    let year_names: Vec<String> = (1..=horizon).map(|t| format!("year_{t}")).collect();
+    for (name, values) in year_names.iter().zip(years) {
+        columns.push(Column::new(name.into(), values));
+    }
+    columns.push(Column::new("total".into(), total));
+    columns.push(Column::new("discounted".into(), discounted));
+    let mut money = vec![
+        "baseline".to_string(),
+        "total".to_string(),
+        "discounted".to_string(),
+    ];
+    money.extend(year_names.iter().cloned());
+    let mut suppressed = money.clone();
+    suppressed.push("units".into());
+    Ok(Table::new(DataFrame::new(height, columns)?)
+        .with_title("Savings per budget area")
+        .with_money(money)
+        .with_shares(["effect"])
+        .with_suppressed(suppressed))
+}
+
+/// `department,units,baseline,total,discounted`: who gains.
+fn departments_table(
+    cases: &[&SavingsCase],
+    min_cell: u32,
+    with_scenario: bool,
+) -> PolarsResult<Table> {
+    let mut scenario = Vec::new();
+    let mut name = Vec::new();
+    let mut units = Vec::new();
+    let mut baseline = Vec::new();
+    let mut total = Vec::new();
+    let mut discounted = Vec::new();
+    for case in cases {
+        let visible = shown(case, min_cell);
+        for (d, show) in case.departments.iter().zip(visible.departments) {
+            scenario.push(case.scenario.as_str());
+            name.push(d.department.clone());
+            units.push(show.then_some(d.units));
+            baseline.push(show.then_some(d.baseline));
+            total.push(show.then_some(d.total));
+            discounted.push(show.then_some(d.discounted));
+        }
+    }
+    let height = name.len();
+    let mut columns = Vec::new();
+    if with_scenario {
+        columns.push(Column::new("scenario".into(), scenario));
+    }
+    columns.extend([
+        Column::new("department".into(), name),
+        Column::new("units".into(), units),
+        Column::new("baseline".into(), baseline),
+        Column::new("total".into(), total),
+        Column::new("discounted".into(), discounted),
+    ]);
+    Ok(Table::new(DataFrame::new(height, columns)?)
+        .with_title("Savings per department (by its share of each area's cost)")
+        .with_money(["baseline", "total", "discounted"])
+        .with_suppressed(["units", "baseline", "total", "discounted"]))
+}
+
+fn assumptions(config: &SavingsConfig) -> Vec<(String, Value)> {
+    let ramp = config
+        .ramp_up
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![
+        (
+            "horizon_years".into(),
+            Value::UInt(config.horizon_years.into()),
+        ),
+        ("discount_rate".into(), Value::Share(config.discount_rate)),
+        (
+            "coordinator_cost".into(),
+            Value::Money(config.coordinator_cost),
+        ),
+        ("setup_cost".into(), Value::Money(config.setup_cost)),
+        ("ramp_up".into(), Value::Text(ramp)),
+        ("deadweight".into(), Value::Share(config.deadweight)),
+        ("optimism_bias".into(), Value::Share(config.optimism_bias)),
+    ]
+}
