@@ -2,12 +2,13 @@
 //! population, the top hotspots as citizens and as families, and the
 //! settings that produced them, as one document every format can render.
 
-use crate::config::Period;
+use crate::config::{Period, SavingsConfig};
 use crate::hotspots::{self, HotspotCriteria};
 use crate::load::Loaded;
 use crate::output::{Document, Part, Value};
 use crate::overview::overview;
-use crate::units::{units, UnitMode};
+use crate::savings::{self, cohort_cost, Scenario};
+use crate::units::{metric, unit_rows, units, UnitMode};
 use polars::prelude::*;
 
 /// What the report covers.
@@ -17,12 +18,15 @@ pub struct ReportRequest {
     pub period: Period,
     /// Small-cell threshold for the aggregates.
     pub min_cell: u32,
-    /// Hotspot criteria; `limit` caps each hotspot list.
+    /// Hotspot criteria; `limit` caps each hotspot list (not the savings cohort).
     pub criteria: HotspotCriteria,
+    /// Savings assumptions for the citizen hotspots as cohort.
+    pub savings: SavingsConfig,
 }
 
 /// Builds the report: `period_from`, `period_to` and the overview's figures,
-/// its tables, then `hotspots_citizen` and `hotspots_family`.
+/// its tables, `hotspots_citizen` and `hotspots_family`, then the base-case
+/// savings of all citizen hotspots (`savings_summary`, `savings_areas`).
 pub fn report(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Document> {
     let overview =
         overview(loaded, request.period, UnitMode::Citizen, request.min_cell)?.document()?;
@@ -58,5 +62,44 @@ pub fn report(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Document
         let table = hotspots::table(selected, &units.areas, None)?.with_title(title);
         parts.push((key.to_string(), Part::Table(table)));
     }
+    parts.extend(savings_parts(loaded, request)?);
     Ok(Document { parts })
+}
+
+fn savings_parts(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Vec<(String, Part)>> {
+    let units = units(loaded, request.period, UnitMode::Citizen)?;
+    let all = HotspotCriteria {
+        limit: None,
+        ..request.criteria.clone()
+    };
+    let cohort: Vec<String> = hotspots::select(&units, &all)?
+        .column(metric::UNIT_ID)?
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect();
+    let cost = cohort_cost(
+        unit_rows(loaded, request.period, UnitMode::Citizen)?,
+        &cohort,
+    )?;
+    let case = match savings::model(&cost, &request.savings, request.period, Scenario::Base) {
+        Ok(case) => case,
+        Err(e) => {
+            return Ok(vec![(
+                "savings_summary".into(),
+                Part::Fields(vec![("not_modelled".into(), Value::Text(e.to_string()))]),
+            )])
+        }
+    };
+    let document = savings::case_document(&case, &request.savings, request.min_cell)?;
+    Ok(document
+        .parts
+        .into_iter()
+        .filter_map(|(key, part)| match key.as_str() {
+            "summary" => Some(("savings_summary".to_string(), part)),
+            "areas" => Some(("savings_areas".to_string(), part)),
+            _ => None,
+        })
+        .collect())
 }

@@ -70,6 +70,7 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
         period: ws.period,
         min_cell: ws.config.min_cell,
         criteria,
+        savings: ws.config.savings.clone(),
     };
     let document = report(&ws.loaded, &request)?;
     destination.write(|options, out| render_document(&document, options, out))
