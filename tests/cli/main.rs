@@ -4,5 +4,6 @@
 mod hotspots;
 mod load;
 mod overview;
+mod savings;
 mod validate;
 mod workdir;
