@@ -61,6 +61,12 @@ pub enum Command {
   tvaers hotspots --config data-samples/tvaers.toml --format csv > cohort.csv
   tvaers savings --config data-samples/tvaers.toml --cohort cohort.csv --effect 'Kontante ydelser=0.15'")]
     Savings(SavingsArgs),
+    /// Replace CPR columns of a CSV with keyed pseudonyms (HMAC-SHA256), streaming any size.
+    #[command(after_help = "Examples:
+  head -c 32 /dev/urandom > secret.key     # once, shared between departments out of band
+  tvaers pseudonymise udbetalinger.csv --key secret.key --columns BorgerID -o udbetalinger-pseudo.csv
+  tvaers pseudonymise husstande.csv --key secret.key --columns BorgerID,ForælderCPR --to-utf8 > out.csv")]
+    Pseudonymise(PseudonymiseArgs),
     /// Write a synthetic municipality (any size, seeded) and a tvaers.toml that reads it.
     #[command(after_help = "Examples:
   tvaers generate --citizens 2000 --seed 7 --out demo --dialect danish
@@ -245,6 +251,33 @@ pub enum ScenarioArg {
     Base,
     High,
     All,
+}
+
+#[derive(Debug, Args)]
+pub struct PseudonymiseArgs {
+    /// CSV file to read (.csv or .csv.gz).
+    pub input: PathBuf,
+    /// Secret key file (at least 32 bytes); never printed.
+    #[arg(long, value_name = "KEYFILE")]
+    pub key: PathBuf,
+    /// Columns to replace, comma-separated.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',', required = true)]
+    pub columns: Vec<String>,
+    /// Write here (atomically) instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Input delimiter: auto, tab, or one character.
+    #[arg(long, value_name = "D", default_value = "auto")]
+    pub delimiter: String,
+    /// Input encoding: auto, utf-8, windows-1252 or iso-8859-1.
+    #[arg(long, value_name = "E", default_value = "auto")]
+    pub encoding: String,
+    /// Write UTF-8 instead of the input's encoding.
+    #[arg(long)]
+    pub to_utf8: bool,
+    /// Fail (and write no output file) when a value does not look like a CPR number.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

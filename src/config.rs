@@ -422,40 +422,15 @@ fn source_spec(raw: RawSource, base: &Path) -> Result<SourceSpec, String> {
 }
 
 fn csv_options(raw: RawCsv) -> Result<CsvOptions, String> {
-    let delimiter = match raw.delimiter.as_deref().unwrap_or("auto") {
-        "auto" => Delimiter::Auto,
-        "tab" | "\t" => Delimiter::Byte(b'\t'),
-        d if d.len() == 1 && d.is_ascii() && !matches!(d, "\"" | "\n" | "\r") => {
-            Delimiter::Byte(d.as_bytes()[0])
-        }
-        d => {
-            return Err(format!(
-                "csv.delimiter must be \"auto\", \"tab\" or one ASCII character such as \";\", found {d:?}"
-            ))
-        }
-    };
+    let delimiter = parse_delimiter(raw.delimiter.as_deref().unwrap_or("auto"))
+        .map_err(|e| format!("csv.delimiter {e}"))?;
     let decimal = match raw.decimal.as_deref().unwrap_or(".") {
         "." => Decimal::Dot,
         "," => Decimal::Comma,
         d => return Err(format!("csv.decimal must be \".\" or \",\", found {d:?}")),
     };
-    let encoding = match raw
-        .encoding
-        .as_deref()
-        .unwrap_or("auto")
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "auto" => Encoding::Auto,
-        "utf-8" | "utf8" => Encoding::Utf8,
-        "windows-1252" | "cp1252" => Encoding::Windows1252,
-        "iso-8859-1" | "latin1" | "latin-1" => Encoding::Latin1,
-        e => {
-            return Err(format!(
-                "csv.encoding must be \"auto\", \"utf-8\", \"windows-1252\" or \"iso-8859-1\", found {e:?}"
-            ))
-        }
-    };
+    let encoding = parse_encoding(raw.encoding.as_deref().unwrap_or("auto"))
+        .map_err(|e| format!("csv.encoding {e}"))?;
     let date_format = raw.date_format.unwrap_or_else(|| "%Y-%m-%d".to_string());
     check_date_format(&date_format)?;
     Ok(CsvOptions {
@@ -464,6 +439,33 @@ fn csv_options(raw: RawCsv) -> Result<CsvOptions, String> {
         encoding,
         date_format,
     })
+}
+
+/// A delimiter as written in a config or on the command line.
+pub fn parse_delimiter(text: &str) -> Result<Delimiter, String> {
+    match text {
+        "auto" => Ok(Delimiter::Auto),
+        "tab" | "\t" => Ok(Delimiter::Byte(b'\t')),
+        d if d.len() == 1 && d.is_ascii() && !matches!(d, "\"" | "\n" | "\r") => {
+            Ok(Delimiter::Byte(d.as_bytes()[0]))
+        }
+        d => Err(format!(
+            "must be \"auto\", \"tab\" or one ASCII character such as \";\", found {d:?}"
+        )),
+    }
+}
+
+/// An encoding name as written in a config or on the command line.
+pub fn parse_encoding(text: &str) -> Result<Encoding, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "auto" => Ok(Encoding::Auto),
+        "utf-8" | "utf8" => Ok(Encoding::Utf8),
+        "windows-1252" | "cp1252" => Ok(Encoding::Windows1252),
+        "iso-8859-1" | "latin1" | "latin-1" => Ok(Encoding::Latin1),
+        e => Err(format!(
+            "must be \"auto\", \"utf-8\", \"windows-1252\" or \"iso-8859-1\", found {e:?}"
+        )),
+    }
 }
 
 /// Rejects a chrono format that cannot parse a full date.

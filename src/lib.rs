@@ -15,6 +15,7 @@ pub mod load;
 pub mod output;
 pub mod overview;
 pub mod pseudonym;
+pub mod pseudonymise;
 pub mod report;
 pub mod savings;
 pub mod schema;

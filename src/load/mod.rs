@@ -8,7 +8,7 @@ mod csv_file;
 mod parquet_file;
 mod reject;
 mod rows;
-mod text;
+pub mod text;
 pub mod value;
 
 pub use reject::{write_rejects, Reject};

@@ -179,6 +179,16 @@ impl Decoder {
         }
     }
 
+    /// The encoding decided so far (`Auto` while every line has been ASCII).
+    pub fn encoding(&self) -> Encoding {
+        match self.state {
+            State::Undecided => Encoding::Auto,
+            State::Utf8 => Encoding::Utf8,
+            State::Windows1252 => Encoding::Windows1252,
+            State::Latin1 => Encoding::Latin1,
+        }
+    }
+
     fn error(&self, line: u64, message: String) -> LoadError {
         LoadError::Encoding {
             file: self.file.clone(),

@@ -4,6 +4,7 @@
 mod hotspots;
 mod load;
 mod overview;
+mod pseudonymise;
 mod savings;
 mod validate;
 mod workdir;
