@@ -61,6 +61,11 @@ pub enum Command {
   tvaers hotspots --config data-samples/tvaers.toml --format csv > cohort.csv
   tvaers savings --config data-samples/tvaers.toml --cohort cohort.csv --effect 'Kontante ydelser=0.15'")]
     Savings(SavingsArgs),
+    /// Progress on the step scale for a cohort, beside everyone else assessed.
+    #[command(after_help = "Examples:
+  tvaers ladder --config data-samples/tvaers.toml
+  tvaers ladder --config data-samples/tvaers.toml --enrolled --format json")]
+    Ladder(LadderArgs),
     /// Replace CPR columns of a CSV with keyed pseudonyms (HMAC-SHA256), streaming any size.
     #[command(after_help = "Examples:
   head -c 32 /dev/urandom > secret.key     # once, shared between departments out of band
@@ -251,6 +256,25 @@ pub enum ScenarioArg {
     Base,
     High,
     All,
+}
+
+#[derive(Debug, Args)]
+pub struct LadderArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// The cohort's citizen ids (a CSV with a unit_id column, or one per line) instead of the hotspots.
+    #[arg(long, value_name = "FILE", conflicts_with = "enrolled")]
+    pub cohort: Option<PathBuf>,
+    /// The cohort is every citizen in an enrolments source.
+    #[arg(long)]
+    pub enrolled: bool,
+    /// The top step of the scale [default: the highest step assessed].
+    #[arg(long, value_name = "STEP")]
+    pub top_step: Option<i64>,
 }
 
 #[derive(Debug, Args)]

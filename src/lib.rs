@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod config;
 pub mod cpr;
 pub mod hotspots;
+pub mod ladder;
 pub mod load;
 pub mod output;
 pub mod overview;

@@ -1,13 +1,18 @@
 //! `tvaers hotspots`, `overview` and `report`: the unit analyses.
 
 use super::{workspace, Destination, Diagnostics};
-use crate::cli::{HotspotsArgs, OverviewArgs, ReportArgs, SelectionArgs, UnitArg};
+use crate::cli::{HotspotsArgs, LadderArgs, OverviewArgs, ReportArgs, SelectionArgs, UnitArg};
 use anyhow::{Context, Result};
 use tvaers::hotspots::{self, CostCriterion, HotspotCriteria};
+use tvaers::ladder::{self, highest_step};
+use tvaers::load::Loaded;
 use tvaers::output::{render_document, render_table};
 use tvaers::overview::overview;
 use tvaers::pseudonym::Key;
 use tvaers::report::{report, ReportRequest};
+use tvaers::savings::read_cohort;
+use tvaers::schema::Kind;
+use tvaers::units::metric;
 use tvaers::units::{units, UnitMode};
 use tvaers::validate::check_reject_rate;
 
@@ -74,4 +79,50 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
     };
     let document = report(&ws.loaded, &request)?;
     destination.write(|options, out| render_document(&document, options, out))
+}
+
+pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()> {
+    let mut destination = Destination::new(&args.output)?;
+    let criteria = criteria(&args.selection, None)?;
+    let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
+    let ws = workspace::open(&args.workspace, diagnostics)?;
+    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
+    destination.set_min_cell(ws.config.min_cell);
+    let cohort = match file_cohort {
+        Some(ids) => ids,
+        None if args.enrolled => enrolled_citizens(&ws.loaded)?,
+        None => {
+            let units = units(&ws.loaded, ws.period, UnitMode::Citizen)?;
+            let selected = hotspots::select(&units, &criteria)?;
+            selected
+                .column(metric::UNIT_ID)?
+                .str()?
+                .iter()
+                .flatten()
+                .map(str::to_string)
+                .collect()
+        }
+    };
+    let Some(top) = args.top_step.or(highest_step(&ws.loaded)?) else {
+        anyhow::bail!("there are no ladder rows: add a ladder source to the config");
+    };
+    let groups = ladder::ladder(&ws.loaded, ws.period, &cohort, top)?;
+    let table = ladder::table(&groups, top, ws.config.min_cell)?;
+    destination.write(|options, out| render_table(&table, options, out))
+}
+
+fn enrolled_citizens(loaded: &Loaded) -> Result<Vec<String>> {
+    let frame = loaded
+        .frame(Kind::Enrolments)?
+        .select([polars::prelude::col("citizen")])
+        .drop_nulls(None)
+        .unique_stable(None, polars::prelude::UniqueKeepStrategy::First)
+        .collect()?;
+    Ok(frame
+        .column("citizen")?
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect())
 }

@@ -1,0 +1,234 @@
+//! Progress on a step scale (SPEC §3 "Ladder"): for the citizens of a cohort
+//! with assessments in the period, the first and last step, the share that
+//! moved up at least one and two steps, and the share at the top step; beside
+//! them the same for everyone else assessed, so that a cohort's movement can
+//! be read against the general one. Shares pass small-cell suppression on
+//! both the count they show and its complement.
+
+use crate::config::Period;
+use crate::load::Loaded;
+use crate::output::Table;
+use crate::schema::Kind;
+use crate::suppress;
+use crate::units::in_period;
+use polars::prelude::*;
+use std::collections::HashSet;
+
+/// Movement of one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LadderGroup {
+    /// "cohort" or "others".
+    pub group: &'static str,
+    /// Citizens with assessments in the period.
+    pub units: u64,
+    /// Mean first step.
+    pub mean_first: f64,
+    /// Mean last step.
+    pub mean_last: f64,
+    /// Citizens whose last step is at least one above their first.
+    pub up_one: u64,
+    /// … at least two above.
+    pub up_two: u64,
+    /// Citizens whose last step is the top step.
+    pub at_top: u64,
+}
+
+/// Per citizen: first and last step in the period (ties on a date: by step).
+fn first_and_last(loaded: &Loaded, period: Period) -> PolarsResult<DataFrame> {
+    let by_date = |e: Expr| e.sort_by([col("date"), col("step")], SortMultipleOptions::default());
+    in_period(loaded.frame(Kind::Ladder)?, "date", period)
+        .group_by([col("citizen")])
+        .agg([
+            by_date(col("step")).first().alias("first"),
+            by_date(col("step")).last().alias("last"),
+        ])
+        .sort(["citizen"], Default::default())
+        .collect()
+}
+
+/// The highest step assessed in any row (the top of the scale by default).
+pub fn highest_step(loaded: &Loaded) -> PolarsResult<Option<i64>> {
+    let max = loaded
+        .frame(Kind::Ladder)?
+        .select([col("step").max()])
+        .collect()?;
+    Ok(max.column("step")?.i64()?.get(0))
+}
+
+/// The cohort's and everyone else's movement; `top` is the top step.
+pub fn ladder(
+    loaded: &Loaded,
+    period: Period,
+    cohort: &[String],
+    top: i64,
+) -> PolarsResult<Vec<LadderGroup>> {
+    let steps = first_and_last(loaded, period)?;
+    let members: HashSet<&str> = cohort.iter().map(String::as_str).collect();
+    let citizens = steps.column("citizen")?.str()?;
+    let first = steps.column("first")?.i64()?;
+    let last = steps.column("last")?.i64()?;
+    let mut groups = [
+        LadderGroup {
+            group: "cohort",
+            units: 0,
+            mean_first: 0.0,
+            mean_last: 0.0,
+            up_one: 0,
+            up_two: 0,
+            at_top: 0,
+        },
+        LadderGroup {
+            group: "others",
+            units: 0,
+            mean_first: 0.0,
+            mean_last: 0.0,
+            up_one: 0,
+            up_two: 0,
+            at_top: 0,
+        },
+    ];
+    for ((citizen, first), last) in citizens.iter().zip(first.iter()).zip(last.iter()) {
+        let (Some(citizen), Some(first), Some(last)) = (citizen, first, last) else {
+            continue;
+        };
+        let g = &mut groups[usize::from(!members.contains(citizen))];
+        g.units += 1;
+        g.mean_first += first as f64;
+        g.mean_last += last as f64;
+        g.up_one += u64::from(last - first >= 1);
+        g.up_two += u64::from(last - first >= 2);
+        g.at_top += u64::from(last == top);
+    }
+    for g in &mut groups {
+        if g.units > 0 {
+            g.mean_first /= g.units as f64;
+            g.mean_last /= g.units as f64;
+        }
+    }
+    Ok(groups.to_vec())
+}
+
+/// The groups as a table, suppressed: a group below `min_cell` citizens shows
+/// nothing; a share is hidden when its count or the rest is below `min_cell`.
+pub fn table(groups: &[LadderGroup], top: i64, min_cell: u32) -> PolarsResult<Table> {
+    let share = |k: u64, n: u64| -> Option<f64> {
+        let shown =
+            suppress::count(k, min_cell).is_some() && suppress::count(n - k, min_cell).is_some();
+        (shown && n > 0).then(|| k as f64 / n as f64)
+    };
+    let visible = |g: &LadderGroup| suppress::count(g.units, min_cell).is_some();
+    let frame = df!(
+        "group" => groups.iter().map(|g| g.group).collect::<Vec<_>>(),
+        "units" => groups.iter().map(|g| visible(g).then_some(g.units)).collect::<Vec<_>>(),
+        "mean_first_step" => groups.iter().map(|g| visible(g).then_some(g.mean_first)).collect::<Vec<_>>(),
+        "mean_last_step" => groups.iter().map(|g| visible(g).then_some(g.mean_last)).collect::<Vec<_>>(),
+        "share_up_1" => groups.iter().map(|g| share(g.up_one, g.units)).collect::<Vec<_>>(),
+        "share_up_2" => groups.iter().map(|g| share(g.up_two, g.units)).collect::<Vec<_>>(),
+        "share_at_top" => groups.iter().map(|g| share(g.at_top, g.units)).collect::<Vec<_>>(),
+    )?;
+    Ok(Table::new(frame)
+        .with_title(format!("Progress on the step scale (top step {top})"))
+        .with_shares(["share_up_1", "share_up_2", "share_at_top"])
+        .with_suppressed([
+            "units",
+            "mean_first_step",
+            "mean_last_step",
+            "share_up_1",
+            "share_up_2",
+            "share_at_top",
+        ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn loaded(rows: &str) -> (Config, Loaded) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("l.csv"),
+            format!("citizen,date,step\n{rows}"),
+        )
+        .unwrap();
+        let text = "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n[[sources]]\nname = \"l\"\nkind = \"ladder\"\npath = \"l.csv\"\n";
+        let config = Config::parse(text, &dir.path().join("t.toml")).unwrap();
+        let loaded = crate::load::load(&config, config.period).unwrap();
+        (config, loaded)
+    }
+
+    #[test]
+    fn first_and_last_step_in_the_period() {
+        let (config, loaded) = loaded(
+            "a,2023-01-01,1\na,2023-06-01,3\na,2024-01-01,4\n\
+             b,2023-03-01,2\nb,2023-02-01,1\n\
+             c,2023-05-01,4\n\
+             d,2022-12-31,1\nd,2023-04-01,2\nd,2023-04-01,1\n",
+        );
+        let groups = ladder(&loaded, config.period, &["a".into(), "b".into()], 4).unwrap();
+        // a: 1 → 3 (the 2024 row is outside); b: 1 → 2 (by date, not file order).
+        assert_eq!(
+            groups[0],
+            LadderGroup {
+                group: "cohort",
+                units: 2,
+                mean_first: 1.0,
+                mean_last: 2.5,
+                up_one: 2,
+                up_two: 1,
+                at_top: 0
+            }
+        );
+        // c: 4 → 4; d: two rows on one day, 1 then 2 by step.
+        assert_eq!(
+            groups[1],
+            LadderGroup {
+                group: "others",
+                units: 2,
+                mean_first: 2.5,
+                mean_last: 3.0,
+                up_one: 1,
+                up_two: 0,
+                at_top: 1
+            }
+        );
+        assert_eq!(highest_step(&loaded).unwrap(), Some(4));
+    }
+
+    #[test]
+    fn shares_hide_small_counts_and_small_complements() {
+        let g = LadderGroup {
+            group: "cohort",
+            units: 10,
+            mean_first: 1.0,
+            mean_last: 2.0,
+            up_one: 8,
+            up_two: 5,
+            at_top: 0,
+        };
+        let t = table(&[g], 4, 3).unwrap();
+        let row = |name: &str| t.frame.column(name).unwrap().f64().unwrap().get(0);
+        assert_eq!(row("share_up_1"), None, "2 did not move up: below 3");
+        assert_eq!(row("share_up_2"), Some(0.5));
+        assert_eq!(row("share_at_top"), None, "0 is below 3");
+        assert_eq!(row("mean_last_step"), Some(2.0));
+        let few = LadderGroup {
+            units: 2,
+            ..t_group()
+        };
+        let t = table(&[few], 4, 3).unwrap();
+        assert_eq!(t.frame.column("units").unwrap().u64().unwrap().get(0), None);
+    }
+
+    fn t_group() -> LadderGroup {
+        LadderGroup {
+            group: "others",
+            units: 0,
+            mean_first: 0.0,
+            mean_last: 0.0,
+            up_one: 0,
+            up_two: 0,
+            at_top: 0,
+        }
+    }
+}
