@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod config;
 pub mod cpr;
+pub mod generate;
 pub mod hotspots;
 pub mod ladder;
 pub mod load;

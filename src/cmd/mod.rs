@@ -3,6 +3,7 @@
 //! Messages for people (warnings, counts) are printed here, on stderr.
 
 mod analysis;
+mod generate;
 mod pseudonymise;
 mod savings;
 mod validate;
@@ -24,7 +25,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Savings(args) => savings::run(args, &diagnostics),
         Command::Ladder(args) => analysis::ladder_command(args, &diagnostics),
         Command::Pseudonymise(args) => pseudonymise::run(args, &diagnostics),
-        Command::Generate(_) => anyhow::bail!("generate is not built yet"),
+        Command::Generate(args) => generate::run(args, &diagnostics),
     }
 }
 

@@ -1,0 +1,133 @@
+//! A seeded synthetic municipality, written to disk with a config that reads it.
+//!
+//! Real extracts cannot leave the municipality, yet every command, test and
+//! benchmark needs data with the shapes that make the analysis hard: heavy-tailed
+//! costs, a minority of citizens spread over many departments, families whose
+//! members move, caseworker turnover, refunds, rows outside the analysis period,
+//! and a coordinated course whose effect is known. This module owns that data
+//! set: [`generate`] streams it household by household into one file per
+//! department and year (CSV in a plain or a Danish dialect, or Parquet) and
+//! writes a `tvaers.toml` beside it. The same request always gives the same
+//! bytes.
+//!
+//! The cost model (see `population`): a citizen's monthly cost level is a
+//! persistent level times a transient shock that decays, so the most expensive
+//! units of any period drift back towards the mean later. High-cost units are
+//! enrolled in a coordinated course during 2023; after its start their costs in
+//! the areas named in [`PLANTED_AREAS`] fall by [`PLANTED_EFFECT`]. Eligible
+//! units that were not enrolled remain as a comparison group.
+
+mod citizen;
+mod config;
+mod departments;
+mod dialect;
+mod output;
+mod parquet_out;
+mod population;
+mod random;
+mod tables;
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+
+/// How the CSV files are spelled: separators, encoding, dates, numbers and
+/// column names. Parquet files take their column names from the dialect too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// `,`-separated UTF-8, ISO dates, `.` decimal, canonical English column names.
+    Plain,
+    /// What Danish municipal systems export: `;`-separated Windows-1252,
+    /// `dd-mm-yyyy` dates, `1.234,50` amounts, Danish column names and Excel's
+    /// `="0123"` escaping of case numbers with leading zeros.
+    Danish,
+}
+
+/// The container of the generated sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    /// Delimited text in the request's [`Dialect`].
+    Csv,
+    /// Zstd-compressed Parquet with typed columns (dates as Date, amounts as Float64).
+    Parquet,
+}
+
+/// What to generate and where.
+#[derive(Clone, Debug)]
+pub struct GenerateRequest {
+    /// Number of citizens in the municipality (rows only for those in contact
+    /// with a department; every citizen may appear in the households source).
+    pub citizens: u64,
+    /// Seed of every random choice: the same request gives the same bytes.
+    pub seed: u64,
+    /// Output directory; created if missing, files in it are overwritten.
+    pub out: PathBuf,
+    /// Spelling of the CSV files and of the column names.
+    pub dialect: Dialect,
+    /// CSV or Parquet.
+    pub format: FileFormat,
+}
+
+/// What [`generate`] wrote.
+#[derive(Clone, Debug, Default)]
+pub struct GenerateSummary {
+    /// Every file written, the config last, in a stable order.
+    pub files: Vec<PathBuf>,
+    /// Data rows (header excluded) per source name of the config, in config order.
+    pub rows: Vec<(String, u64)>,
+}
+
+/// Share by which an enrolled unit's costs fall after the start of its
+/// coordinated course, in the budget areas of [`PLANTED_AREAS`] only; on top of
+/// the general drift (regression to the mean) that every high-cost unit shows.
+/// Applied multiplicatively to every payment dated on or after the start, so
+/// the counterfactual cost is `amount / (1 - PLANTED_EFFECT)`.
+pub const PLANTED_EFFECT: f64 = 0.25;
+
+/// The budget areas (*hovedfunktioner* of the chart of accounts) where
+/// [`PLANTED_EFFECT`] applies: `5.57` "Kontante ydelser" and `5.28` "Tilbud til
+/// børn og unge med særlige behov". Costs in every other area are unaffected.
+pub const PLANTED_AREAS: [&str; 2] = ["5.57", "5.28"];
+
+/// First day with data in the generated sources (rows before the analysis
+/// period are deliberate).
+pub const DATA_FROM: NaiveDate = date(2021, 7, 1);
+/// Last day with data in the generated sources.
+pub const DATA_TO: NaiveDate = date(2025, 3, 31);
+/// Start of the analysis period written to the config.
+pub const ANALYSIS_FROM: NaiveDate = date(2022, 1, 1);
+/// End (inclusive) of the analysis period written to the config.
+pub const ANALYSIS_TO: NaiveDate = date(2024, 12, 31);
+
+const fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    match NaiveDate::from_ymd_opt(year, month, day) {
+        Some(d) => d,
+        None => panic!("invalid constant date"),
+    }
+}
+
+/// Writes a synthetic municipality of `req.citizens` citizens into `req.out`:
+/// expenses (one file per department and calendar year) and contacts for five
+/// departments, households, progression ladder and enrolments, plus a
+/// `tvaers.toml` that reads them all with the dialect's settings.
+///
+/// Rows are streamed household by household through buffered writers, so
+/// memory stays bounded whatever the size. I/O failures come back as errors
+/// naming the file.
+pub fn generate(req: &GenerateRequest) -> Result<GenerateSummary> {
+    std::fs::create_dir_all(&req.out)
+        .with_context(|| format!("cannot create output directory {}", req.out.display()))?;
+    let mut sink = output::FileSink::create(&req.out, req.dialect, req.format)?;
+    population::Population::new(req.seed, req.citizens).run(&mut sink)?;
+    let (mut files, rows) = sink.finish()?;
+    let config_path = req.out.join("tvaers.toml");
+    let text = config::render(req.dialect, req.format);
+    std::fs::write(&config_path, text)
+        .with_context(|| format!("cannot write {}", config_path.display()))?;
+    files.push(config_path);
+    Ok(GenerateSummary { files, rows })
+}
+
+#[cfg(test)]
+mod tests;
