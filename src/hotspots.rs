@@ -156,6 +156,35 @@ pub fn table(
     Ok(Table::new(selected).with_money(money))
 }
 
+/// A narrower view for reading in a terminal: the SPEC columns without the
+/// per-area costs, plus `main_area`, the budget area with the largest cost.
+pub fn compact_table(
+    selected: &DataFrame,
+    areas: &[String],
+    rekey: Option<&Key>,
+) -> PolarsResult<Table> {
+    let mut main_area: Vec<Option<&str>> = vec![None; selected.height()];
+    let mut largest = vec![f64::NEG_INFINITY; selected.height()];
+    for area in areas {
+        let costs = selected.column(&crate::units::cost_column(area))?.f64()?;
+        for (row, cost) in costs.iter().enumerate() {
+            if let Some(cost) = cost.filter(|c| *c > largest[row] && *c > 0.0) {
+                largest[row] = cost;
+                main_area[row] = Some(area.as_str());
+            }
+        }
+    }
+    let keep: Vec<&str> = selected
+        .get_column_names()
+        .into_iter()
+        .map(|n| n.as_str())
+        .filter(|n| !n.starts_with(metric::COST_PREFIX))
+        .collect();
+    let mut narrow = selected.select(keep)?;
+    narrow.with_column(Column::new("main_area".into(), main_area))?;
+    table(narrow, &[], rekey)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

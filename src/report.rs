@@ -59,7 +59,8 @@ pub fn report(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Document
     ] {
         let units = units(loaded, request.period, mode)?;
         let selected = hotspots::select(&units, &request.criteria)?;
-        let table = hotspots::table(selected, &units.areas, None)?.with_title(title);
+        // The per-area costs are in `budget_areas`; here each unit's largest area is enough.
+        let table = hotspots::compact_table(&selected, &units.areas, None)?.with_title(title);
         parts.push((key.to_string(), Part::Table(table)));
     }
     parts.extend(savings_parts(loaded, request)?);

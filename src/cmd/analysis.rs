@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use tvaers::hotspots::{self, CostCriterion, HotspotCriteria};
 use tvaers::ladder::{self, highest_step};
 use tvaers::load::Loaded;
-use tvaers::output::{render_document, render_table};
+use tvaers::output::{render_document, render_table, Format};
 use tvaers::overview::overview;
 use tvaers::pseudonym::Key;
 use tvaers::report::{report, ReportRequest};
@@ -51,8 +51,15 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     let units = units(&ws.loaded, ws.period, mode(args.unit)).context("computing units")?;
     let selected = hotspots::select(&units, &criteria)?;
-    let table = hotspots::table(selected, &units.areas, key.as_ref())?;
-    destination.write(|options, out| render_table(&table, options, out))
+    destination.write(|options, out| {
+        // One column per budget area is for files; a terminal gets the narrow view.
+        let table = if options.format == Format::Table {
+            hotspots::compact_table(&selected, &units.areas, key.as_ref())?
+        } else {
+            hotspots::table(selected.clone(), &units.areas, key.as_ref())?
+        };
+        render_table(&table, options, out)
+    })
 }
 
 pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result<()> {

@@ -23,7 +23,7 @@ const DEFAULT_WIDTH: u16 = 100;
 /// Narrower than this, wrapping makes tables unreadable; they overflow instead.
 const MIN_WIDTH: u16 = 40;
 /// Text columns wrap, but never narrower than this (or their content).
-const MIN_TEXT_WIDTH: u16 = 12;
+const MIN_TEXT_WIDTH: u16 = 30;
 
 /// Writes one table, under its title when it has one.
 pub(super) fn write_table(
@@ -87,12 +87,18 @@ fn push_table(text: &mut String, title: Option<&str>, view: &TableView<'_>, opts
     }
     let mut table = new_table(opts);
     table.set_header(view.columns.iter().map(|c| c.name));
+    // A column with no spaces (ids, codes) cannot wrap usefully: keep it whole.
+    let mut wraps = vec![false; view.columns.len()];
     for row in 0..view.height {
-        table.add_row(
-            view.columns
-                .iter()
-                .map(|c| cell_text(c.cell(row), c.role, opts.min_cell)),
-        );
+        let cells: Vec<String> = view
+            .columns
+            .iter()
+            .map(|c| cell_text(c.cell(row), c.role, opts.min_cell))
+            .collect();
+        for (wrap, cell) in wraps.iter_mut().zip(&cells) {
+            *wrap |= cell.contains(' ');
+        }
+        table.add_row(cells);
     }
     let widths = table.column_max_content_widths();
     for (index, column) in view.columns.iter().enumerate() {
@@ -102,7 +108,7 @@ fn push_table(text: &mut String, title: Option<&str>, view: &TableView<'_>, opts
         if column.is_numeric() {
             target.set_cell_alignment(CellAlignment::Right);
             target.set_constraint(ColumnConstraint::ContentWidth);
-        } else if column.is_date() {
+        } else if column.is_date() || !wraps[index] {
             target.set_constraint(ColumnConstraint::ContentWidth);
         } else {
             let width = widths.get(index).copied().unwrap_or(1);
