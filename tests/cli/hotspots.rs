@@ -215,3 +215,23 @@ fn same_input_same_bytes() {
     ];
     assert_eq!(hotspots(&wd, &flags), hotspots(&wd, &flags));
 }
+
+#[test]
+fn closing_the_pipe_early_is_success_and_silent() {
+    let wd = Workdir::new();
+    let run = wd.run(&["generate", "--citizens", "3000", "--seed", "5", "--out", "m"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Well over a pipe buffer (64 KiB) of CSV, of which `head` reads one line.
+    let script = format!(
+        "{} hotspots --config m/tvaers.toml --top-percent 100 --min-departments 1 --format csv | head -1 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
+        env!("CARGO_BIN_EXE_tvaers")
+    );
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .current_dir(wd.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "0\n");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
