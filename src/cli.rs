@@ -61,6 +61,11 @@ pub enum Command {
   tvaers hotspots --config data-samples/tvaers.toml --format csv > cohort.csv
   tvaers savings --config data-samples/tvaers.toml --cohort cohort.csv --effect 'Kontante ydelser=0.15'")]
     Savings(SavingsArgs),
+    /// Realised savings of an enrolled cohort against eligible units not enrolled.
+    #[command(after_help = "Examples:
+  tvaers realised --config data-samples/tvaers.toml
+  tvaers realised --config data-samples/tvaers.toml --window-months 6 --format json")]
+    Realised(RealisedArgs),
     /// Progress on the step scale for a cohort, beside everyone else assessed.
     #[command(after_help = "Examples:
   tvaers ladder --config data-samples/tvaers.toml
@@ -256,6 +261,29 @@ pub enum ScenarioArg {
     Base,
     High,
     All,
+}
+
+#[derive(Debug, Args)]
+pub struct RealisedArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Unit of analysis (enrolments are read from the citizen or family column).
+    #[arg(long, value_enum, default_value_t = UnitArg::Citizen)]
+    pub unit: UnitArg,
+    /// Who is eligible for the comparison group.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Months before and after each start.
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub window_months: u32,
+    /// Bootstrap resamples for the interval.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub resamples: usize,
+    /// Seed of the resampling.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ pub mod output;
 pub mod overview;
 pub mod pseudonym;
 pub mod pseudonymise;
+pub mod realised;
 pub mod report;
 pub mod savings;
 pub mod schema;

@@ -1,7 +1,9 @@
 //! `tvaers hotspots`, `overview` and `report`: the unit analyses.
 
 use super::{workspace, Destination, Diagnostics};
-use crate::cli::{HotspotsArgs, LadderArgs, OverviewArgs, ReportArgs, SelectionArgs, UnitArg};
+use crate::cli::{
+    HotspotsArgs, LadderArgs, OverviewArgs, RealisedArgs, ReportArgs, SelectionArgs, UnitArg,
+};
 use anyhow::{Context, Result};
 use tvaers::hotspots::{self, CostCriterion, HotspotCriteria};
 use tvaers::ladder::{self, highest_step};
@@ -9,6 +11,7 @@ use tvaers::load::Loaded;
 use tvaers::output::{render_document, render_table, Format};
 use tvaers::overview::overview;
 use tvaers::pseudonym::Key;
+use tvaers::realised::{realised, RealisedRequest};
 use tvaers::report::{report, ReportRequest};
 use tvaers::savings::read_cohort;
 use tvaers::schema::Kind;
@@ -132,4 +135,50 @@ fn enrolled_citizens(loaded: &Loaded) -> Result<Vec<String>> {
         .flatten()
         .map(str::to_string)
         .collect())
+}
+
+pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result<()> {
+    let mut destination = Destination::new(&args.output)?;
+    let criteria = criteria(&args.selection, None)?;
+    let ws = workspace::open(&args.workspace, diagnostics)?;
+    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
+    destination.set_min_cell(ws.config.min_cell);
+    let request = RealisedRequest {
+        mode: mode(args.unit),
+        criteria,
+        window_months: args.window_months,
+        resamples: args.resamples,
+        seed: args.seed,
+    };
+    let estimate = realised(&ws.loaded, &request)?;
+    if estimate.cohort_units == 0 {
+        anyhow::bail!(
+            "no enrolled units: realised needs an enrolments source with a {} column",
+            match args.unit {
+                UnitArg::Citizen => "citizen",
+                UnitArg::Family => "family",
+            }
+        );
+    }
+    let document = estimate.document(ws.config.min_cell)?;
+    destination.write(|options, out| {
+        if options.format == Format::Csv {
+            // CSV is the per-area table; the summary goes to stderr.
+            for (key, part) in &document.parts {
+                if let tvaers::output::Part::Table(table) = part {
+                    if key == "areas" {
+                        return render_table(table, options, out);
+                    }
+                }
+            }
+        }
+        render_document(&document, options, out)
+    })?;
+    diagnostics.note(&format!(
+        "{} enrolled units against {} eligible units not enrolled (from {}); cohort_change is not a saving",
+        estimate.cohort_units,
+        estimate.comparison_units,
+        estimate.comparison_start.map_or("-".to_string(), |d| d.to_string())
+    ));
+    Ok(())
 }

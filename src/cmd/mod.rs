@@ -23,6 +23,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Overview(args) => analysis::overview_command(args, &diagnostics),
         Command::Hotspots(args) => analysis::hotspots(args, &diagnostics),
         Command::Savings(args) => savings::run(args, &diagnostics),
+        Command::Realised(args) => analysis::realised_command(args, &diagnostics),
         Command::Ladder(args) => analysis::ladder_command(args, &diagnostics),
         Command::Pseudonymise(args) => pseudonymise::run(args, &diagnostics),
         Command::Generate(args) => generate::run(args, &diagnostics),

@@ -133,9 +133,11 @@ fn push_fields(text: &mut String, key: &str, fields: &[(String, Value)], opts: &
     for (name, cell, role) in flat_fields(fields) {
         table.add_row([name, cell_text(cell, role, opts.min_cell)]);
     }
+    if let Some(names) = table.column_mut(0) {
+        names.set_constraint(ColumnConstraint::ContentWidth);
+    }
     if let Some(values) = table.column_mut(1) {
         values.set_cell_alignment(CellAlignment::Right);
-        values.set_constraint(ColumnConstraint::ContentWidth);
     }
     text.push_str(&table.to_string());
     text.push('\n');

@@ -6,6 +6,7 @@ mod hotspots;
 mod load;
 mod overview;
 mod pseudonymise;
+mod realised;
 mod savings;
 mod validate;
 mod workdir;

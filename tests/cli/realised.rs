@@ -1,0 +1,122 @@
+//! `tvaers realised` recovers the effect the generator plants (enrolled
+//! units' costs fall 25 % in "Kontante ydelser" and "Tilbud til børn og unge
+//! med særlige behov" after their start), while every high-cost unit drifts
+//! back towards the mean: the naive before/after drop claims savings where
+//! there are none.
+
+use crate::workdir::Workdir;
+use std::collections::HashMap;
+
+const PLANTED: f64 = 0.25;
+
+fn rows(csv: &str) -> HashMap<String, HashMap<String, f64>> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            let values = header
+                .iter()
+                .zip(&cells)
+                .skip(1)
+                .filter_map(|(h, c)| Some((h.to_string(), c.parse().ok()?)))
+                .collect();
+            (cells[0].to_string(), values)
+        })
+        .collect()
+}
+
+#[test]
+fn difference_in_differences_recovers_the_planted_effect_where_the_naive_drop_misleads() {
+    let wd = Workdir::new();
+    let run = wd.run(&[
+        "generate",
+        "--citizens",
+        "30000",
+        "--seed",
+        "9",
+        "--out",
+        "m",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = wd.run(&[
+        "realised",
+        "--config",
+        "m/tvaers.toml",
+        "--format",
+        "csv",
+        "--resamples",
+        "400",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("127 enrolled units against 202 eligible units not enrolled"),
+        "{}",
+        run.stderr
+    );
+    let areas = rows(&run.stdout);
+    for area in [
+        "Kontante ydelser",
+        "Tilbud til børn og unge med særlige behov",
+    ] {
+        let a = &areas[area];
+        assert!(
+            a["saving_share_low"] < PLANTED && PLANTED < a["saving_share_high"],
+            "{area}: the planted {PLANTED} lies outside [{}, {}]",
+            a["saving_share_low"],
+            a["saving_share_high"]
+        );
+        assert!(a["saving"] > 0.0, "{area}: {:?}", a);
+    }
+    for area in ["Folkeskolen m.m.", "Tilbud til voksne med særlige behov"] {
+        let a = &areas[area];
+        let naive = -a["cohort_change"] / a["cohort_before"];
+        assert!(
+            naive > 0.05,
+            "{area}: the cohort's own drop ({naive}) looks like a saving"
+        );
+        assert!(
+            a["saving_share_low"] < 0.0 && 0.0 < a["saving_share_high"],
+            "{area}: nothing was planted, yet 0 lies outside [{}, {}]",
+            a["saving_share_low"],
+            a["saving_share_high"]
+        );
+        assert!(
+            a["comparison_change"] < 0.0,
+            "{area}: the comparison group regresses too"
+        );
+    }
+}
+
+#[test]
+fn small_groups_are_suppressed() {
+    let wd = Workdir::new();
+    let run = wd.run(&["generate", "--citizens", "400", "--seed", "3", "--out", "m"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = wd.run(&[
+        "realised",
+        "--config",
+        "m/tvaers.toml",
+        "--format",
+        "json",
+        "--resamples",
+        "50",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(v["summary"]["cohort_units"].is_null(), "{}", run.stdout);
+    assert!(
+        v["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["saving"].is_null()),
+        "{}",
+        run.stdout
+    );
+    assert!(v["summary"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("not a saving"));
+}
