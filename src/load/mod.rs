@@ -169,23 +169,81 @@ struct FileCounts {
     rejected: u64,
 }
 
-/// Loads every source of `config`, counting rows outside `period`.
+/// Loads every source of `config`, counting rows outside `period`. Files are
+/// read in parallel, one per core at a time, and put back in config and file
+/// order, so the result does not depend on the number of cores.
 pub fn load(config: &Config, period: Period) -> Result<Loaded, LoadError> {
     let accounts = AccountMap::new(&config.budget_areas);
+    let tasks: Vec<(&SourceSpec, &Path)> = config
+        .sources
+        .iter()
+        .flat_map(|spec| spec.files.iter().map(move |file| (spec, file.as_path())))
+        .collect();
+    let mut results = read_files(&tasks, &accounts, period).into_iter();
     let mut sources = Vec::with_capacity(config.sources.len());
     let mut rejects = Vec::new();
     for spec in &config.sources {
-        sources.push(load_source(spec, &accounts, period, &mut rejects)?);
+        let files: Vec<FileRows> = results
+            .by_ref()
+            .take(spec.files.len())
+            .collect::<Result<_, _>>()?;
+        sources.push(assemble(spec, files, &mut rejects)?);
     }
     Ok(Loaded { sources, rejects })
 }
 
-fn load_source(
-    spec: &SourceSpec,
+/// One file's accepted rows and counts.
+struct FileRows {
+    frame: DataFrame,
+    counts: FileCounts,
+    outside_period: u64,
+    far_outside: u64,
+    rejects: Vec<Reject>,
+}
+
+type FileResult = Result<FileRows, LoadError>;
+
+/// Reads every task's file on a pool of scoped threads; results in task order.
+fn read_files(
+    tasks: &[(&SourceSpec, &Path)],
     accounts: &AccountMap,
     period: Period,
-    rejects: &mut Vec<Reject>,
-) -> Result<LoadedSource, LoadError> {
+) -> Vec<FileResult> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(tasks.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<FileResult>>> =
+        tasks.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((spec, file)) = tasks.get(i) else {
+                    break;
+                };
+                let result = read_file(spec, file, accounts, period);
+                if let Ok(mut slot) = slots[i].lock() {
+                    *slot = Some(result);
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .zip(tasks)
+        .map(|(slot, (spec, file))| {
+            slot.into_inner().ok().flatten().unwrap_or_else(|| {
+                Err(LoadError::Frame {
+                    source_name: spec.name.clone(),
+                    message: format!("reading {} did not finish", file.display()),
+                })
+            })
+        })
+        .collect()
+}
+
+fn read_file(spec: &SourceSpec, file: &Path, accounts: &AccountMap, period: Period) -> FileResult {
     let column_department = spec.kind.has_department() && spec.department.is_none();
     let mut sink = RowSink::new(
         spec.kind,
@@ -194,25 +252,56 @@ fn load_source(
         spec.account_skip_digits,
         period,
     );
-    let mut totals = FileCounts::default();
-    for file in &spec.files {
-        let counts = if is_parquet(file) {
-            parquet_file::read(file, spec, &mut sink, rejects)?
-        } else {
-            csv_file::read(file, spec, &mut sink, rejects)?
-        };
-        totals.read += counts.read;
-        totals.rejected += counts.rejected;
-    }
-    let (accepted, outside_period, far_outside) =
-        (sink.rows() as u64, sink.outside_period, sink.far_outside);
+    let mut rejects = Vec::new();
+    let counts = if is_parquet(file) {
+        parquet_file::read(file, spec, &mut sink, &mut rejects)?
+    } else {
+        csv_file::read(file, spec, &mut sink, &mut rejects)?
+    };
+    let (outside_period, far_outside) = (sink.outside_period, sink.far_outside);
+    let frame = sink
+        .finish(&spec.name, spec.department.as_deref())
+        .map_err(|e| LoadError::Frame {
+            source_name: spec.name.clone(),
+            message: e.to_string(),
+        })?;
+    Ok(FileRows {
+        frame,
+        counts,
+        outside_period,
+        far_outside,
+        rejects,
+    })
+}
+
+/// One source from its files' rows, in file order.
+fn assemble(
+    spec: &SourceSpec,
+    files: Vec<FileRows>,
+    rejects: &mut Vec<Reject>,
+) -> Result<LoadedSource, LoadError> {
     let frame_error = |e: PolarsError| LoadError::Frame {
         source_name: spec.name.clone(),
         message: e.to_string(),
     };
-    let frame = sink
-        .finish(&spec.name, spec.department.as_deref())
-        .map_err(frame_error)?;
+    let mut totals = FileCounts::default();
+    let (mut outside_period, mut far_outside) = (0, 0);
+    let mut frame: Option<DataFrame> = None;
+    for file in files {
+        totals.read += file.counts.read;
+        totals.rejected += file.counts.rejected;
+        outside_period += file.outside_period;
+        far_outside += file.far_outside;
+        rejects.extend(file.rejects);
+        frame = Some(match frame {
+            None => file.frame,
+            Some(mut all) => {
+                all.vstack_mut(&file.frame).map_err(frame_error)?;
+                all
+            }
+        });
+    }
+    let frame = frame.unwrap_or_default();
     let department = match &spec.department {
         Some(d) => d.clone(),
         None if spec.kind.has_department() => distinct_departments(&frame).map_err(frame_error)?,
@@ -225,7 +314,7 @@ fn load_source(
             department,
             files: spec.files.len(),
             read: totals.read,
-            accepted,
+            accepted: frame.height() as u64,
             rejected: totals.rejected,
             outside_period,
             far_outside,

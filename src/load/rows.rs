@@ -273,11 +273,6 @@ impl<'m> RowSink<'m> {
         }
     }
 
-    /// Accepted rows so far.
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-
     /// The typed frame: `source`, `department` (expenses and contacts), the
     /// kind's fields, then `budget_area` and `function` (expenses).
     pub fn finish(self, source: &str, fixed_department: Option<&str>) -> PolarsResult<DataFrame> {
