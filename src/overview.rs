@@ -218,7 +218,10 @@ impl Overview {
 
 fn overlaps(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<Overlap>> {
     let pairs = rows
-        .select([col(metric::UNIT_ID), col(column::DEPARTMENT)])
+        .select([
+            col(metric::UNIT_ID),
+            col(column::DEPARTMENT).cast(DataType::String),
+        ])
         .unique(None, UniqueKeepStrategy::Any)
         .cache();
     let departments: Vec<String> = pairs
@@ -281,6 +284,7 @@ fn budget_areas(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<AreaCost>> {
                 .alias("units"),
             col("amount").sum().alias("cost"),
         ])
+        .with_column(col(column::BUDGET_AREA).cast(DataType::String))
         .sort([column::BUDGET_AREA], Default::default())
         .collect()?;
     let names = areas.column(column::BUDGET_AREA)?.str()?;

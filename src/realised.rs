@@ -260,6 +260,7 @@ fn windows(rows: LazyFrame, starts: &[(String, NaiveDate)], months: u32) -> Pola
             col("window"),
         ])
         .agg([col("amount").sum()])
+        .with_column(col(column::BUDGET_AREA).cast(DataType::String))
         .collect()?;
     let position: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let mut cost: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();

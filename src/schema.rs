@@ -91,6 +91,27 @@ const ENROLMENTS: &[Field] = &[
     field("end", FieldType::Date, false),
 ];
 
+/// The type of text columns with few distinct values (departments, budget
+/// areas, accounts, caseworkers …): stored once each, a small code per row.
+pub fn label_type() -> polars::prelude::DataType {
+    polars::prelude::DataType::from_categories(polars::prelude::Categories::global())
+}
+
+/// Whether a loaded text column is stored as a label (see [`label_type`]).
+pub fn is_label(name: &str) -> bool {
+    matches!(
+        name,
+        "source"
+            | "department"
+            | "budget_area"
+            | "function"
+            | "account"
+            | "service"
+            | "caseworker"
+            | "type"
+    )
+}
+
 /// Columns the loader adds to every typed frame.
 pub mod col {
     /// The source's name from the config.

@@ -7,7 +7,7 @@
 
 use crate::config::Period;
 use crate::load::Loaded;
-use crate::schema::{col as column, Kind};
+use crate::schema::{col as column, label_type, Kind};
 use polars::prelude::*;
 
 /// What a unit is.
@@ -71,7 +71,7 @@ pub fn unit_rows(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResul
         col("amount"),
         col(column::BUDGET_AREA),
         col("case"),
-        lit(NULL).cast(DataType::String).alias("caseworker"),
+        lit(NULL).cast(label_type()).alias("caseworker"),
         lit(false).alias(IS_CONTACT),
     ]);
     let contacts = in_period(loaded.frame(Kind::Contacts)?, "date", period).select([
@@ -79,7 +79,7 @@ pub fn unit_rows(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResul
         col(column::DEPARTMENT),
         col("date"),
         lit(NULL).cast(DataType::Float64).alias("amount"),
-        lit(NULL).cast(DataType::String).alias(column::BUDGET_AREA),
+        lit(NULL).cast(label_type()).alias(column::BUDGET_AREA),
         col("case"),
         col("caseworker"),
         lit(true).alias(IS_CONTACT),
@@ -171,7 +171,7 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
     let areas_frame = rows
         .clone()
         .filter(col(IS_CONTACT).not())
-        .select([col(column::BUDGET_AREA)])
+        .select([col(column::BUDGET_AREA).cast(DataType::String)])
         .unique(None, UniqueKeepStrategy::Any)
         .sort([column::BUDGET_AREA], Default::default())
         .collect()?;

@@ -93,6 +93,7 @@ fn uncategorised(loaded: &Loaded, period: Period) -> PolarsResult<Option<Warning
         .filter(col(column::BUDGET_AREA).eq(lit(UNCATEGORISED)))
         .group_by([col("account")])
         .agg([col("amount").sum().alias("cost")])
+        .with_column(col("account").cast(DataType::String))
         .sort(
             ["cost", "account"],
             SortMultipleOptions::default().with_order_descending_multi([true, false]),

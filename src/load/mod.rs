@@ -332,6 +332,7 @@ fn distinct_departments(frame: &DataFrame) -> PolarsResult<String> {
     let unique = frame
         .column(col::DEPARTMENT)?
         .unique()?
+        .cast(&DataType::String)?
         .sort(Default::default())?;
     let names: Vec<&str> = unique.str()?.iter().flatten().collect();
     Ok(names.join("|"))

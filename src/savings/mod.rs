@@ -86,6 +86,7 @@ pub fn cohort_cost(rows: LazyFrame, cohort: &[String]) -> PolarsResult<CohortCos
                 .alias("units"),
             col("amount").sum().alias("cost"),
         ])
+        .with_column(col(column::BUDGET_AREA).cast(DataType::String))
         .sort([column::BUDGET_AREA], Default::default())
         .collect()?;
     let mut areas = BTreeMap::new();
@@ -106,6 +107,10 @@ pub fn cohort_cost(rows: LazyFrame, cohort: &[String]) -> PolarsResult<CohortCos
     let split = expenses
         .group_by([col(column::BUDGET_AREA), col(column::DEPARTMENT)])
         .agg([col("amount").sum().alias("cost")])
+        .with_columns([
+            col(column::BUDGET_AREA).cast(DataType::String),
+            col(column::DEPARTMENT).cast(DataType::String),
+        ])
         .sort(
             [column::BUDGET_AREA, column::DEPARTMENT],
             Default::default(),
@@ -128,6 +133,7 @@ pub fn cohort_cost(rows: LazyFrame, cohort: &[String]) -> PolarsResult<CohortCos
             .n_unique()
             .cast(DataType::UInt64)
             .alias("units")])
+        .with_column(col(column::DEPARTMENT).cast(DataType::String))
         .collect()?;
     let mut department_units = BTreeMap::new();
     let (d, u) = (
