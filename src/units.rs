@@ -47,8 +47,6 @@ pub mod metric {
 
 const IS_CONTACT: &str = "is_contact";
 const ROW: &str = "row";
-/// Joins a department to a caseworker or case id; cannot occur in either.
-const PAIR_SEPARATOR: &str = "\u{1f}";
 
 /// The active units of a period, one row each, sorted by `unit_id`.
 #[derive(Debug, Clone)]
@@ -183,9 +181,11 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
         .map(str::to_string)
         .collect();
 
+    // Distinct (department, id) pairs among rows with an id; a struct of the
+    // two columns counts them without building a string per row.
     let pair = |other: &str| {
-        concat_str([col(column::DEPARTMENT), col(other)], PAIR_SEPARATOR, false)
-            .drop_nulls()
+        as_struct(vec![col(column::DEPARTMENT), col(other)])
+            .filter(col(other).is_not_null())
             .n_unique()
     };
     let mut aggregates = vec![
