@@ -42,6 +42,7 @@ fn first_and_last(loaded: &Loaded, period: Period) -> PolarsResult<DataFrame> {
             by_date(col("step")).first().alias("first"),
             by_date(col("step")).last().alias("last"),
         ])
+        .with_column(col("citizen").cast(DataType::String))
         .sort(["citizen"], Default::default())
         .collect()
 }

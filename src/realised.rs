@@ -13,7 +13,7 @@ use crate::hotspots::{self, HotspotCriteria};
 use crate::load::value::{epoch_days, from_epoch_days};
 use crate::load::Loaded;
 use crate::output::{Document, Table, Value};
-use crate::schema::{col as column, Kind};
+use crate::schema::{col as column, label_type, Kind};
 use crate::suppress;
 use crate::units::{metric, unit_rows, units, UnitMode};
 use chrono::{Months, NaiveDate};
@@ -209,6 +209,7 @@ fn enrolment_starts(loaded: &Loaded, mode: UnitMode) -> PolarsResult<BTreeMap<St
         .filter(col(id).is_not_null())
         .group_by([col(id)])
         .agg([col("start").min()])
+        .with_column(col(id).cast(DataType::String))
         .collect()?;
     let ids = frame.column(id)?.str()?;
     let starts = frame.column("start")?.cast(&DataType::Int32)?;
@@ -236,7 +237,9 @@ fn windows(rows: LazyFrame, starts: &[(String, NaiveDate)], months: u32) -> Pola
     let day = col("date").cast(DataType::Int32);
     let sums = rows
         .join(
-            group.lazy(),
+            group
+                .lazy()
+                .with_column(col(metric::UNIT_ID).cast(label_type())),
             [col(metric::UNIT_ID)],
             [col(metric::UNIT_ID)],
             JoinArgs::new(JoinType::Inner),
@@ -260,7 +263,10 @@ fn windows(rows: LazyFrame, starts: &[(String, NaiveDate)], months: u32) -> Pola
             col("window"),
         ])
         .agg([col("amount").sum()])
-        .with_column(col(column::BUDGET_AREA).cast(DataType::String))
+        .with_columns([
+            col(column::BUDGET_AREA).cast(DataType::String),
+            col(metric::UNIT_ID).cast(DataType::String),
+        ])
         .collect()?;
     let position: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let mut cost: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();

@@ -91,25 +91,13 @@ const ENROLMENTS: &[Field] = &[
     field("end", FieldType::Date, false),
 ];
 
-/// The type of text columns with few distinct values (departments, budget
-/// areas, accounts, caseworkers …): stored once each, a small code per row.
+/// The type of every loaded text column: each distinct value is stored once,
+/// with a small code per row. Ids repeat on every row of a citizen and
+/// departments, accounts and budget areas on millions of rows, so this is
+/// most of the memory a workspace takes. One global dictionary serves every
+/// frame, so columns from different files join and stack directly.
 pub fn label_type() -> polars::prelude::DataType {
     polars::prelude::DataType::from_categories(polars::prelude::Categories::global())
-}
-
-/// Whether a loaded text column is stored as a label (see [`label_type`]).
-pub fn is_label(name: &str) -> bool {
-    matches!(
-        name,
-        "source"
-            | "department"
-            | "budget_area"
-            | "function"
-            | "account"
-            | "service"
-            | "caseworker"
-            | "type"
-    )
 }
 
 /// Columns the loader adds to every typed frame.

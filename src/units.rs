@@ -215,7 +215,7 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
         metric::CONTACTS,
         metric::CASES,
     ];
-    let mut order: Vec<Expr> = vec![col(metric::UNIT_ID)];
+    let mut order: Vec<Expr> = vec![col(metric::UNIT_ID).cast(DataType::String)];
     for name in [
         metric::MEMBERS,
         metric::TOTAL_COST,

@@ -131,7 +131,11 @@ fn uncategorised(loaded: &Loaded, period: Period) -> PolarsResult<Option<Warning
 fn overlapping_households(loaded: &Loaded) -> PolarsResult<Option<Warning>> {
     let sorted = loaded
         .frame(Kind::Households)?
-        .select([col("citizen"), col("valid_from"), col("valid_to")])
+        .select([
+            col("citizen").cast(DataType::String),
+            col("valid_from"),
+            col("valid_to"),
+        ])
         .sort(
             ["citizen", "valid_from"],
             SortMultipleOptions::default().with_nulls_last(false),
@@ -194,6 +198,7 @@ fn family_ids_equal_citizen_ids(loaded: &Loaded) -> PolarsResult<Option<Warning>
             [col("id")],
             JoinArgs::new(JoinType::Inner),
         )
+        .with_column(col("id").cast(DataType::String))
         .sort(["id"], Default::default())
         .collect()?;
     if shared.height() == 0 {

@@ -7,7 +7,7 @@ use super::value::{clean, epoch_days, parse_amount, parse_date, parse_step};
 use crate::accounts::{normalise, AccountMap};
 use crate::config::{Decimal, Period};
 use crate::cpr::looks_like_cpr;
-use crate::schema::{col, is_label, label_type, Field, FieldType, Kind, DEPARTMENT};
+use crate::schema::{col, label_type, Field, FieldType, Kind, DEPARTMENT};
 use polars::prelude::*;
 
 /// Dates more than this many days outside the period are called far outside.
@@ -298,11 +298,11 @@ impl<'m> RowSink<'m> {
             columns.push(areas.finish().into_column());
             columns.push(functions.finish().into_column());
         }
-        // Few distinct values, many rows: keep each once (see `schema::label_type`).
+        // Each distinct text once, a code per row (see `schema::label_type`).
         let columns = columns
             .into_iter()
             .map(|c| {
-                if is_label(c.name()) {
+                if c.dtype() == &DataType::String {
                     c.cast(&label_type())
                 } else {
                     Ok(c)

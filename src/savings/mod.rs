@@ -12,7 +12,7 @@ pub use cohort::{read_cohort, CohortError};
 pub use document::{areas_table, case_document, cases_document};
 
 use crate::config::{Period, SavingsConfig};
-use crate::schema::col as column;
+use crate::schema::{col as column, label_type};
 use crate::suppress;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -71,7 +71,7 @@ pub struct AreaCost {
 
 /// The cohort's cost from the period's unit rows (`unit_rows`) and its unit ids.
 pub fn cohort_cost(rows: LazyFrame, cohort: &[String]) -> PolarsResult<CohortCost> {
-    let ids = Series::new("unit_id".into(), cohort);
+    let ids = Series::new("unit_id".into(), cohort).cast(&label_type())?;
     let rows = rows
         .filter(col("unit_id").is_in(lit(ids).implode(false), false))
         .cache();
