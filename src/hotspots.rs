@@ -135,6 +135,19 @@ pub fn select(units: &Units, criteria: &HotspotCriteria) -> PolarsResult<DataFra
     DataFrame::new(selected.height(), columns)
 }
 
+/// The ids of the selected units, in ranking order: the default cohort of
+/// `savings` and `ladder`.
+pub fn cohort(units: &Units, criteria: &HotspotCriteria) -> PolarsResult<Vec<String>> {
+    let selected = select(units, criteria)?;
+    Ok(selected
+        .column(metric::UNIT_ID)?
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect())
+}
+
 /// The selection as an output table (SPEC §6 columns), its ids re-keyed when
 /// a key is given so that the list can be shared.
 pub fn table(

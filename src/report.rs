@@ -8,7 +8,7 @@ use crate::load::Loaded;
 use crate::output::{Document, Part, Value};
 use crate::overview::overview;
 use crate::savings::{self, cohort_cost, Scenario};
-use crate::units::{metric, unit_rows, units, UnitMode};
+use crate::units::{unit_rows, units, UnitMode};
 use polars::prelude::*;
 
 /// What the report covers.
@@ -73,13 +73,7 @@ fn savings_parts(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Vec<(
         limit: None,
         ..request.criteria.clone()
     };
-    let cohort: Vec<String> = hotspots::select(&units, &all)?
-        .column(metric::UNIT_ID)?
-        .str()?
-        .iter()
-        .flatten()
-        .map(str::to_string)
-        .collect();
+    let cohort = hotspots::cohort(&units, &all)?;
     let cost = cohort_cost(
         unit_rows(loaded, request.period, UnitMode::Citizen)?,
         &cohort,

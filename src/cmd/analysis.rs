@@ -15,7 +15,6 @@ use tvaers::realised::{realised, RealisedRequest};
 use tvaers::report::{report, ReportRequest};
 use tvaers::savings::read_cohort;
 use tvaers::schema::Kind;
-use tvaers::units::metric;
 use tvaers::units::{units, UnitMode};
 use tvaers::validate::check_reject_rate;
 
@@ -101,17 +100,7 @@ pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()>
     let cohort = match file_cohort {
         Some(ids) => ids,
         None if args.enrolled => enrolled_citizens(&ws.loaded)?,
-        None => {
-            let units = units(&ws.loaded, ws.period, UnitMode::Citizen)?;
-            let selected = hotspots::select(&units, &criteria)?;
-            selected
-                .column(metric::UNIT_ID)?
-                .str()?
-                .iter()
-                .flatten()
-                .map(str::to_string)
-                .collect()
-        }
+        None => hotspots::cohort(&units(&ws.loaded, ws.period, UnitMode::Citizen)?, &criteria)?,
     };
     let Some(top) = args.top_step.or(highest_step(&ws.loaded)?) else {
         anyhow::bail!("there are no ladder rows: add a ladder source to the config");

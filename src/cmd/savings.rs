@@ -11,7 +11,7 @@ use tvaers::output::{render_document, render_table};
 use tvaers::savings::{
     self, areas_table, case_document, cases_document, cohort_cost, read_cohort, Scenario,
 };
-use tvaers::units::{metric, unit_rows, units};
+use tvaers::units::{unit_rows, units};
 use tvaers::validate::check_reject_rate;
 
 pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
@@ -26,17 +26,7 @@ pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mode = mode(args.unit);
     let cohort = match file_cohort {
         Some(ids) => ids,
-        None => {
-            let units = units(&ws.loaded, ws.period, mode)?;
-            let selected = hotspots::select(&units, &criteria)?;
-            selected
-                .column(metric::UNIT_ID)?
-                .str()?
-                .iter()
-                .flatten()
-                .map(str::to_string)
-                .collect()
-        }
+        None => hotspots::cohort(&units(&ws.loaded, ws.period, mode)?, &criteria)?,
     };
     let cost = cohort_cost(unit_rows(&ws.loaded, ws.period, mode)?, &cohort)?;
     let scenarios = match args.scenario {
