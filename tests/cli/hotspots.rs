@@ -243,3 +243,33 @@ fn closing_the_pipe_early_is_success_and_silent() {
     assert_eq!(String::from_utf8_lossy(&output.stdout), "0\n");
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+#[test]
+fn parquet_output_holds_the_same_table() {
+    use polars::prelude::*;
+    let wd = Workdir::fixture("units");
+    let run = wd.run(&["hotspots", "--top-percent", "34", "--output", "h.parquet"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    let file = std::fs::File::open(wd.path().join("h.parquet")).unwrap();
+    let frame = ParquetReader::new(file).finish().unwrap();
+    assert_eq!(frame.height(), 2);
+    let ids: Vec<&str> = frame
+        .column("unit_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(ids, ["A", "B"]);
+    let costs: Vec<f64> = frame
+        .column("total_cost")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(costs, [1500.0, 1500.0]);
+}

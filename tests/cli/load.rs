@@ -298,3 +298,43 @@ fn rejects_name_the_physical_line_in_crlf_files_with_multiline_fields() {
         run.stdout
     );
 }
+
+#[test]
+fn parquet_sources_reject_bad_values_by_row_number() {
+    use polars::prelude::*;
+    let wd = Workdir::new();
+    let mut frame = df!(
+        "BorgerID" => ["a1", "a2", "a3", ""],
+        "Dato" => ["2023-01-05", "2023-13-01", "2023-02-01", "2023-03-01"],
+        "Trin" => [Some(1i64), Some(2), None, Some(4)],
+    )
+    .unwrap();
+    let file = std::fs::File::create(wd.path().join("ladder.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut frame).unwrap();
+    wd.write(
+        "tvaers.toml",
+        "[[sources]]\nname = \"l\"\nkind = \"ladder\"\npath = \"ladder.parquet\"\n[sources.columns]\ncitizen = \"BorgerID\"\ndate = \"Dato\"\nstep = \"Trin\"\n",
+    );
+    let run = wd.run(&[
+        "validate",
+        "--format",
+        "csv",
+        "--max-reject-rate",
+        "1",
+        "--rejects",
+        "r.csv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("l,ladder,,1,4,1,3,0\n"),
+        "{}",
+        run.stdout
+    );
+    eqnice!(
+        "source,file,line,reason,raw\n\
+         l,ladder.parquet,2,\"date: \"\"2023-13-01\"\" is not a date in the format %Y-%m-%d\",\"BorgerID=a2, Dato=2023-13-01, Trin=2\"\n\
+         l,ladder.parquet,3,step is empty,\"BorgerID=a3, Dato=2023-02-01, Trin=\"\n\
+         l,ladder.parquet,4,citizen is empty,\"BorgerID=, Dato=2023-03-01, Trin=4\"\n",
+        wd.read("r.csv")
+    );
+}

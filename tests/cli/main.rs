@@ -3,6 +3,7 @@
 
 mod generate;
 mod hotspots;
+mod ladder;
 mod load;
 mod overview;
 mod pseudonymise;
