@@ -13,17 +13,15 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use chrono::{Datelike, Months, NaiveDate, TimeDelta, Weekday};
+use chrono::{Months, NaiveDate};
 
+use super::calendar::{add_days, Calendar, MONTHS};
 use super::departments::{
     in_planted_area, Programme, DEPARTMENTS, SUSPENSE_ACCOUNT, SUSPENSE_SHARE,
 };
 use super::random::Draws;
 use super::tables::{ContactRow, EnrolmentRow, ExpenseRow, LadderRow, RowSink};
-use super::{DATA_FROM, DATA_TO, PLANTED_EFFECT};
-
-/// Months from [`DATA_FROM`] to [`DATA_TO`].
-pub(crate) const MONTHS: usize = 45;
+use super::{DATA_TO, PLANTED_EFFECT};
 
 /// Complexity's weight on the log-odds of being in contact with a department.
 const COMPLEXITY_SLOPE: f64 = 2.2;
@@ -54,60 +52,6 @@ const REFUND_SHARE: f64 = 0.012;
 /// the cohort's median start then regresses to the mean as the cohort does.
 pub(crate) const ENROL_THRESHOLD: f64 = 1_250_000.0;
 pub(crate) const ENROL_SHARE: f64 = 0.5;
-
-/// The month grid of the data span, with each month's payday.
-pub(crate) struct Calendar {
-    months: Vec<Month>,
-}
-
-struct Month {
-    first: NaiveDate,
-    days: i64,
-    /// Last weekday of the month: when monthly benefits are paid.
-    payday: NaiveDate,
-}
-
-impl Calendar {
-    pub(crate) fn new() -> Self {
-        let months = (0..MONTHS as u32)
-            .map(|m| {
-                let first = DATA_FROM
-                    .checked_add_months(Months::new(m))
-                    .unwrap_or(DATA_FROM);
-                let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
-                let days = (next - first).num_days();
-                let mut payday = add_days(next, -1);
-                while matches!(payday.weekday(), Weekday::Sat | Weekday::Sun) {
-                    payday = add_days(payday, -1);
-                }
-                Month {
-                    first,
-                    days,
-                    payday,
-                }
-            })
-            .collect();
-        Self { months }
-    }
-
-    /// The index of the month holding `date`, clamped to the span.
-    pub(crate) fn month_of(&self, date: NaiveDate) -> usize {
-        let months =
-            (date.year() - DATA_FROM.year()) * 12 + date.month() as i32 - DATA_FROM.month() as i32;
-        months.clamp(0, MONTHS as i32 - 1) as usize
-    }
-
-    fn random_day(&self, draws: &mut Draws, month: usize) -> NaiveDate {
-        let m = &self.months[month];
-        add_days(m.first, draws.below(m.days as u64) as i64)
-    }
-}
-
-/// `date` moved by `days`; unchanged in the (unreachable) case of overflow.
-pub(crate) fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
-    date.checked_add_signed(TimeDelta::days(days))
-        .unwrap_or(date)
-}
 
 /// Who the citizen is, as decided by the household.
 pub(crate) struct Citizen<'a> {
@@ -204,7 +148,7 @@ pub(crate) fn write_citizen(
             in_spell = !in_spell;
         }
     }
-    let start = add_days(super::date(2023, 1, 1), draw_start_day(draws));
+    let start = add_days(COURSE_YEAR, draw_start_day(draws));
     let enrolled = is_eligible(drafts, start) && draws.chance(ENROL_SHARE);
     let enrolled_from = enrolled.then_some(start);
     emit(citizen.id, enrolled_from, drafts, sink)?;
@@ -223,6 +167,9 @@ pub(crate) fn write_citizen(
     }
     Ok(enrolled)
 }
+
+/// 1 January of the year the course starts.
+const COURSE_YEAR: NaiveDate = super::date(2023, 1, 1);
 
 /// Day of 2023 (0–364) of a course start: spread over the year but mostly
 /// around its middle (a sum of four uniforms), as a cohort is enrolled in
@@ -382,7 +329,7 @@ fn draft_payment(
     };
     let kroner = programme.monthly * level.powf(programme.sensitivity) * price * noise;
     let date = if programme.monthly_payment {
-        calendar.months[month].payday
+        calendar.payday(month)
     } else {
         calendar.random_day(draws, month)
     };

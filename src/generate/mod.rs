@@ -17,6 +17,7 @@
 //! the areas named in [`PLANTED_AREAS`] fall by [`PLANTED_EFFECT`]. Eligible
 //! units that were not enrolled remain as a comparison group.
 
+mod calendar;
 mod citizen;
 mod config;
 mod departments;
