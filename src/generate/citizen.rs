@@ -17,7 +17,7 @@ use chrono::{Months, NaiveDate};
 
 use super::calendar::{add_days, Calendar, MONTHS};
 use super::departments::{
-    in_planted_area, Programme, DEPARTMENTS, SUSPENSE_ACCOUNT, SUSPENSE_SHARE,
+    in_planted_area, Programme, DEPARTMENTS, EMPLOYMENT, SUSPENSE_ACCOUNT, SUSPENSE_SHARE,
 };
 use super::random::Draws;
 use super::tables::{ContactRow, EnrolmentRow, ExpenseRow, LadderRow, RowSink};
@@ -51,6 +51,7 @@ const REFUND_SHARE: f64 = 0.012;
 /// start. A comparison group chosen by the same rule over the 12 months before
 /// the cohort's median start then regresses to the mean as the cohort does.
 pub(crate) const ENROL_THRESHOLD: f64 = 1_250_000.0;
+/// Share of eligible citizens who are enrolled.
 pub(crate) const ENROL_SHARE: f64 = 0.5;
 
 /// Who the citizen is, as decided by the household.
@@ -99,7 +100,7 @@ struct DraftContact {
 const CONTACT_TYPES: [&str; 4] = ["Møde", "Telefon", "Brev", "Afgørelse"];
 const CONTACT_WEIGHTS: [f64; 4] = [0.35, 0.35, 0.2, 0.1];
 
-/// Drafts and writes one citizen's rows; returns whether they were enrolled.
+/// Drafts and writes one citizen's rows.
 pub(crate) fn write_citizen(
     draws: &mut Draws,
     citizen: &Citizen<'_>,
@@ -107,7 +108,7 @@ pub(crate) fn write_citizen(
     caseworker_pools: &[u64; 5],
     drafts: &mut Drafts,
     sink: &mut impl RowSink,
-) -> Result<bool> {
+) -> Result<()> {
     drafts.expenses.clear();
     drafts.contacts.clear();
     drafts.cases.clear();
@@ -115,7 +116,7 @@ pub(crate) fn write_citizen(
     draw_levels(draws, citizen, &mut drafts.levels);
     for (department_index, department) in DEPARTMENTS.iter().enumerate() {
         let base = department.eligibility[citizen.age_group];
-        if !base.is_finite() || (department_index == 0 && citizen.retired) {
+        if !base.is_finite() || (department_index == EMPLOYMENT && citizen.retired) {
             continue;
         }
         if !draws.chance(sigmoid(base + COMPLEXITY_SLOPE * citizen.complexity)) {
@@ -165,7 +166,7 @@ pub(crate) fn write_citizen(
             end: (end <= DATA_TO).then_some(end),
         })?;
     }
-    Ok(enrolled)
+    Ok(())
 }
 
 /// 1 January of the year the course starts.
@@ -239,7 +240,7 @@ fn draft_spell(
     ));
     let pool = caseworker_pools[spell.department];
     let mut caseworker = 1 + draws.below(pool);
-    if spell.department == 0 {
+    if spell.department == EMPLOYMENT {
         drafts.employment.push((spell.first, spell.last));
     }
     for month in spell.first..=spell.last {

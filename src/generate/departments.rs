@@ -72,6 +72,10 @@ pub(crate) struct Department {
     pub(crate) extra_rate: f64,
 }
 
+/// Index in [`DEPARTMENTS`] of the employment department, whose spells get
+/// ladder assessments and which pensioners are not in.
+pub(crate) const EMPLOYMENT: usize = 0;
+
 /// An account that is not in the chart of accounts' social functions: a
 /// suspense account where a small share of payments is mis-booked, so that the
 /// `Uncategorised` budget area appears.
