@@ -229,8 +229,14 @@ fn draft_spell(
         })
         .collect();
     let programme = &department.programmes[draws.weighted(&weights)];
-    // A heavy-tailed price of this particular arrangement (mean about 1).
+    // A heavy-tailed price of this particular arrangement (mean about 1);
+    // benefits are paid at rates, not prices.
     let price = draws.pareto(1.0, 3.0).min(2.5) / 1.4;
+    let price = if programme.monthly_payment {
+        1.0
+    } else {
+        price
+    };
     let case = drafts.cases.len();
     let number = draws.below(10u64.pow(department.case_digits));
     drafts.cases.push(format!(
