@@ -13,17 +13,15 @@
 use std::fmt::Write as _;
 
 use anyhow::Result;
-use chrono::{Datelike, Months, NaiveDate, TimeDelta, Weekday};
+use chrono::{Months, NaiveDate};
 
+use super::calendar::{add_days, Calendar, MONTHS};
 use super::departments::{
-    in_planted_area, Programme, DEPARTMENTS, SUSPENSE_ACCOUNT, SUSPENSE_SHARE,
+    in_planted_area, Programme, DEPARTMENTS, EMPLOYMENT, SUSPENSE_ACCOUNT, SUSPENSE_SHARE,
 };
 use super::random::Draws;
 use super::tables::{ContactRow, EnrolmentRow, ExpenseRow, LadderRow, RowSink};
-use super::{DATA_FROM, DATA_TO, PLANTED_EFFECT};
-
-/// Months from [`DATA_FROM`] to [`DATA_TO`].
-pub(crate) const MONTHS: usize = 45;
+use super::{DATA_TO, PLANTED_EFFECT};
 
 /// Complexity's weight on the log-odds of being in contact with a department.
 const COMPLEXITY_SLOPE: f64 = 2.2;
@@ -53,61 +51,8 @@ const REFUND_SHARE: f64 = 0.012;
 /// start. A comparison group chosen by the same rule over the 12 months before
 /// the cohort's median start then regresses to the mean as the cohort does.
 pub(crate) const ENROL_THRESHOLD: f64 = 1_250_000.0;
+/// Share of eligible citizens who are enrolled.
 pub(crate) const ENROL_SHARE: f64 = 0.5;
-
-/// The month grid of the data span, with each month's payday.
-pub(crate) struct Calendar {
-    months: Vec<Month>,
-}
-
-struct Month {
-    first: NaiveDate,
-    days: i64,
-    /// Last weekday of the month: when monthly benefits are paid.
-    payday: NaiveDate,
-}
-
-impl Calendar {
-    pub(crate) fn new() -> Self {
-        let months = (0..MONTHS as u32)
-            .map(|m| {
-                let first = DATA_FROM
-                    .checked_add_months(Months::new(m))
-                    .unwrap_or(DATA_FROM);
-                let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
-                let days = (next - first).num_days();
-                let mut payday = add_days(next, -1);
-                while matches!(payday.weekday(), Weekday::Sat | Weekday::Sun) {
-                    payday = add_days(payday, -1);
-                }
-                Month {
-                    first,
-                    days,
-                    payday,
-                }
-            })
-            .collect();
-        Self { months }
-    }
-
-    /// The index of the month holding `date`, clamped to the span.
-    pub(crate) fn month_of(&self, date: NaiveDate) -> usize {
-        let months =
-            (date.year() - DATA_FROM.year()) * 12 + date.month() as i32 - DATA_FROM.month() as i32;
-        months.clamp(0, MONTHS as i32 - 1) as usize
-    }
-
-    fn random_day(&self, draws: &mut Draws, month: usize) -> NaiveDate {
-        let m = &self.months[month];
-        add_days(m.first, draws.below(m.days as u64) as i64)
-    }
-}
-
-/// `date` moved by `days`; unchanged in the (unreachable) case of overflow.
-pub(crate) fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
-    date.checked_add_signed(TimeDelta::days(days))
-        .unwrap_or(date)
-}
 
 /// Who the citizen is, as decided by the household.
 pub(crate) struct Citizen<'a> {
@@ -155,7 +100,7 @@ struct DraftContact {
 const CONTACT_TYPES: [&str; 4] = ["Møde", "Telefon", "Brev", "Afgørelse"];
 const CONTACT_WEIGHTS: [f64; 4] = [0.35, 0.35, 0.2, 0.1];
 
-/// Drafts and writes one citizen's rows; returns whether they were enrolled.
+/// Drafts and writes one citizen's rows.
 pub(crate) fn write_citizen(
     draws: &mut Draws,
     citizen: &Citizen<'_>,
@@ -163,7 +108,7 @@ pub(crate) fn write_citizen(
     caseworker_pools: &[u64; 5],
     drafts: &mut Drafts,
     sink: &mut impl RowSink,
-) -> Result<bool> {
+) -> Result<()> {
     drafts.expenses.clear();
     drafts.contacts.clear();
     drafts.cases.clear();
@@ -171,7 +116,7 @@ pub(crate) fn write_citizen(
     draw_levels(draws, citizen, &mut drafts.levels);
     for (department_index, department) in DEPARTMENTS.iter().enumerate() {
         let base = department.eligibility[citizen.age_group];
-        if !base.is_finite() || (department_index == 0 && citizen.retired) {
+        if !base.is_finite() || (department_index == EMPLOYMENT && citizen.retired) {
             continue;
         }
         if !draws.chance(sigmoid(base + COMPLEXITY_SLOPE * citizen.complexity)) {
@@ -204,7 +149,7 @@ pub(crate) fn write_citizen(
             in_spell = !in_spell;
         }
     }
-    let start = add_days(super::date(2023, 1, 1), draw_start_day(draws));
+    let start = add_days(COURSE_YEAR, draw_start_day(draws));
     let enrolled = is_eligible(drafts, start) && draws.chance(ENROL_SHARE);
     let enrolled_from = enrolled.then_some(start);
     emit(citizen.id, enrolled_from, drafts, sink)?;
@@ -221,8 +166,11 @@ pub(crate) fn write_citizen(
             end: (end <= DATA_TO).then_some(end),
         })?;
     }
-    Ok(enrolled)
+    Ok(())
 }
+
+/// 1 January of the year the course starts.
+const COURSE_YEAR: NaiveDate = super::date(2023, 1, 1);
 
 /// Day of 2023 (0–364) of a course start: spread over the year but mostly
 /// around its middle (a sum of four uniforms), as a cohort is enrolled in
@@ -281,8 +229,14 @@ fn draft_spell(
         })
         .collect();
     let programme = &department.programmes[draws.weighted(&weights)];
-    // A heavy-tailed price of this particular arrangement (mean about 1).
+    // A heavy-tailed price of this particular arrangement (mean about 1);
+    // benefits are paid at rates, not prices.
     let price = draws.pareto(1.0, 3.0).min(2.5) / 1.4;
+    let price = if programme.monthly_payment {
+        1.0
+    } else {
+        price
+    };
     let case = drafts.cases.len();
     let number = draws.below(10u64.pow(department.case_digits));
     drafts.cases.push(format!(
@@ -292,7 +246,7 @@ fn draft_spell(
     ));
     let pool = caseworker_pools[spell.department];
     let mut caseworker = 1 + draws.below(pool);
-    if spell.department == 0 {
+    if spell.department == EMPLOYMENT {
         drafts.employment.push((spell.first, spell.last));
     }
     for month in spell.first..=spell.last {
@@ -382,7 +336,7 @@ fn draft_payment(
     };
     let kroner = programme.monthly * level.powf(programme.sensitivity) * price * noise;
     let date = if programme.monthly_payment {
-        calendar.months[month].payday
+        calendar.payday(month)
     } else {
         calendar.random_day(draws, month)
     };

@@ -72,6 +72,10 @@ pub(crate) struct Department {
     pub(crate) extra_rate: f64,
 }
 
+/// Index in [`DEPARTMENTS`] of the employment department, whose spells get
+/// ladder assessments and which pensioners are not in.
+pub(crate) const EMPLOYMENT: usize = 0;
+
 /// An account that is not in the chart of accounts' social functions: a
 /// suspense account where a small share of payments is mis-booked, so that the
 /// `Uncategorised` budget area appears.
@@ -84,7 +88,11 @@ const ALL: [bool; GROUPS] = [true, true, true, true];
 const NOT_CHILD: [bool; GROUPS] = [false, true, true, true];
 const NOT_ADULT: [bool; GROUPS] = [true, true, false, false];
 const FAMILY: [bool; GROUPS] = [true, true, false, true];
+const ONLY_CHILD: [bool; GROUPS] = [true, false, false, false];
 
+/// An invoiced programme. Arguments in table order: account, as written,
+/// service, monthly kroner, sensitivity, weight, complexity weight, groups.
+#[allow(clippy::too_many_arguments)]
 const fn programme(
     account: &'static str,
     written: &'static str,
@@ -108,6 +116,7 @@ const fn programme(
     }
 }
 
+/// A monthly benefit paid on the last weekday (account as written = canonical).
 const fn benefit(
     account: &'static str,
     service: &'static str,
@@ -129,6 +138,9 @@ const fn benefit(
 }
 
 /// The departments, in the order of their files and config sources.
+/// Programme rows: account, as written, service, monthly kroner, sensitivity,
+/// weight, complexity weight, groups.
+#[rustfmt::skip]
 pub(crate) const DEPARTMENTS: [Department; 5] = [
     Department {
         name: "Beskæftigelse",
@@ -144,27 +156,9 @@ pub(crate) const DEPARTMENTS: [Department; 5] = [
         programmes: &[
             benefit("5.57.73", "Kontanthjælp", 13_500.0, 0.8, 0.3),
             benefit("5.57.71", "Sygedagpenge", 19_000.0, 0.5, -0.3),
-            programme(
-                "5.58.82",
-                "5.58.82",
-                "Ressourceforløb",
-                16_500.0,
-                0.25,
-                -0.8,
-                0.7,
-                NOT_CHILD,
-            ),
+            programme("5.58.82", "5.58.82", "Ressourceforløb", 16_500.0, 0.25, -0.8, 0.7, NOT_CHILD),
         ],
-        extra: programme(
-            "5.68.90",
-            "5.68.90",
-            "Mentor, virksomhedspraktik",
-            3_500.0,
-            0.4,
-            0.0,
-            0.0,
-            NOT_CHILD,
-        ),
+        extra: programme("5.68.90", "5.68.90", "Mentor, virksomhedspraktik", 3_500.0, 0.4, 0.0, 0.0, NOT_CHILD),
         extra_rate: 0.12,
     },
     Department {
@@ -179,47 +173,11 @@ pub(crate) const DEPARTMENTS: [Department; 5] = [
         mean_gap_months: 36.0,
         contacts_per_month: 1.0,
         programmes: &[
-            programme(
-                "5.28.21",
-                "5.28.21.001",
-                "Forebyggende foranstaltning, § 11",
-                9_000.0,
-                0.5,
-                1.5,
-                0.0,
-                FAMILY,
-            ),
-            programme(
-                "5.28.20",
-                "5.28.20.002",
-                "Plejefamilie",
-                38_000.0,
-                0.45,
-                -0.6,
-                0.8,
-                NOT_ADULT,
-            ),
-            programme(
-                "5.28.23",
-                "5.28.23.001",
-                "Døgninstitution",
-                85_000.0,
-                0.5,
-                -2.0,
-                1.2,
-                NOT_ADULT,
-            ),
+            programme("5.28.21", "5.28.21.001", "Forebyggende foranstaltning, § 11", 9_000.0, 0.5, 1.5, 0.0, FAMILY),
+            programme("5.28.20", "5.28.20.002", "Plejefamilie", 38_000.0, 0.45, -0.6, 0.8, NOT_ADULT),
+            programme("5.28.23", "5.28.23.001", "Døgninstitution", 85_000.0, 0.5, -2.0, 1.2, NOT_ADULT),
         ],
-        extra: programme(
-            "5.28.21",
-            "5.28.21.003",
-            "Familiebehandling",
-            6_000.0,
-            0.5,
-            0.0,
-            0.0,
-            FAMILY,
-        ),
+        extra: programme("5.28.21", "5.28.21.003", "Familiebehandling", 6_000.0, 0.5, 0.0, 0.0, FAMILY),
         extra_rate: 0.15,
     },
     Department {
@@ -234,57 +192,12 @@ pub(crate) const DEPARTMENTS: [Department; 5] = [
         mean_gap_months: 30.0,
         contacts_per_month: 0.6,
         programmes: &[
-            programme(
-                "5.38.53",
-                "53853001",
-                "Ledsageordning, § 97",
-                5_000.0,
-                0.4,
-                1.0,
-                0.0,
-                NOT_CHILD,
-            ),
-            programme(
-                "5.38.45",
-                "53845001",
-                "Stofmisbrugsbehandling, § 101",
-                11_000.0,
-                0.5,
-                0.5,
-                0.3,
-                NOT_CHILD,
-            ),
-            programme(
-                "5.38.42",
-                "53842002",
-                "Botilbud, § 110",
-                32_000.0,
-                0.5,
-                -0.5,
-                0.6,
-                NOT_CHILD,
-            ),
-            programme(
-                "5.38.50",
-                "53850001",
-                "Længerevarende botilbud, § 108",
-                68_000.0,
-                0.45,
-                -2.0,
-                1.0,
-                NOT_CHILD,
-            ),
+            programme("5.38.53", "53853001", "Ledsageordning, § 97", 5_000.0, 0.4, 1.0, 0.0, NOT_CHILD),
+            programme("5.38.45", "53845001", "Stofmisbrugsbehandling, § 101", 11_000.0, 0.5, 0.5, 0.3, NOT_CHILD),
+            programme("5.38.42", "53842002", "Botilbud, § 110", 32_000.0, 0.5, -0.5, 0.6, NOT_CHILD),
+            programme("5.38.50", "53850001", "Længerevarende botilbud, § 108", 68_000.0, 0.45, -2.0, 1.0, NOT_CHILD),
         ],
-        extra: programme(
-            "5.38.45",
-            "53845002",
-            "Ambulant behandling",
-            3_000.0,
-            0.4,
-            0.0,
-            0.0,
-            NOT_CHILD,
-        ),
+        extra: programme("5.38.45", "53845002", "Ambulant behandling", 3_000.0, 0.4, 0.0, 0.0, NOT_CHILD),
         extra_rate: 0.10,
     },
     Department {
@@ -299,37 +212,10 @@ pub(crate) const DEPARTMENTS: [Department; 5] = [
         mean_gap_months: 20.0,
         contacts_per_month: 0.8,
         programmes: &[
-            programme(
-                "4.62.82",
-                "4.62.82",
-                "Genoptræning",
-                3_200.0,
-                0.35,
-                0.5,
-                0.2,
-                NOT_CHILD,
-            ),
-            programme(
-                "4.62.89",
-                "4.62.89",
-                "Sundhedspleje",
-                900.0,
-                0.25,
-                0.5,
-                0.0,
-                NOT_ADULT,
-            ),
+            programme("4.62.82", "4.62.82", "Genoptræning", 3_200.0, 0.35, 0.5, 0.2, NOT_CHILD),
+            programme("4.62.89", "4.62.89", "Sundhedspleje", 900.0, 0.25, 0.5, 0.0, NOT_ADULT),
         ],
-        extra: programme(
-            "4.62.82",
-            "4.62.82",
-            "Vedligeholdelsestræning",
-            1_200.0,
-            0.35,
-            0.0,
-            0.0,
-            ALL,
-        ),
+        extra: programme("4.62.82", "4.62.82", "Vedligeholdelsestræning", 1_200.0, 0.35, 0.0, 0.0, ALL),
         extra_rate: 0.05,
     },
     Department {
@@ -344,47 +230,11 @@ pub(crate) const DEPARTMENTS: [Department; 5] = [
         mean_gap_months: 24.0,
         contacts_per_month: 0.3,
         programmes: &[
-            programme(
-                "3.22.05",
-                "3.22.05",
-                "SFO, særligt tilrettelagt",
-                1_900.0,
-                0.1,
-                1.2,
-                -0.3,
-                [true, false, false, false],
-            ),
-            programme(
-                "3.22.08",
-                "3.22.08",
-                "Kommunal specialskole",
-                24_000.0,
-                0.4,
-                -0.3,
-                0.8,
-                NOT_ADULT,
-            ),
-            programme(
-                "3.22.07",
-                "3.22.07",
-                "Specialundervisning i regionalt tilbud",
-                42_000.0,
-                0.4,
-                -2.0,
-                1.0,
-                NOT_ADULT,
-            ),
+            programme("3.22.05", "3.22.05", "SFO, særligt tilrettelagt", 1_900.0, 0.1, 1.2, -0.3, ONLY_CHILD),
+            programme("3.22.08", "3.22.08", "Kommunal specialskole", 24_000.0, 0.4, -0.3, 0.8, NOT_ADULT),
+            programme("3.22.07", "3.22.07", "Specialundervisning i regionalt tilbud", 42_000.0, 0.4, -2.0, 1.0, NOT_ADULT),
         ],
-        extra: programme(
-            "3.22.08",
-            "3.22.08",
-            "Befordring",
-            2_000.0,
-            0.2,
-            0.0,
-            0.0,
-            NOT_ADULT,
-        ),
+        extra: programme("3.22.08", "3.22.08", "Befordring", 2_000.0, 0.2, 0.0, 0.0, NOT_ADULT),
         extra_rate: 0.2,
     },
 ];

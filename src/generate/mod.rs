@@ -10,13 +10,26 @@
 //! writes a `tvaers.toml` beside it. The same request always gives the same
 //! bytes.
 //!
-//! The cost model (see `population`): a citizen's monthly cost level is a
+//! The cost model (see `citizen`): a citizen's monthly cost level is a
 //! persistent level times a transient shock that decays, so the most expensive
 //! units of any period drift back towards the mean later. High-cost units are
 //! enrolled in a coordinated course during 2023; after its start their costs in
 //! the areas named in [`PLANTED_AREAS`] fall by [`PLANTED_EFFECT`]. Eligible
 //! units that were not enrolled remain as a comparison group.
+//!
+//! What a realised-savings analysis should find: a citizen is eligible when
+//! their cost in the 12 months before their start is about the top-5 % cut-off
+//! of active citizens, with rows in two or more departments; half of the
+//! eligible are enrolled; starts cluster around mid-2023. Against non-enrolled
+//! hotspots (top 5 %, two or more departments) *of the 12 months before the
+//! cohort's median start*, a difference in differences of cost per unit-month
+//! in the planted areas recovers about 25 % (0.23–0.28 on 50,000 citizens,
+//! depending on the seed), while the cohort's own before/after drop is about
+//! 0.33. Hotspots chosen over the whole analysis period make a poor comparison
+//! group: enrolment has removed those whose costs were high early, so the rest
+//! rise, and the effect is overstated.
 
+mod calendar;
 mod citizen;
 mod config;
 mod departments;
@@ -81,8 +94,9 @@ pub struct GenerateSummary {
 /// Share by which an enrolled unit's costs fall after the start of its
 /// coordinated course, in the budget areas of [`PLANTED_AREAS`] only; on top of
 /// the general drift (regression to the mean) that every high-cost unit shows.
-/// Applied multiplicatively to every payment dated on or after the start, so
-/// the counterfactual cost is `amount / (1 - PLANTED_EFFECT)`.
+/// Applied multiplicatively to every payment in those areas dated on or after
+/// the start (the effect lasts beyond the course's end), so the
+/// counterfactual cost of such a payment is `amount / (1 - PLANTED_EFFECT)`.
 pub const PLANTED_EFFECT: f64 = 0.25;
 
 /// The budget areas (*hovedfunktioner* of the chart of accounts) where

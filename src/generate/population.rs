@@ -13,7 +13,8 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use super::citizen::{add_days, write_citizen, Calendar, Citizen, Drafts};
+use super::calendar::{add_days, Calendar};
+use super::citizen::{write_citizen, Citizen, Drafts};
 use super::departments::{ADULT, CHILD, DEPARTMENTS, PARENT, YOUTH};
 use super::random::{mix64, splitmix64, Draws};
 use super::tables::{HouseholdRow, RowSink};
@@ -32,6 +33,8 @@ const SEPARATION_RATE: f64 = 0.12;
 const CHILD_MOVES: f64 = 0.4;
 /// Chance that a citizen has no household row at all (unit = the citizen alone).
 const UNREGISTERED: f64 = 0.02;
+/// Adults moved in between this date and the start of the data span.
+const EARLIEST_MOVE_IN: NaiveDate = date(2000, 1, 1);
 /// Chance that an adult's move-in date is unknown (open `valid_from`).
 const UNKNOWN_MOVE_IN: f64 = 0.1;
 
@@ -165,12 +168,13 @@ impl Population {
             (false, 1) => (18, 90),
             (false, _) => (20, 85),
         };
+        let move_in_days = (DATA_FROM - EARLIEST_MOVE_IN).num_days() as u64;
         for _ in 0..adults {
             let age = draws.between(min_age, max_age);
             let moved_in = if draws.chance(UNKNOWN_MOVE_IN) {
                 None
             } else {
-                Some(add_days(date(2000, 1, 1), draws.below(7852) as i64))
+                Some(add_days(EARLIEST_MOVE_IN, draws.below(move_in_days) as i64))
             };
             let mut adult =
                 self.member(draws, next_citizen, family_complexity, age, None, moved_in);

@@ -92,14 +92,7 @@ fn calibration_report() {
         if label == "before median" {
             diagnose(&c, from, to);
         }
-        let planted = Realised {
-            treated: r.treated,
-            comparison: r.comparison,
-            means: [0, 0, 0].map(|_| {
-                let (a, b) = (r.means[KONTANTE], r.means[BOERN]);
-                (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3)
-            }),
-        };
+        let planted = r.combined(&[KONTANTE, BOERN]);
         println!(
             "  planted areas: naive {:.3} did {:.3} did/before {:.3}",
             planted.naive(0),

@@ -194,6 +194,20 @@ impl Realised {
         }
     }
 
+    /// The same comparison for the sum of several area classes (as class 0).
+    pub(super) fn combined(&self, areas: &[usize]) -> Realised {
+        let mut sum = (0.0, 0.0, 0.0, 0.0);
+        for a in areas {
+            let m = self.means[*a];
+            sum = (sum.0 + m.0, sum.1 + m.1, sum.2 + m.2, sum.3 + m.3);
+        }
+        Realised {
+            treated: self.treated,
+            comparison: self.comparison,
+            means: [sum, (0.0, 0.0, 0.0, 0.0), (0.0, 0.0, 0.0, 0.0)],
+        }
+    }
+
     /// Naive before/after drop of the cohort, as a share of its before level.
     pub(super) fn naive(&self, area: usize) -> f64 {
         let (tb, ta, _, _) = self.means[area];
