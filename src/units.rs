@@ -165,10 +165,9 @@ pub fn cost_column(area: &str) -> String {
 
 /// Every active unit of the period with its metrics.
 pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Units> {
-    let rows = unit_rows(loaded, period, mode)?.cache();
-    let areas_frame = rows
-        .clone()
-        .filter(col(IS_CONTACT).not())
+    // The areas come from the expense rows alone, so the rows of every unit
+    // are never held in memory at once: the aggregation streams over them.
+    let areas_frame = in_period(loaded.frame(Kind::Expenses)?, "date", period)
         .select([col(column::BUDGET_AREA).cast(DataType::String)])
         .unique(None, UniqueKeepStrategy::Any)
         .sort([column::BUDGET_AREA], Default::default())
@@ -240,13 +239,17 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
     );
     order.extend(areas.iter().map(|a| col(cost_column(a))));
     // Sorted by id so that every later sum runs in one order: same input, same bytes.
-    let frame = rows
+    let result = unit_rows(loaded, period, mode)?
         .group_by([col(metric::UNIT_ID)])
         .agg(aggregates)
         .select(order)
         .sort([metric::UNIT_ID], Default::default())
-        .collect()?;
-    Ok(Units { frame, areas })
+        .collect_with_engine(Engine::Streaming)?;
+    // One sink, so one frame: `unwrap_single` cannot fail on any input.
+    Ok(Units {
+        frame: result.unwrap_single(),
+        areas,
+    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use super::rows::{Problem, RowSink};
 use super::text::{self, Decoder};
-use super::{layout, FileCounts, LoadError, Reject};
+use super::{flush_now, layout, FileCounts, LoadError, Reject};
 use crate::config::{Delimiter, SourceSpec};
 use csv::ByteRecord;
 use std::io::BufRead;
@@ -76,7 +76,10 @@ pub fn read(
             ))
         } else {
             match sink.push(&layout, &fields) {
-                Ok(()) => continue,
+                Ok(()) => {
+                    flush_now(sink, spec)?;
+                    continue;
+                }
                 Err(p) => p,
             }
         };

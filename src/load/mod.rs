@@ -323,6 +323,21 @@ fn assemble(
     })
 }
 
+/// Rows a file sink holds as plain text before encoding them.
+const FLUSH_ROWS: usize = 1 << 16;
+
+/// Flushes `sink` once it holds a chunk of rows.
+fn flush_now(sink: &mut RowSink<'_>, spec: &SourceSpec) -> Result<(), LoadError> {
+    if sink.pending() < FLUSH_ROWS {
+        return Ok(());
+    }
+    sink.flush(&spec.name, spec.department.as_deref())
+        .map_err(|e| LoadError::Frame {
+            source_name: spec.name.clone(),
+            message: e.to_string(),
+        })
+}
+
 fn is_parquet(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))

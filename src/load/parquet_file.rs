@@ -80,7 +80,7 @@ pub fn read(
         counts.read += 1;
         let row_number = row as u64 + 1;
         match sink.push(&layout, &record) {
-            Ok(()) => {}
+            Ok(()) => super::flush_now(sink, spec)?,
             Err(Problem::Reject(reason)) => {
                 counts.rejected += 1;
                 rejects.push(Reject {

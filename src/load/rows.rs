@@ -97,7 +97,10 @@ pub struct RowSink<'m> {
     account_skip_digits: usize,
     period: Period,
     period_field: Option<usize>,
-    rows: usize,
+    /// Rows in the builders, not yet in `chunks`.
+    pending: usize,
+    /// Typed, encoded frames of the rows flushed so far.
+    chunks: Vec<DataFrame>,
     /// Accepted rows whose date lies outside the period.
     pub outside_period: u64,
     /// Accepted rows whose date lies more than five years outside the period.
@@ -132,7 +135,8 @@ impl<'m> RowSink<'m> {
             period_field: kind
                 .period_field()
                 .and_then(|name| fields.iter().position(|f| f.name == name)),
-            rows: 0,
+            pending: 0,
+            chunks: Vec::new(),
             outside_period: 0,
             far_outside: 0,
         }
@@ -232,7 +236,7 @@ impl<'m> RowSink<'m> {
         if let Some(Parsed::Date(day)) = self.period_field.map(|i| parsed[i]) {
             self.count_period(day);
         }
-        self.rows += 1;
+        self.pending += 1;
         Ok(())
     }
 
@@ -273,10 +277,36 @@ impl<'m> RowSink<'m> {
         }
     }
 
-    /// The typed frame: `source`, `department` (expenses and contacts), the
-    /// kind's fields, then `budget_area` and `function` (expenses).
-    pub fn finish(self, source: &str, fixed_department: Option<&str>) -> PolarsResult<DataFrame> {
-        let height = self.rows;
+    /// Rows parsed but not yet flushed.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
+    /// Moves the pending rows into a typed frame whose text is encoded (see
+    /// `schema::label_type`), so that a large file never holds more than a
+    /// chunk of rows as plain strings.
+    pub fn flush(&mut self, source: &str, fixed_department: Option<&str>) -> PolarsResult<()> {
+        if self.pending == 0 && !self.chunks.is_empty() {
+            return Ok(());
+        }
+        let height = std::mem::take(&mut self.pending);
+        let fresh: Vec<Builder> = self
+            .fields
+            .iter()
+            .map(|f| Builder::new(f.ty, f.name))
+            .collect();
+        let builders = std::mem::replace(&mut self.builders, fresh);
+        let text = |name: &str| StringChunkedBuilder::new(name.into(), 1024);
+        let department = self
+            .department
+            .as_mut()
+            .map(|b| std::mem::replace(b, text(col::DEPARTMENT)));
+        let budget_area = self.budget_area.as_mut().map(|(a, f)| {
+            (
+                std::mem::replace(a, text(col::BUDGET_AREA)),
+                std::mem::replace(f, text(col::FUNCTION)),
+            )
+        });
         let text_scalar = |name: &str, value: &str| {
             Column::new_scalar(
                 name.into(),
@@ -286,19 +316,18 @@ impl<'m> RowSink<'m> {
         };
         let mut columns = vec![text_scalar(col::SOURCE, source)];
         if self.kind.has_department() {
-            columns.push(match (self.department, fixed_department) {
+            columns.push(match (department, fixed_department) {
                 (Some(b), _) => b.finish().into_column(),
                 (None, d) => text_scalar(col::DEPARTMENT, d.unwrap_or_default()),
             });
         }
-        for (builder, field) in self.builders.into_iter().zip(self.fields) {
+        for (builder, field) in builders.into_iter().zip(self.fields) {
             columns.push(builder.finish(field.name)?);
         }
-        if let Some((areas, functions)) = self.budget_area {
+        if let Some((areas, functions)) = budget_area {
             columns.push(areas.finish().into_column());
             columns.push(functions.finish().into_column());
         }
-        // Each distinct text once, a code per row (see `schema::label_type`).
         let columns = columns
             .into_iter()
             .map(|c| {
@@ -309,7 +338,24 @@ impl<'m> RowSink<'m> {
                 }
             })
             .collect::<PolarsResult<Vec<_>>>()?;
-        DataFrame::new(height, columns)
+        self.chunks.push(DataFrame::new(height, columns)?);
+        Ok(())
+    }
+
+    /// The typed frame: `source`, `department` (expenses and contacts), the
+    /// kind's fields, then `budget_area` and `function` (expenses).
+    pub fn finish(
+        mut self,
+        source: &str,
+        fixed_department: Option<&str>,
+    ) -> PolarsResult<DataFrame> {
+        self.flush(source, fixed_department)?;
+        let mut chunks = self.chunks.into_iter();
+        let mut frame = chunks.next().unwrap_or_default();
+        for chunk in chunks {
+            frame.vstack_mut_owned(chunk)?;
+        }
+        Ok(frame)
     }
 }
 
