@@ -134,13 +134,13 @@ pub fn generate(req: &GenerateRequest) -> Result<GenerateSummary> {
         .with_context(|| format!("cannot create output directory {}", req.out.display()))?;
     let mut sink = output::FileSink::create(&req.out, req.dialect, req.format)?;
     population::Population::new(req.seed, req.citizens).run(&mut sink)?;
-    let (mut files, rows) = sink.finish()?;
+    let mut summary = sink.finish()?;
     let config_path = req.out.join("tvaers.toml");
     let text = config::render(req.dialect, req.format);
     std::fs::write(&config_path, text)
         .with_context(|| format!("cannot write {}", config_path.display()))?;
-    files.push(config_path);
-    Ok(GenerateSummary { files, rows })
+    summary.files.push(config_path);
+    Ok(summary)
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use super::tables::{
     ContactRow, EnrolmentRow, ExpenseRow, HouseholdRow, LadderRow, RowSink, TableSpec, Value,
     CONTACTS, ENROLMENTS, EXPENSES, HOUSEHOLDS, LADDER,
 };
-use super::{Dialect, FileFormat};
+use super::{Dialect, FileFormat, GenerateSummary};
 
 /// Calendar years of the data span: one expense file per department and year.
 pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 2021..=2025;
@@ -101,7 +101,7 @@ const ENROLMENTS_SOURCE: usize = HOUSEHOLDS_SOURCE + 2;
 /// A file being written, in either format.
 enum TableWriter {
     Csv(CsvTable),
-    Parquet(ParquetTable),
+    Parquet(Box<ParquetTable>),
 }
 
 impl TableWriter {
@@ -145,14 +145,15 @@ impl FileSink {
                     std::fs::create_dir_all(parent)
                         .with_context(|| format!("cannot create directory {}", parent.display()))?;
                 }
-                let writer = match format {
-                    FileFormat::Csv => {
-                        TableWriter::Csv(CsvTable::create(&path, source.table, dialect)?)
-                    }
-                    FileFormat::Parquet => {
-                        TableWriter::Parquet(ParquetTable::create(&path, source.table, dialect)?)
-                    }
-                };
+                let writer =
+                    match format {
+                        FileFormat::Csv => {
+                            TableWriter::Csv(CsvTable::create(&path, source.table, dialect)?)
+                        }
+                        FileFormat::Parquet => TableWriter::Parquet(Box::new(
+                            ParquetTable::create(&path, source.table, dialect)?,
+                        )),
+                    };
                 writers.push(writer);
                 paths.push(path);
             }
@@ -174,7 +175,7 @@ impl FileSink {
 
     /// Flushes and closes every file; returns the paths written and the rows
     /// per source.
-    pub(crate) fn finish(self) -> Result<(Vec<PathBuf>, Vec<(String, u64)>)> {
+    pub(crate) fn finish(self) -> Result<GenerateSummary> {
         let mut files = Vec::new();
         let mut rows = Vec::new();
         for source in self.sources {
@@ -184,7 +185,7 @@ impl FileSink {
             files.extend(source.paths);
             rows.push((source.name, source.rows));
         }
-        Ok((files, rows))
+        Ok(GenerateSummary { files, rows })
     }
 }
 

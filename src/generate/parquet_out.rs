@@ -21,7 +21,7 @@ use super::tables::{FieldType, TableSpec, Value};
 use super::Dialect;
 
 /// Rows per row group.
-const BATCH_ROWS: usize = 128 * 1024;
+const BATCH_ROWS: usize = 64 * 1024;
 
 enum Builder {
     Text(StringChunkedBuilder),

@@ -124,7 +124,8 @@ fn planted_effect_is_recovered_by_difference_in_differences_not_by_before_after(
 fn households_have_one_to_six_members_and_some_children_move() {
     let c = five_thousand();
     let mut members: HashMap<&str, HashSet<usize>> = HashMap::new();
-    let mut rows: HashMap<usize, Vec<(Option<NaiveDate>, Option<NaiveDate>)>> = HashMap::new();
+    type Interval = (Option<NaiveDate>, Option<NaiveDate>);
+    let mut rows: HashMap<usize, Vec<Interval>> = HashMap::new();
     for (citizen, family, from, to) in &c.households {
         assert!(family.len() == 8 && family.starts_with('F'), "{family}");
         members.entry(family).or_default().insert(*citizen);
@@ -133,8 +134,7 @@ fn households_have_one_to_six_members_and_some_children_move() {
     let sizes: Vec<usize> = members.values().map(HashSet::len).collect();
     assert!(sizes.iter().all(|s| (1..=6).contains(s)));
     assert!(sizes.iter().any(|s| *s >= 5));
-    let movers: Vec<&Vec<(Option<NaiveDate>, Option<NaiveDate>)>> =
-        rows.values().filter(|r| r.len() == 2).collect();
+    let movers: Vec<&Vec<Interval>> = rows.values().filter(|r| r.len() == 2).collect();
     assert!(movers.len() >= 20, "{} movers", movers.len());
     for r in movers {
         let (closed, open) = (r[0], r[1]);
