@@ -1,13 +1,17 @@
-//! Reading one Parquet file of a source through the same row rules as CSV.
-//! Typed columns are turned into text the rules understand (dates in the
-//! source's format, numbers with a decimal point), so a value that does not
-//! fit its field is a counted reject here too. Line numbers are row numbers
-//! (1-based), as Parquet has no lines.
+//! Reading one Parquet file of a source under the same row rules as CSV.
+//! Where the file's columns already have the field's type (dates as Date,
+//! amounts as numbers, steps as integers), clean rows are taken whole, column
+//! by column; any row the rules might treat differently (an empty, untrimmed
+//! or Excel-escaped value, a missing required value, NaN, a reversed
+//! interval, an account without digits) goes through the row rules, turned
+//! into the text they read. Other files go through the row rules entirely.
+//! Line numbers are row numbers (1-based), as Parquet has no lines.
 
-use super::rows::{Problem, RowSink};
+use super::rows::{Layout, Problem, RowSink};
 use super::{layout, FileCounts, LoadError, Reject};
 use crate::config::{Decimal, SourceSpec};
-use crate::schema::FieldType;
+use crate::cpr::looks_like_cpr;
+use crate::schema::{Field, FieldType, Kind, DEPARTMENT};
 use polars::prelude::*;
 use std::path::Path;
 
@@ -62,7 +66,69 @@ pub fn read(
             }
         })
         .collect();
+    // Typed columns: clean rows whole, the rest through the row rules.
+    let (suspects, clean) = match typed_exprs(&schema, &header, &layout, sink.fields()) {
+        Some(typed) => {
+            let typed = frame.clone().select(typed).collect().map_err(parquet)?;
+            let suspects = take_clean_rows(&typed, &layout, path, spec, sink)?;
+            let clean = (typed.height() - suspects.len()) as u64;
+            if suspects.is_empty() {
+                return Ok(FileCounts {
+                    read: clean,
+                    rejected: 0,
+                });
+            }
+            (Some(suspects), clean)
+        }
+        None => (None, 0),
+    };
     let text = frame.select(exprs).collect().map_err(parquet)?;
+    let (text, row_numbers) = match suspects {
+        Some(rows) => {
+            let index = IdxCa::new(
+                "row".into(),
+                rows.iter().map(|&r| r as IdxSize).collect::<Vec<_>>(),
+            );
+            (text.take(&index).map_err(parquet)?, rows)
+        }
+        None => {
+            let all = (0..text.height()).collect();
+            (text, all)
+        }
+    };
+    let mut counts = push_rows(
+        &text,
+        &row_numbers,
+        &used,
+        &header,
+        &layout,
+        path,
+        spec,
+        sink,
+        rejects,
+    )?;
+    counts.read += clean;
+    Ok(counts)
+}
+
+/// The rows of `text` through the row rules; `row_numbers[i]` is row i's
+/// index in the file.
+#[allow(clippy::too_many_arguments)]
+fn push_rows(
+    text: &DataFrame,
+    row_numbers: &[usize],
+    used: &[usize],
+    header: &[String],
+    layout: &Layout,
+    path: &Path,
+    spec: &SourceSpec,
+    sink: &mut RowSink<'_>,
+    rejects: &mut Vec<Reject>,
+) -> Result<FileCounts, LoadError> {
+    let parquet = |source: PolarsError| LoadError::Parquet {
+        file: path.to_path_buf(),
+        message: source.to_string(),
+    };
     let columns: Vec<&StringChunked> = text
         .columns()
         .iter()
@@ -73,13 +139,13 @@ pub fn read(
     // Records are as wide as the file's header, with unused fields empty.
     let mut record: Vec<&str> = vec![""; header.len()];
     let mut counts = FileCounts::default();
-    for row in 0..text.height() {
+    for (row, &number) in row_numbers.iter().enumerate() {
         for (&i, column) in used.iter().zip(&columns) {
             record[i] = column.get(row).unwrap_or("");
         }
         counts.read += 1;
-        let row_number = row as u64 + 1;
-        match sink.push(&layout, &record) {
+        let row_number = number as u64 + 1;
+        match sink.push(layout, &record) {
             Ok(()) => super::flush_now(sink, spec)?,
             Err(Problem::Reject(reason)) => {
                 counts.rejected += 1;
@@ -106,4 +172,166 @@ pub fn read(
         }
     }
     Ok(counts)
+}
+
+/// One expression per field (named by the field) and one for the department
+/// column, each giving the field's type, when every mapped column already
+/// has it; `None` when some field would need parsing from text.
+fn typed_exprs(
+    schema: &Schema,
+    header: &[String],
+    layout: &Layout,
+    fields: &[Field],
+) -> Option<Vec<Expr>> {
+    let mut exprs = Vec::with_capacity(fields.len() + 1);
+    for (field, column) in fields.iter().zip(&layout.columns) {
+        let Some(&i) = column.as_ref() else {
+            let ty = match field.ty {
+                FieldType::Date => DataType::Date,
+                FieldType::Amount => DataType::Float64,
+                FieldType::Step => DataType::Int64,
+                _ => DataType::String,
+            };
+            exprs.push(lit(NULL).cast(ty).alias(field.name));
+            continue;
+        };
+        let name = header[i].as_str();
+        let dtype = schema.get(name)?;
+        let expr = match field.ty {
+            FieldType::Date if dtype == &DataType::Date => col(name),
+            FieldType::Amount if dtype.is_primitive_numeric() => col(name).cast(DataType::Float64),
+            FieldType::Step if dtype.is_integer() => col(name).cast(DataType::Int64),
+            FieldType::Id | FieldType::Text | FieldType::Account => {
+                col(name).cast(DataType::String)
+            }
+            _ => return None,
+        };
+        exprs.push(expr.alias(field.name));
+    }
+    if let Some(i) = layout.department {
+        exprs.push(
+            col(header[i].as_str())
+                .cast(DataType::String)
+                .alias(DEPARTMENT.name),
+        );
+    }
+    Some(exprs)
+}
+
+/// Appends the rows that need no rule to `sink` whole; returns the others' indices.
+fn take_clean_rows(
+    frame: &DataFrame,
+    layout: &Layout,
+    path: &Path,
+    spec: &SourceSpec,
+    sink: &mut RowSink<'_>,
+) -> Result<Vec<usize>, LoadError> {
+    let polars = |e: PolarsError| LoadError::Parquet {
+        file: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let fields = sink.fields();
+    let mut suspect = vec![false; frame.height()];
+    let mark_text =
+        |suspect: &mut Vec<bool>, column: &Column, required: bool| -> PolarsResult<()> {
+            for (row, value) in column.str()?.iter().enumerate() {
+                suspect[row] |= match value {
+                    None => required,
+                    Some(v) => v.is_empty() || v.trim().len() != v.len() || v.starts_with("=\""),
+                };
+            }
+            Ok(())
+        };
+    for field in fields {
+        let column = frame.column(field.name).map_err(polars)?;
+        match field.ty {
+            FieldType::Id | FieldType::Text | FieldType::Account => {
+                mark_text(&mut suspect, column, field.required).map_err(polars)?
+            }
+            FieldType::Amount => {
+                for (row, v) in column.f64().map_err(polars)?.iter().enumerate() {
+                    suspect[row] |= v.map_or(field.required, |v| !v.is_finite());
+                }
+            }
+            FieldType::Date | FieldType::Step => {
+                if field.required {
+                    for (row, null) in column.is_null().iter().enumerate() {
+                        suspect[row] |= null.unwrap_or(true);
+                    }
+                }
+            }
+        }
+    }
+    if layout.department.is_some() {
+        mark_text(
+            &mut suspect,
+            frame.column(DEPARTMENT.name).map_err(polars)?,
+            true,
+        )
+        .map_err(polars)?;
+    }
+    let day = |name: &str| -> PolarsResult<Vec<Option<i32>>> {
+        Ok(frame
+            .column(name)?
+            .cast(&DataType::Int32)?
+            .i32()?
+            .iter()
+            .collect())
+    };
+    let interval = match spec.kind {
+        Kind::Households => Some(("valid_from", "valid_to")),
+        Kind::Enrolments => Some(("start", "end")),
+        _ => None,
+    };
+    if let Some((from, to)) = interval {
+        for (row, (a, b)) in day(from)
+            .map_err(polars)?
+            .into_iter()
+            .zip(day(to).map_err(polars)?)
+            .enumerate()
+        {
+            suspect[row] |= matches!((a, b), (Some(a), Some(b)) if a > b);
+        }
+    }
+    if spec.kind == Kind::Enrolments {
+        let citizen = frame.column("citizen").map_err(polars)?.is_null();
+        let family = frame.column("family").map_err(polars)?.is_null();
+        for (row, (c, f)) in citizen.iter().zip(family.iter()).enumerate() {
+            suspect[row] |= c.unwrap_or(true) && f.unwrap_or(true);
+        }
+    }
+    // A raw CPR number stops the load wherever it is; suspect rows meet the
+    // same check in the row rules.
+    for field in fields.iter().filter(|f| f.ty == FieldType::Id) {
+        for (row, value) in frame
+            .column(field.name)
+            .map_err(polars)?
+            .str()
+            .map_err(polars)?
+            .iter()
+            .enumerate()
+        {
+            if !suspect[row] && value.is_some_and(looks_like_cpr) {
+                return Err(LoadError::Cpr {
+                    source_name: spec.name.clone(),
+                    file: path.to_path_buf(),
+                    line: row as u64 + 1,
+                    field: field.name,
+                });
+            }
+        }
+    }
+    let keep = sink
+        .append_typed(frame, &mut suspect, &spec.name, spec.department.as_deref())
+        .map_err(polars)?;
+    debug_assert_eq!(
+        keep + suspect.iter().filter(|s| **s).count(),
+        frame.height()
+    );
+    Ok(suspect
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s)
+        .map(|(i, _)| i)
+        .collect())
 }

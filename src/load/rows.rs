@@ -9,6 +9,7 @@ use crate::config::{Decimal, Period};
 use crate::cpr::looks_like_cpr;
 use crate::schema::{col, label_type, Field, FieldType, Kind, DEPARTMENT};
 use polars::prelude::*;
+use std::collections::HashMap;
 
 /// Dates more than this many days outside the period are called far outside.
 const FAR_OUTSIDE_DAYS: i32 = 5 * 365;
@@ -340,6 +341,106 @@ impl<'m> RowSink<'m> {
             .collect::<PolarsResult<Vec<_>>>()?;
         self.chunks.push(DataFrame::new(height, columns)?);
         Ok(())
+    }
+
+    /// Appends the rows of `frame` (one column per field, named by it, in the
+    /// field's type, and `department` when it comes from a column) whose
+    /// `suspect` flag is clear. Accounts without digits are flagged here, to
+    /// be rejected by the row rules. Returns how many rows were appended.
+    pub fn append_typed(
+        &mut self,
+        frame: &DataFrame,
+        suspect: &mut [bool],
+        source: &str,
+        fixed_department: Option<&str>,
+    ) -> PolarsResult<usize> {
+        self.flush(source, fixed_department)?;
+        let mut fields: Vec<Column> = Vec::with_capacity(self.fields.len());
+        let mut areas = None;
+        for field in self.fields {
+            let column = frame.column(field.name)?;
+            if field.ty != FieldType::Account {
+                fields.push(column.clone());
+                continue;
+            }
+            let mut digits = StringChunkedBuilder::new(field.name.into(), frame.height());
+            let mut area = StringChunkedBuilder::new(col::BUDGET_AREA.into(), frame.height());
+            let mut function = StringChunkedBuilder::new(col::FUNCTION.into(), frame.height());
+            // Few distinct accounts on many rows: normalise each raw text once.
+            let mut seen: HashMap<&str, Option<String>> = HashMap::new();
+            for (row, value) in column.str()?.iter().enumerate() {
+                let mapped = value.and_then(|v| {
+                    seen.entry(v)
+                        .or_insert_with(|| {
+                            let digits = normalise(v);
+                            digits
+                                .get(self.account_skip_digits..)
+                                .filter(|d| !d.is_empty())
+                                .map(str::to_string)
+                        })
+                        .as_deref()
+                });
+                match mapped.filter(|_| !suspect[row]) {
+                    Some(d) => {
+                        let mapping = self.accounts.lookup(d);
+                        digits.append_value(d);
+                        area.append_value(mapping.area);
+                        function.append_option(mapping.function);
+                    }
+                    None => {
+                        suspect[row] = true;
+                        digits.append_null();
+                        area.append_null();
+                        function.append_null();
+                    }
+                }
+            }
+            fields.push(digits.finish().into_column());
+            areas = Some((area.finish().into_column(), function.finish().into_column()));
+        }
+        let keep = BooleanChunked::from_iter_values("keep".into(), suspect.iter().map(|s| !s));
+        let height = keep.sum().unwrap_or(0) as usize;
+        let text_scalar = |name: &str, value: &str| {
+            Column::new_scalar(
+                name.into(),
+                Scalar::new(DataType::String, AnyValue::StringOwned(value.into())),
+                height,
+            )
+        };
+        let mut columns = vec![text_scalar(col::SOURCE, source)];
+        if self.kind.has_department() {
+            columns.push(match (&self.department, fixed_department) {
+                (Some(_), _) => frame.column(DEPARTMENT.name)?.filter(&keep)?,
+                (None, d) => text_scalar(col::DEPARTMENT, d.unwrap_or_default()),
+            });
+        }
+        for column in fields {
+            columns.push(column.filter(&keep)?);
+        }
+        if let Some((area, function)) = areas {
+            columns.push(area.filter(&keep)?);
+            columns.push(function.filter(&keep)?);
+        }
+        if let Some(i) = self.period_field {
+            // The fields follow `source` and, for expenses and contacts, `department`.
+            let first_field = 1 + usize::from(self.kind.has_department());
+            let days = columns[first_field + i].cast(&DataType::Int32)?;
+            for day in days.i32()?.iter().flatten() {
+                self.count_period(day);
+            }
+        }
+        let columns = columns
+            .into_iter()
+            .map(|c| {
+                if c.dtype() == &DataType::String {
+                    c.cast(&label_type())
+                } else {
+                    Ok(c)
+                }
+            })
+            .collect::<PolarsResult<Vec<_>>>()?;
+        self.chunks.push(DataFrame::new(height, columns)?);
+        Ok(height)
     }
 
     /// The typed frame: `source`, `department` (expenses and contacts), the

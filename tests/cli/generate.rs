@@ -117,4 +117,25 @@ fn generated_municipality_loads_without_rejects_in_every_format() {
     };
     assert_eq!(counts("plain"), counts("danish"));
     assert_eq!(counts("plain"), counts("parquet"));
+    // And the same analysis, to the cent, whichever way the files were read.
+    let hotspots = |dir: &str| {
+        let config = format!("{dir}/tvaers.toml");
+        let run = wd.run(&[
+            "hotspots",
+            "--config",
+            &config,
+            "--format",
+            "csv",
+            "--unit",
+            "family",
+            "--top-percent",
+            "50",
+        ]);
+        assert_eq!(run.code, 0, "{dir}: {}", run.stderr);
+        run.stdout
+    };
+    let plain = hotspots("plain");
+    assert!(plain.lines().count() > 10, "{plain}");
+    assert_eq!(plain, hotspots("danish"));
+    assert_eq!(plain, hotspots("parquet"));
 }

@@ -338,3 +338,45 @@ fn parquet_sources_reject_bad_values_by_row_number() {
         wd.read("r.csv")
     );
 }
+
+#[test]
+fn typed_parquet_takes_clean_rows_whole_and_sends_the_rest_through_the_rules() {
+    use polars::prelude::*;
+    let wd = Workdir::new();
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    let mut frame = df!(
+        "citizen" => ["a1", " a2 ", "", "a4", "a5"],
+        "date" => [Some(day("2023-01-05")), Some(day("2023-02-01")), Some(day("2023-03-01")), None, Some(day("2022-06-30"))],
+        "step" => [Some(1i64), Some(2), Some(3), Some(4), None],
+    )
+    .unwrap();
+    let file = std::fs::File::create(wd.path().join("ladder.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut frame).unwrap();
+    wd.write(
+        "tvaers.toml",
+        "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n[[sources]]\nname = \"l\"\nkind = \"ladder\"\npath = \"ladder.parquet\"\n",
+    );
+    let run = wd.run(&[
+        "validate",
+        "--format",
+        "csv",
+        "--max-reject-rate",
+        "1",
+        "--rejects",
+        "r.csv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // a1 whole; " a2 " trimmed by the row rules; three rejects with the row rules' reasons.
+    assert!(
+        run.stdout.contains("l,ladder,,1,5,2,3,0\n"),
+        "{}",
+        run.stdout
+    );
+    eqnice!(
+        "source,file,line,reason,raw\n\
+         l,ladder.parquet,3,citizen is empty,\"citizen=, date=2023-03-01, step=3\"\n\
+         l,ladder.parquet,4,date is empty,\"citizen=a4, date=, step=4\"\n\
+         l,ladder.parquet,5,step is empty,\"citizen=a5, date=2022-06-30, step=\"\n",
+        wd.read("r.csv")
+    );
+}
