@@ -308,26 +308,41 @@ impl<'m> RowSink<'m> {
                 std::mem::replace(f, text(col::FUNCTION)),
             )
         });
-        let text_scalar = |name: &str, value: &str| {
-            Column::new_scalar(
-                name.into(),
-                Scalar::new(DataType::String, AnyValue::StringOwned(value.into())),
-                height,
-            )
-        };
-        let mut columns = vec![text_scalar(col::SOURCE, source)];
-        if self.kind.has_department() {
-            columns.push(match (department, fixed_department) {
-                (Some(b), _) => b.finish().into_column(),
-                (None, d) => text_scalar(col::DEPARTMENT, d.unwrap_or_default()),
-            });
-        }
+        let mut fields = Vec::with_capacity(self.fields.len());
         for (builder, field) in builders.into_iter().zip(self.fields) {
-            columns.push(builder.finish(field.name)?);
+            fields.push(builder.finish(field.name)?);
         }
-        if let Some((areas, functions)) = budget_area {
-            columns.push(areas.finish().into_column());
-            columns.push(functions.finish().into_column());
+        let frame = self.chunk(
+            height,
+            source,
+            department
+                .map(|b| b.finish().into_column())
+                .or_else(|| fixed(fixed_department, height)),
+            fields,
+            budget_area.map(|(a, f)| (a.finish().into_column(), f.finish().into_column())),
+        )?;
+        self.chunks.push(frame);
+        Ok(())
+    }
+
+    /// One chunk in the frame's column order: `source`, `department` (for
+    /// kinds that have one), the fields, then `budget_area` and `function`;
+    /// text encoded as labels (see `schema::label_type`).
+    fn chunk(
+        &self,
+        height: usize,
+        source: &str,
+        department: Option<Column>,
+        fields: Vec<Column>,
+        areas: Option<(Column, Column)>,
+    ) -> PolarsResult<DataFrame> {
+        let mut columns = vec![text_scalar(col::SOURCE, source, height)];
+        if self.kind.has_department() {
+            columns.extend(department);
+        }
+        columns.extend(fields);
+        if let Some((area, function)) = areas {
+            columns.extend([area, function]);
         }
         let columns = columns
             .into_iter()
@@ -339,8 +354,7 @@ impl<'m> RowSink<'m> {
                 }
             })
             .collect::<PolarsResult<Vec<_>>>()?;
-        self.chunks.push(DataFrame::new(height, columns)?);
-        Ok(())
+        DataFrame::new(height, columns)
     }
 
     /// Appends the rows of `frame` (one column per field, named by it, in the
@@ -400,46 +414,25 @@ impl<'m> RowSink<'m> {
         }
         let keep = BooleanChunked::from_iter_values("keep".into(), suspect.iter().map(|s| !s));
         let height = keep.sum().unwrap_or(0) as usize;
-        let text_scalar = |name: &str, value: &str| {
-            Column::new_scalar(
-                name.into(),
-                Scalar::new(DataType::String, AnyValue::StringOwned(value.into())),
-                height,
-            )
+        let department = match &self.department {
+            Some(_) => Some(frame.column(DEPARTMENT.name)?.filter(&keep)?),
+            None => fixed(fixed_department, height),
         };
-        let mut columns = vec![text_scalar(col::SOURCE, source)];
-        if self.kind.has_department() {
-            columns.push(match (&self.department, fixed_department) {
-                (Some(_), _) => frame.column(DEPARTMENT.name)?.filter(&keep)?,
-                (None, d) => text_scalar(col::DEPARTMENT, d.unwrap_or_default()),
-            });
-        }
-        for column in fields {
-            columns.push(column.filter(&keep)?);
-        }
-        if let Some((area, function)) = areas {
-            columns.push(area.filter(&keep)?);
-            columns.push(function.filter(&keep)?);
-        }
+        let fields = fields
+            .iter()
+            .map(|c| c.filter(&keep))
+            .collect::<PolarsResult<Vec<_>>>()?;
         if let Some(i) = self.period_field {
-            // The fields follow `source` and, for expenses and contacts, `department`.
-            let first_field = 1 + usize::from(self.kind.has_department());
-            let days = columns[first_field + i].cast(&DataType::Int32)?;
-            for day in days.i32()?.iter().flatten() {
+            for day in fields[i].cast(&DataType::Int32)?.i32()?.iter().flatten() {
                 self.count_period(day);
             }
         }
-        let columns = columns
-            .into_iter()
-            .map(|c| {
-                if c.dtype() == &DataType::String {
-                    c.cast(&label_type())
-                } else {
-                    Ok(c)
-                }
-            })
-            .collect::<PolarsResult<Vec<_>>>()?;
-        self.chunks.push(DataFrame::new(height, columns)?);
+        let areas = match areas {
+            Some((a, f)) => Some((a.filter(&keep)?, f.filter(&keep)?)),
+            None => None,
+        };
+        let chunk = self.chunk(height, source, department, fields, areas)?;
+        self.chunks.push(chunk);
         Ok(height)
     }
 
@@ -458,6 +451,20 @@ impl<'m> RowSink<'m> {
         }
         Ok(frame)
     }
+}
+
+/// A column holding one text on every row.
+fn text_scalar(name: &str, value: &str, height: usize) -> Column {
+    Column::new_scalar(
+        name.into(),
+        Scalar::new(DataType::String, AnyValue::StringOwned(value.into())),
+        height,
+    )
+}
+
+/// The department column of a source with a fixed department.
+fn fixed(department: Option<&str>, height: usize) -> Option<Column> {
+    department.map(|d| text_scalar(col::DEPARTMENT, d, height))
 }
 
 fn reject(reason: String) -> Problem {
