@@ -38,7 +38,7 @@ pub enum LoadError {
         file: PathBuf,
     },
     /// A mapped or required column is not in the file.
-    #[error("source {source_name:?}: {file} has no column {column:?} for the field {field}; the file's columns are: {}", found.join(", "))]
+    #[error("source {source_name:?}: {file} has no column {column:?} for the field {field}; the file's columns are: {}{}", found.join(", "), if column == field { format!(" (map it in [sources.columns]: {field} = \"<column name>\")") } else { String::new() })]
     MissingColumn {
         /// Source name.
         source_name: String,

@@ -133,7 +133,7 @@ fn missing_column_lists_the_columns_found() {
     let run = wd.run(&["validate"]);
     assert_eq!(run.code, 1);
     eqnice!(
-        "tvaers: source \"kontakter\": kontakter.csv has no column \"date\" for the field date; the file's columns are: citizen, dato, Sagsbehandler, Afdeling\n",
+        "tvaers: source \"kontakter\": kontakter.csv has no column \"date\" for the field date; the file's columns are: citizen, dato, Sagsbehandler, Afdeling (map it in [sources.columns]: date = \"<column name>\")\n",
         run.stderr
     );
 }
