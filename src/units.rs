@@ -85,7 +85,7 @@ pub fn unit_rows(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResul
     let rows = concat([expenses, contacts], UnionArgs::default())?;
     let rows = match mode {
         UnitMode::Citizen => rows.with_column(col("citizen").alias(metric::UNIT_ID)),
-        UnitMode::Family => with_family(rows, loaded.frame(Kind::Households)?),
+        UnitMode::Family => with_family(rows, loaded.frame(Kind::Households)?)?,
     };
     Ok(rows.select([
         col(metric::UNIT_ID),
@@ -103,21 +103,40 @@ pub fn unit_rows(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResul
 /// Gives each row the family whose membership of its citizen covers its date;
 /// of several, the one with the latest `valid_from` (an open start is the
 /// earliest), then the smallest family id; the citizen itself when none does.
-fn with_family(rows: LazyFrame, households: LazyFrame) -> LazyFrame {
+///
+/// Most citizens have one membership: their rows take it by a plain join and
+/// a date test. Only the rows of citizens with several memberships are joined
+/// with all of them and the covering one chosen per row.
+fn with_family(rows: LazyFrame, households: LazyFrame) -> PolarsResult<LazyFrame> {
     let rows = rows.with_row_index(ROW, None);
-    let covers = (col("valid_from")
-        .is_null()
-        .or(col("valid_from").lt_eq(col("date"))))
-    .and(
-        col("valid_to")
-            .is_null()
-            .or(col("valid_to").gt_eq(col("date"))),
-    );
+    let members = households
+        .select([
+            col("citizen"),
+            col("family"),
+            col("valid_from"),
+            col("valid_to"),
+        ])
+        .with_column(len().over([col("citizen")])?.alias("memberships"))
+        .cache();
+    let covers = |from: &str, to: &str| {
+        (col(from).is_null().or(col(from).lt_eq(col("date"))))
+            .and(col(to).is_null().or(col(to).gt_eq(col("date"))))
+    };
+    let only = members
+        .clone()
+        .filter(col("memberships").eq(lit(1)))
+        .select([
+            col("citizen"),
+            col("family").alias("only_family"),
+            col("valid_from").alias("only_from"),
+            col("valid_to").alias("only_to"),
+        ]);
+    let several = members.filter(col("memberships").gt(lit(1)));
     let chosen = rows
         .clone()
         .select([col(ROW), col("citizen"), col("date")])
         .join(
-            households.select([
+            several.select([
                 col("citizen"),
                 col("family"),
                 col("valid_from"),
@@ -127,7 +146,7 @@ fn with_family(rows: LazyFrame, households: LazyFrame) -> LazyFrame {
             [col("citizen")],
             JoinArgs::new(JoinType::Inner),
         )
-        .filter(covers)
+        .filter(covers("valid_from", "valid_to"))
         .group_by([col(ROW)])
         .agg([col("family")
             .sort_by(
@@ -137,13 +156,29 @@ fn with_family(rows: LazyFrame, households: LazyFrame) -> LazyFrame {
                     .with_nulls_last(true),
             )
             .first()]);
-    rows.join(
-        chosen,
-        [col(ROW)],
-        [col(ROW)],
-        JoinArgs::new(JoinType::Left),
-    )
-    .with_column(coalesce(&[col("family"), col("citizen")]).alias(metric::UNIT_ID))
+    Ok(rows
+        .join(
+            only,
+            [col("citizen")],
+            [col("citizen")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            chosen,
+            [col(ROW)],
+            [col(ROW)],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(
+            coalesce(&[
+                col("family"),
+                when(covers("only_from", "only_to"))
+                    .then(col("only_family"))
+                    .otherwise(lit(NULL).cast(label_type())),
+                col("citizen"),
+            ])
+            .alias(metric::UNIT_ID),
+        ))
 }
 
 /// Rows whose `field` date lies in the period.
