@@ -8,7 +8,7 @@ use crate::load::Loaded;
 use crate::output::{Document, Part, Value};
 use crate::overview::overview;
 use crate::savings::{self, cohort_cost, Scenario};
-use crate::units::{unit_rows, units, UnitMode};
+use crate::units::{unit_rows, units, UnitMode, Units};
 use polars::prelude::*;
 
 /// What the report covers.
@@ -45,35 +45,32 @@ pub fn report(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Document
             (_, part, _) => parts.push((key, part)),
         }
     }
-    for (mode, key, title) in [
-        (
-            UnitMode::Citizen,
-            "hotspots_citizen",
-            "Top hotspots: citizens",
-        ),
-        (
-            UnitMode::Family,
-            "hotspots_family",
-            "Top hotspots: families",
-        ),
+    let citizens = units(loaded, request.period, UnitMode::Citizen)?;
+    let families = units(loaded, request.period, UnitMode::Family)?;
+    for (units, key, title) in [
+        (&citizens, "hotspots_citizen", "Top hotspots: citizens"),
+        (&families, "hotspots_family", "Top hotspots: families"),
     ] {
-        let units = units(loaded, request.period, mode)?;
-        let selected = hotspots::select(&units, &request.criteria)?;
+        let selected = hotspots::select(units, &request.criteria)?;
         // The per-area costs are in `budget_areas`; here each unit's largest area is enough.
         let table = hotspots::compact_table(&selected, &units.areas, None)?.with_title(title);
         parts.push((key.to_string(), Part::Table(table)));
     }
-    parts.extend(savings_parts(loaded, request)?);
+    parts.extend(savings_parts(loaded, request, &citizens)?);
     Ok(Document { parts })
 }
 
-fn savings_parts(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Vec<(String, Part)>> {
-    let units = units(loaded, request.period, UnitMode::Citizen)?;
+/// The base case for every citizen hotspot (the lists above are capped, the cohort is not).
+fn savings_parts(
+    loaded: &Loaded,
+    request: &ReportRequest,
+    units: &Units,
+) -> PolarsResult<Vec<(String, Part)>> {
     let all = HotspotCriteria {
         limit: None,
         ..request.criteria.clone()
     };
-    let cohort = hotspots::cohort(&units, &all)?;
+    let cohort = hotspots::cohort(units, &all)?;
     let cost = cohort_cost(
         unit_rows(loaded, request.period, UnitMode::Citizen)?,
         &cohort,
