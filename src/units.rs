@@ -200,8 +200,8 @@ pub fn cost_column(area: &str) -> String {
 
 /// Every active unit of the period with its metrics.
 pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Units> {
-    // The areas come from the expense rows alone, so the rows of every unit
-    // are never held in memory at once: the aggregation streams over them.
+    // The areas come from the expense rows alone, so the unit rows are not
+    // materialised twice.
     let areas_frame = in_period(loaded.frame(Kind::Expenses)?, "date", period)
         .select([col(column::BUDGET_AREA).cast(DataType::String)])
         .unique(None, UniqueKeepStrategy::Any)
@@ -279,10 +279,12 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
         .agg(aggregates)
         .select(order)
         .sort([metric::UNIT_ID], Default::default())
-        .collect_with_engine(Engine::Streaming)?;
-    // One sink, so one frame: `unwrap_single` cannot fail on any input.
+        // In memory, not streaming: the streaming engine merges partial sums
+        // in an order that varies from run to run, and so would the last bit
+        // of a total; the same input must give the same bytes.
+        .collect()?;
     Ok(Units {
-        frame: result.unwrap_single(),
+        frame: result,
         areas,
     })
 }

@@ -112,3 +112,38 @@ fn period_flags_override_the_config() {
         run.stderr
     );
 }
+
+#[test]
+fn the_same_input_gives_the_same_bytes_run_after_run() {
+    let wd = crate::workdir::Workdir::new();
+    let run = wd.run(&[
+        "generate",
+        "--citizens",
+        "3000",
+        "--seed",
+        "4",
+        "--out",
+        "m",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = || {
+        let run = wd.run(&[
+            "report",
+            "--config",
+            "m/tvaers.toml",
+            "--format",
+            "json",
+            "--top",
+            "50",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    let first = report();
+    for _ in 0..4 {
+        assert!(
+            first == report(),
+            "report differed between two runs on the same files"
+        );
+    }
+}
