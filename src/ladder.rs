@@ -33,6 +33,21 @@ pub struct LadderGroup {
     pub at_top: u64,
 }
 
+impl LadderGroup {
+    /// A group with no one assessed yet.
+    pub fn empty(group: &'static str) -> LadderGroup {
+        LadderGroup {
+            group,
+            units: 0,
+            mean_first: 0.0,
+            mean_last: 0.0,
+            up_one: 0,
+            up_two: 0,
+            at_top: 0,
+        }
+    }
+}
+
 /// Per citizen: first and last step in the period (ties on a date: by step).
 fn first_and_last(loaded: &Loaded, period: Period) -> PolarsResult<DataFrame> {
     let by_date = |e: Expr| e.sort_by([col("date"), col("step")], SortMultipleOptions::default());
@@ -68,26 +83,7 @@ pub fn ladder(
     let citizens = steps.column("citizen")?.str()?;
     let first = steps.column("first")?.i64()?;
     let last = steps.column("last")?.i64()?;
-    let mut groups = [
-        LadderGroup {
-            group: "cohort",
-            units: 0,
-            mean_first: 0.0,
-            mean_last: 0.0,
-            up_one: 0,
-            up_two: 0,
-            at_top: 0,
-        },
-        LadderGroup {
-            group: "others",
-            units: 0,
-            mean_first: 0.0,
-            mean_last: 0.0,
-            up_one: 0,
-            up_two: 0,
-            at_top: 0,
-        },
-    ];
+    let mut groups = [LadderGroup::empty("cohort"), LadderGroup::empty("others")];
     for ((citizen, first), last) in citizens.iter().zip(first.iter()).zip(last.iter()) {
         let (Some(citizen), Some(first), Some(last)) = (citizen, first, last) else {
             continue;
@@ -215,21 +211,9 @@ mod tests {
         assert_eq!(row("mean_last_step"), Some(2.0));
         let few = LadderGroup {
             units: 2,
-            ..t_group()
+            ..LadderGroup::empty("others")
         };
         let t = table(&[few], 4, 3).unwrap();
         assert_eq!(t.frame.column("units").unwrap().u64().unwrap().get(0), None);
-    }
-
-    fn t_group() -> LadderGroup {
-        LadderGroup {
-            group: "others",
-            units: 0,
-            mean_first: 0.0,
-            mean_last: 0.0,
-            up_one: 0,
-            up_two: 0,
-            at_top: 0,
-        }
     }
 }
