@@ -5,10 +5,18 @@
 //! per mode; the unit is decided per row, so a child who moves contributes to
 //! each household for the dates it was a member.
 
+mod accumulator;
+mod interner;
+mod membership;
+
+pub use accumulator::{Accumulator, Row, What};
+pub use membership::Membership;
+
 use crate::config::Period;
 use crate::load::Loaded;
 use crate::schema::{col as column, label_type, Kind};
 use polars::prelude::*;
+use std::sync::Arc;
 
 /// What a unit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,96 +206,62 @@ pub fn cost_column(area: &str) -> String {
     format!("{}{area}", metric::COST_PREFIX)
 }
 
-/// Every active unit of the period with its metrics.
+/// Every active unit of the period with its metrics, from loaded rows. The
+/// rows are split into slices gathered on every core, then merged.
 pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Units> {
-    // The areas come from the expense rows alone, so the unit rows are not
-    // materialised twice.
-    let areas_frame = in_period(loaded.frame(Kind::Expenses)?, "date", period)
-        .select([col(column::BUDGET_AREA).cast(DataType::String)])
-        .unique(None, UniqueKeepStrategy::Any)
-        .sort([column::BUDGET_AREA], Default::default())
-        .collect()?;
-    let areas: Vec<String> = areas_frame
-        .column(column::BUDGET_AREA)?
-        .str()?
-        .iter()
-        .flatten()
-        .map(str::to_string)
-        .collect();
-
-    // Distinct (department, id) pairs among rows with an id; a struct of the
-    // two columns counts them without building a string per row.
-    let pair = |other: &str| {
-        as_struct(vec![col(column::DEPARTMENT), col(other)])
-            .filter(col(other).is_not_null())
-            .n_unique()
+    let membership = match mode {
+        UnitMode::Family => Some(Arc::new(Membership::new(
+            &loaded.frame(Kind::Households)?.collect()?,
+        )?)),
+        UnitMode::Citizen => None,
     };
-    let mut aggregates = vec![
-        col("citizen").n_unique().alias(metric::MEMBERS),
-        col("amount").sum().alias(metric::TOTAL_COST),
-        col(column::DEPARTMENT)
-            .n_unique()
-            .alias(metric::DEPARTMENTS),
-        pair("caseworker").alias(metric::CASEWORKERS),
-        col(IS_CONTACT).sum().alias(metric::CONTACTS),
-        pair("case").alias(metric::CASES),
-        col("date").min().alias(metric::FIRST_DATE),
-        col("date").max().alias(metric::LAST_DATE),
-    ];
-    for area in &areas {
-        aggregates.push(
-            col("amount")
-                .filter(col(column::BUDGET_AREA).eq(lit(area.as_str())))
-                .sum()
-                .alias(cost_column(area)),
-        );
+    let mut slices = Vec::new();
+    for source in &loaded.sources {
+        let kind = source.report.kind;
+        if !kind.has_department() {
+            continue;
+        }
+        for offset in (0..source.frame.height()).step_by(SLICE_ROWS) {
+            slices.push((kind, source.frame.slice(offset as i64, SLICE_ROWS)));
+        }
     }
-    let counts = [
-        metric::MEMBERS,
-        metric::DEPARTMENTS,
-        metric::CASEWORKERS,
-        metric::CONTACTS,
-        metric::CASES,
-    ];
-    let mut order: Vec<Expr> = vec![col(metric::UNIT_ID).cast(DataType::String)];
-    for name in [
-        metric::MEMBERS,
-        metric::TOTAL_COST,
-        metric::DEPARTMENTS,
-        metric::CASEWORKERS,
-        metric::CONTACTS,
-        metric::CASES,
-        metric::FIRST_DATE,
-        metric::LAST_DATE,
-    ] {
-        order.push(if counts.contains(&name) {
-            col(name).cast(DataType::Int64)
-        } else {
-            col(name)
-        });
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(slices.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let parts: Vec<PolarsResult<Accumulator>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut part = Accumulator::new(mode, period, membership.clone());
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((kind, slice)) = slices.get(i) else {
+                            return Ok(part);
+                        };
+                        part.add_frame(*kind, slice)?;
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(polars_err!(ComputeError: "a units worker failed")))
+            })
+            .collect()
+    });
+    let mut all = Accumulator::new(mode, period, None);
+    for part in parts {
+        all.merge(part?);
     }
-    order.push(
-        (col(metric::LAST_DATE).cast(DataType::Int64)
-            - col(metric::FIRST_DATE).cast(DataType::Int64)
-            + lit(1i64))
-        .alias(metric::ACTIVE_DAYS),
-    );
-    order.extend(areas.iter().map(|a| col(cost_column(a))));
-    // Sorted by id so that every later sum runs in one order: same input, same bytes.
-    let result = unit_rows(loaded, period, mode)?
-        .group_by([col(metric::UNIT_ID)])
-        .agg(aggregates)
-        .select(order)
-        .sort([metric::UNIT_ID], Default::default())
-        // In memory, not streaming: the streaming engine merges partial sums
-        // in an order that varies from run to run, and so would the last bit
-        // of a total; the same input must give the same bytes.
-        .collect()?;
-    Ok(Units {
-        frame: result,
-        areas,
-    })
+    all.finish()
 }
+
+/// Rows of a loaded frame gathered as one piece of work.
+const SLICE_ROWS: usize = 1 << 20;
 
 #[cfg(test)]
 pub(crate) mod tests {

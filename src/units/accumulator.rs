@@ -1,0 +1,357 @@
+//! The per-unit metrics of SPEC §2, gathered row by row. Rows stream in from
+//! a file being read or from loaded frames, each adding to its unit's sums
+//! and sets; the rows themselves are not kept, so memory grows with the
+//! number of units, not rows. Every part merges in any order to the same
+//! result (amounts are summed in whole øre), so accumulators filled on
+//! several threads give the same bytes as one.
+
+use super::interner::Interner;
+use super::membership::Membership;
+use super::{cost_column, metric, UnitMode, Units};
+use crate::config::Period;
+use crate::load::value::epoch_days;
+use crate::schema::{col as column, Kind};
+use polars::prelude::*;
+use std::sync::Arc;
+
+/// One expense or contact row of a unit analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// Citizen id.
+    pub citizen: &'a str,
+    /// Department.
+    pub department: &'a str,
+    /// Days since 1970.
+    pub date: i32,
+    /// Case id, if any.
+    pub case: Option<&'a str>,
+    /// What the row is.
+    pub what: What<'a>,
+}
+
+/// An expense with its amount and budget area, or a contact with its caseworker.
+#[derive(Debug, Clone, Copy)]
+pub enum What<'a> {
+    /// An expense.
+    Expense {
+        /// Amount in DKK.
+        amount: f64,
+        /// Budget area.
+        area: &'a str,
+    },
+    /// A contact.
+    Contact {
+        /// Caseworker, if any.
+        caseworker: Option<&'a str>,
+    },
+}
+
+/// One unit's sums and sets, over text ids of the accumulator.
+#[derive(Debug, Clone)]
+struct Unit {
+    /// Citizens (family mode only; a citizen unit has one member).
+    members: Vec<u32>,
+    /// Sum of amounts, in øre.
+    total: i64,
+    departments: Vec<u32>,
+    /// (department, caseworker).
+    caseworkers: Vec<(u32, u32)>,
+    /// (department, case).
+    cases: Vec<(u32, u32)>,
+    contacts: u64,
+    first: i32,
+    last: i32,
+    /// (budget area, department, sum in øre).
+    costs: Vec<(u32, u32, i64)>,
+}
+
+impl Default for Unit {
+    fn default() -> Unit {
+        Unit {
+            members: Vec::new(),
+            total: 0,
+            departments: Vec::new(),
+            caseworkers: Vec::new(),
+            cases: Vec::new(),
+            contacts: 0,
+            first: i32::MAX,
+            last: i32::MIN,
+            costs: Vec::new(),
+        }
+    }
+}
+
+impl Unit {
+    fn add_cost(&mut self, area: u32, department: u32, ore: i64) {
+        self.total += ore;
+        match self
+            .costs
+            .iter_mut()
+            .find(|(a, d, _)| *a == area && *d == department)
+        {
+            Some((_, _, sum)) => *sum += ore,
+            None => self.costs.push((area, department, ore)),
+        }
+    }
+
+    fn add_date(&mut self, first: i32, last: i32) {
+        self.first = self.first.min(first);
+        self.last = self.last.max(last);
+    }
+}
+
+/// Units being gathered, for one period and mode.
+pub struct Accumulator {
+    mode: UnitMode,
+    from: i32,
+    to: i32,
+    membership: Option<Arc<Membership>>,
+    /// Unit ids; a unit's id here is its index in `units`.
+    ids: Interner,
+    units: Vec<Unit>,
+    /// Every other text: citizens, departments, areas, cases, caseworkers.
+    texts: Interner,
+    /// Budget areas with expense rows.
+    areas: Vec<u32>,
+}
+
+impl Accumulator {
+    /// An empty accumulator; family mode needs the memberships.
+    pub fn new(mode: UnitMode, period: Period, membership: Option<Arc<Membership>>) -> Accumulator {
+        Accumulator {
+            mode,
+            from: period.from.map_or(i32::MIN, epoch_days),
+            to: period.to.map_or(i32::MAX, epoch_days),
+            membership,
+            ids: Interner::default(),
+            units: Vec::new(),
+            texts: Interner::default(),
+            areas: Vec::new(),
+        }
+    }
+
+    /// Adds one row, if dated in the period.
+    pub fn add(&mut self, row: Row<'_>) {
+        if row.date < self.from || row.date > self.to {
+            return;
+        }
+        let id = match (self.mode, &self.membership) {
+            (UnitMode::Family, Some(m)) => m.family(row.citizen, row.date).unwrap_or(row.citizen),
+            _ => row.citizen,
+        };
+        let unit = unit_index(&mut self.ids, &mut self.units, id);
+        let department = self.texts.intern(row.department);
+        let member = match self.mode {
+            UnitMode::Family => Some(self.texts.intern(row.citizen)),
+            UnitMode::Citizen => None,
+        };
+        let case = row.case.map(|c| (department, self.texts.intern(c)));
+        let what = match row.what {
+            What::Expense { amount, area } => {
+                let area = self.texts.intern(area);
+                insert_once(&mut self.areas, area);
+                Ok((area, ore(amount)))
+            }
+            What::Contact { caseworker } => {
+                Err(caseworker.map(|c| (department, self.texts.intern(c))))
+            }
+        };
+        let unit = &mut self.units[unit];
+        unit.add_date(row.date, row.date);
+        insert_once(&mut unit.departments, department);
+        if let Some(member) = member {
+            insert_once(&mut unit.members, member);
+        }
+        if let Some(case) = case {
+            insert_once(&mut unit.cases, case);
+        }
+        match what {
+            Ok((area, ore)) => unit.add_cost(area, department, ore),
+            Err(caseworker) => {
+                unit.contacts += 1;
+                if let Some(pair) = caseworker {
+                    insert_once(&mut unit.caseworkers, pair);
+                }
+            }
+        }
+    }
+
+    /// Adds every row of a loaded frame of expenses or contacts.
+    pub fn add_frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
+        let text = |name: &str| -> PolarsResult<Option<Column>> {
+            frame
+                .column(name)
+                .ok()
+                .map(|c| c.cast(&DataType::String))
+                .transpose()
+        };
+        let required = |name: &str| -> PolarsResult<Column> {
+            text(name)?.ok_or_else(|| polars_err!(ColumnNotFound: "{name}"))
+        };
+        let (citizens, departments) = (required("citizen")?, required(column::DEPARTMENT)?);
+        let dates = frame.column("date")?.cast(&DataType::Int32)?;
+        let cases = text("case")?;
+        let rows = citizens
+            .str()?
+            .iter()
+            .zip(departments.str()?.iter())
+            .zip(dates.i32()?.iter());
+        let mut cases = cases
+            .as_ref()
+            .map(|c| c.str())
+            .transpose()?
+            .map(|c| c.iter());
+        let mut case = move || cases.as_mut().and_then(|c| c.next().flatten());
+        if kind == Kind::Expenses {
+            let areas = required(column::BUDGET_AREA)?;
+            let amounts = frame.column("amount")?.cast(&DataType::Float64)?;
+            let more = areas.str()?.iter().zip(amounts.f64()?.iter());
+            for (((citizen, department), date), (area, amount)) in rows.zip(more) {
+                let case = case();
+                if let (Some(citizen), Some(department), Some(date), Some(area), Some(amount)) =
+                    (citizen, department, date, area, amount)
+                {
+                    let what = What::Expense { amount, area };
+                    self.add(Row {
+                        citizen,
+                        department,
+                        date,
+                        case,
+                        what,
+                    });
+                }
+            }
+        } else {
+            let caseworkers = text("caseworker")?;
+            let mut caseworkers = caseworkers
+                .as_ref()
+                .map(|c| c.str())
+                .transpose()?
+                .map(|c| c.iter());
+            for ((citizen, department), date) in rows {
+                let case = case();
+                let caseworker = caseworkers.as_mut().and_then(|c| c.next().flatten());
+                if let (Some(citizen), Some(department), Some(date)) = (citizen, department, date) {
+                    let what = What::Contact { caseworker };
+                    self.add(Row {
+                        citizen,
+                        department,
+                        date,
+                        case,
+                        what,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds every unit of `other` to this one.
+    pub fn merge(&mut self, other: Accumulator) {
+        let texts: Vec<u32> = (0..other.texts.len() as u32)
+            .map(|id| self.texts.intern(other.texts.get(id)))
+            .collect();
+        let text = |id: u32| texts[id as usize];
+        let pair = |(a, b): (u32, u32)| (text(a), text(b));
+        for area in other.areas {
+            insert_once(&mut self.areas, text(area));
+        }
+        for (id, theirs) in other.units.into_iter().enumerate() {
+            let index = unit_index(&mut self.ids, &mut self.units, other.ids.get(id as u32));
+            let ours = &mut self.units[index];
+            ours.add_date(theirs.first, theirs.last);
+            ours.contacts += theirs.contacts;
+            for m in theirs.members {
+                insert_once(&mut ours.members, text(m));
+            }
+            for d in theirs.departments {
+                insert_once(&mut ours.departments, text(d));
+            }
+            for c in theirs.caseworkers {
+                insert_once(&mut ours.caseworkers, pair(c));
+            }
+            for c in theirs.cases {
+                insert_once(&mut ours.cases, pair(c));
+            }
+            for (area, department, sum) in theirs.costs {
+                ours.add_cost(text(area), text(department), sum);
+            }
+        }
+    }
+
+    /// The unit table, sorted by `unit_id`.
+    pub fn finish(self) -> PolarsResult<Units> {
+        let mut order: Vec<usize> = (0..self.units.len()).collect();
+        order.sort_unstable_by(|&a, &b| self.ids.get(a as u32).cmp(self.ids.get(b as u32)));
+        let mut areas: Vec<(&str, u32)> =
+            self.areas.iter().map(|&a| (self.texts.get(a), a)).collect();
+        areas.sort_unstable();
+        let units = || order.iter().map(|&i| &self.units[i]);
+        let count = |f: fn(&Unit) -> usize| -> Vec<i64> { units().map(|u| f(u) as i64).collect() };
+        let date = |name: &str, f: fn(&Unit) -> i32| -> PolarsResult<Column> {
+            Column::new(name.into(), units().map(f).collect::<Vec<_>>()).cast(&DataType::Date)
+        };
+        let mut columns = vec![
+            Column::new(
+                metric::UNIT_ID.into(),
+                order
+                    .iter()
+                    .map(|&i| self.ids.get(i as u32))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(metric::MEMBERS.into(), count(|u| u.members.len().max(1))),
+            Column::new(
+                metric::TOTAL_COST.into(),
+                units().map(|u| dkk(u.total)).collect::<Vec<_>>(),
+            ),
+            Column::new(metric::DEPARTMENTS.into(), count(|u| u.departments.len())),
+            Column::new(metric::CASEWORKERS.into(), count(|u| u.caseworkers.len())),
+            Column::new(metric::CONTACTS.into(), count(|u| u.contacts as usize)),
+            Column::new(metric::CASES.into(), count(|u| u.cases.len())),
+            date(metric::FIRST_DATE, |u| u.first)?,
+            date(metric::LAST_DATE, |u| u.last)?,
+            Column::new(
+                metric::ACTIVE_DAYS.into(),
+                units()
+                    .map(|u| i64::from(u.last) - i64::from(u.first) + 1)
+                    .collect::<Vec<_>>(),
+            ),
+        ];
+        for &(name, area) in &areas {
+            let sums =
+                units().map(|u| dkk(u.costs.iter().filter(|c| c.0 == area).map(|c| c.2).sum()));
+            columns.push(Column::new(
+                cost_column(name).into(),
+                sums.collect::<Vec<_>>(),
+            ));
+        }
+        Ok(Units {
+            frame: DataFrame::new(order.len(), columns)?,
+            areas: areas.iter().map(|(name, _)| name.to_string()).collect(),
+        })
+    }
+}
+
+/// The index of the unit `id`, adding it if new.
+fn unit_index(ids: &mut Interner, units: &mut Vec<Unit>, id: &str) -> usize {
+    let index = ids.intern(id) as usize;
+    if index == units.len() {
+        units.push(Unit::default());
+    }
+    index
+}
+
+/// An amount in whole øre: sums of these are exact and do not depend on order.
+fn ore(amount: f64) -> i64 {
+    (amount * 100.0).round() as i64
+}
+
+fn dkk(ore: i64) -> f64 {
+    ore as f64 / 100.0
+}
+
+fn insert_once<T: PartialEq>(set: &mut Vec<T>, value: T) {
+    if !set.contains(&value) {
+        set.push(value);
+    }
+}

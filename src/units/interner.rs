@@ -1,0 +1,96 @@
+//! Texts stored once, each given a dense id in the order first seen. The unit
+//! aggregation keys units, citizens, departments, cases and caseworkers by
+//! these ids: millions of rows share a few hundred thousand texts, and an id
+//! is four bytes where a text is a heap allocation.
+
+use hashbrown::{DefaultHashBuilder, HashTable};
+use std::hash::BuildHasher;
+
+/// Distinct texts, in one buffer, with a table from text to id.
+#[derive(Default)]
+pub struct Interner {
+    text: String,
+    ends: Vec<usize>,
+    table: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+}
+
+impl Interner {
+    /// The id of `text`, adding it if new.
+    pub fn intern(&mut self, text: &str) -> u32 {
+        let hash = self.hasher.hash_one(text);
+        let Interner {
+            text: all,
+            ends,
+            table,
+            hasher,
+        } = self;
+        let entry = table.entry(
+            hash,
+            |&id| slice(all, ends, id) == text,
+            |&id| hasher.hash_one(slice(all, ends, id)),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(found) => *found.get(),
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                let id = ends.len() as u32;
+                all.push_str(text);
+                ends.push(all.len());
+                slot.insert(id);
+                id
+            }
+        }
+    }
+
+    /// The id of `text`, if it has one.
+    pub fn find(&self, text: &str) -> Option<u32> {
+        let hash = self.hasher.hash_one(text);
+        self.table.find(hash, |&id| self.get(id) == text).copied()
+    }
+
+    /// The text of `id`.
+    pub fn get(&self, id: u32) -> &str {
+        slice(&self.text, &self.ends, id)
+    }
+
+    /// Number of distinct texts.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+fn slice<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
+    let id = id as usize;
+    let start = if id == 0 { 0 } else { ends[id - 1] };
+    &text[start..ends[id]]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_text_keeps_its_first_id() {
+        let mut texts = Interner::default();
+        assert_eq!(texts.intern("b"), 0);
+        assert_eq!(texts.intern(""), 1);
+        assert_eq!(texts.intern("æøå"), 2);
+        assert_eq!(texts.intern("b"), 0);
+        assert_eq!(texts.find("æøå"), Some(2));
+        assert_eq!(texts.find("a"), None);
+        assert_eq!((texts.get(0), texts.get(1), texts.get(2)), ("b", "", "æøå"));
+        assert_eq!(texts.len(), 3);
+    }
+
+    #[test]
+    fn many_texts_survive_the_table_growing() {
+        let mut texts = Interner::default();
+        for i in 0..10_000 {
+            assert_eq!(texts.intern(&format!("id-{i}")), i);
+        }
+        for i in (0..10_000).rev() {
+            assert_eq!(texts.find(&format!("id-{i}")), Some(i));
+            assert_eq!(texts.get(i), format!("id-{i}"));
+        }
+    }
+}

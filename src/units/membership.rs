@@ -1,0 +1,121 @@
+//! Which family a citizen belongs to on a date (SPEC §2): the memberships of
+//! the households sources, looked up per row while the rows stream past.
+
+use super::interner::Interner;
+use polars::prelude::*;
+
+/// One membership: `family` from `from` to `to`, inclusive, in days since
+/// 1970 (open bounds as the extremes).
+#[derive(Debug, Clone, Copy)]
+struct Spell {
+    from: i32,
+    to: i32,
+    family: u32,
+}
+
+/// Every citizen's memberships, the winning one first.
+#[derive(Default)]
+pub struct Membership {
+    citizens: Interner,
+    families: Interner,
+    /// Per citizen id, its spells: latest `from` first, then smallest family id.
+    spells: Vec<Vec<Spell>>,
+}
+
+impl Membership {
+    /// The memberships in a frame of household rows
+    /// (`citizen`, `family`, `valid_from`, `valid_to`).
+    pub fn new(households: &DataFrame) -> PolarsResult<Membership> {
+        let text = |name: &str| households.column(name)?.cast(&DataType::String);
+        let day = |name: &str| households.column(name)?.cast(&DataType::Int32);
+        let (citizens, families) = (text("citizen")?, text("family")?);
+        let (froms, tos) = (day("valid_from")?, day("valid_to")?);
+        let mut membership = Membership::default();
+        let rows = citizens
+            .str()?
+            .iter()
+            .zip(families.str()?.iter())
+            .zip(froms.i32()?.iter().zip(tos.i32()?.iter()));
+        for ((citizen, family), (from, to)) in rows {
+            let (Some(citizen), Some(family)) = (citizen, family) else {
+                continue;
+            };
+            let id = membership.citizens.intern(citizen) as usize;
+            if id == membership.spells.len() {
+                membership.spells.push(Vec::new());
+            }
+            let family = membership.families.intern(family);
+            membership.spells[id].push(Spell {
+                from: from.unwrap_or(i32::MIN),
+                to: to.unwrap_or(i32::MAX),
+                family,
+            });
+        }
+        let Membership {
+            families, spells, ..
+        } = &mut membership;
+        for spells in spells.iter_mut() {
+            spells.sort_by(|a, b| {
+                b.from
+                    .cmp(&a.from)
+                    .then_with(|| families.get(a.family).cmp(families.get(b.family)))
+            });
+        }
+        Ok(membership)
+    }
+
+    /// The family of `citizen` on `day`, if a membership covers it.
+    pub fn family(&self, citizen: &str, day: i32) -> Option<&str> {
+        let id = self.citizens.find(citizen)?;
+        self.spells[id as usize]
+            .iter()
+            .find(|s| s.from <= day && day <= s.to)
+            .map(|s| self.families.get(s.family))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> i32 {
+        crate::load::value::epoch_days(text.parse().unwrap())
+    }
+
+    fn households() -> DataFrame {
+        let date = |v: Vec<Option<&str>>| -> Column {
+            let days: Vec<Option<i32>> = v.into_iter().map(|d| d.map(day)).collect();
+            Column::new("d".into(), days).cast(&DataType::Date).unwrap()
+        };
+        DataFrame::new(
+            5,
+            vec![
+                Column::new("citizen".into(), ["K", "K", "D", "D", "D"]),
+                Column::new("family".into(), ["F1", "F2", "F9", "F3", "F2"]),
+                date(vec![
+                    None,
+                    Some("2023-07-01"),
+                    Some("2023-05-02"),
+                    Some("2023-05-02"),
+                    None,
+                ])
+                .with_name("valid_from".into()),
+                date(vec![Some("2023-06-30"), None, None, None, None]).with_name("valid_to".into()),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_covering_membership_with_the_latest_start_wins_then_the_smallest_family() {
+        let m = Membership::new(&households()).unwrap();
+        assert_eq!(m.family("K", day("2023-02-01")), Some("F1"));
+        assert_eq!(m.family("K", day("2023-06-30")), Some("F1"));
+        assert_eq!(m.family("K", day("2023-07-01")), Some("F2"));
+        // Open start: the earliest, so it loses to any dated start.
+        assert_eq!(m.family("D", day("2023-05-01")), Some("F2"));
+        // F3 and F9 both start on 2 May: the smaller id.
+        assert_eq!(m.family("D", day("2023-05-02")), Some("F3"));
+        assert_eq!(m.family("B", day("2023-05-02")), None);
+    }
+}
