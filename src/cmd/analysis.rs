@@ -4,7 +4,7 @@ use super::{workspace, Destination, Diagnostics};
 use crate::cli::{
     HotspotsArgs, LadderArgs, OverviewArgs, RealisedArgs, ReportArgs, SelectionArgs, UnitArg,
 };
-use anyhow::{Context, Result};
+use anyhow::Result;
 use tvaers::hotspots::{self, CostCriterion, HotspotCriteria};
 use tvaers::ladder::{self, highest_step};
 use tvaers::load::Loaded;
@@ -49,9 +49,8 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let destination = Destination::new(&args.output)?;
     let criteria = criteria(&args.selection, args.limit)?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
-    let ws = workspace::open(&args.workspace, diagnostics)?;
+    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, mode(args.unit))?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    let units = units(&ws.loaded, ws.period, mode(args.unit)).context("computing units")?;
     let selected = hotspots::select(&units, &criteria)?;
     destination.write(|options, out| {
         // One column per budget area is for files; a terminal gets the narrow view.

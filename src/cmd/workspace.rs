@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use tvaers::config::{check_period, Config, Period};
 use tvaers::load::{self, write_rejects, Loaded};
 use tvaers::output;
+use tvaers::units::{self, UnitMode, Units};
 
 /// A loaded workspace.
 pub struct Workspace {
@@ -17,14 +18,42 @@ pub struct Workspace {
 
 /// Reads the config, loads every source and writes `--rejects`.
 pub fn open(args: &WorkspaceArgs, diagnostics: &Diagnostics) -> Result<Workspace> {
+    let (config, period) = configure(args)?;
+    let loaded = load::load(&config, period)?;
+    finish(args, diagnostics, config, period, loaded)
+}
+
+/// Reads the config and the sources units are made of, gathering the units
+/// as the rows are read (see `units::stream`), and writes `--rejects`.
+pub fn open_units(
+    args: &WorkspaceArgs,
+    diagnostics: &Diagnostics,
+    mode: UnitMode,
+) -> Result<(Workspace, Units)> {
+    let (config, period) = configure(args)?;
+    let (loaded, units) = units::stream(&config, period, mode)?;
+    Ok((finish(args, diagnostics, config, period, loaded)?, units))
+}
+
+/// The config, and its period with the command line's overrides.
+fn configure(args: &WorkspaceArgs) -> Result<(Config, Period)> {
     let config = Config::load(&args.config)?;
     let period = Period {
         from: args.from.or(config.period.from),
         to: args.to.or(config.period.to),
     };
     check_period(&period).map_err(anyhow::Error::msg)?;
-    let loaded = load::load(&config, period)?;
+    Ok((config, period))
+}
 
+/// Writes `--rejects` and notes how many rows were rejected.
+fn finish(
+    args: &WorkspaceArgs,
+    diagnostics: &Diagnostics,
+    config: Config,
+    period: Period,
+    loaded: Loaded,
+) -> Result<Workspace> {
     if let Some(path) = &args.rejects {
         output::write_atomically(path, |out| Ok(write_rejects(&loaded.rejects, out)?))
             .with_context(|| format!("cannot write rejects to {}", path.display()))?;

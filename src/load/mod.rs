@@ -8,14 +8,16 @@ mod csv_file;
 mod parquet_file;
 mod reject;
 mod rows;
+mod stream;
 pub mod text;
 pub mod value;
 
 pub use reject::{write_rejects, Reject};
+pub use stream::{Row, RowTarget, What};
 
 use crate::accounts::AccountMap;
 use crate::config::{Config, Decimal, Period, SourceSpec};
-use crate::schema::{col, Field, Kind, DEPARTMENT};
+use crate::schema::{Field, Kind, DEPARTMENT};
 use polars::prelude::*;
 use rows::{Layout, RowSink};
 use std::path::{Path, PathBuf};
@@ -155,7 +157,7 @@ pub struct LoadedSource {
 }
 
 /// Every source of a workspace, loaded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Loaded {
     /// Sources in config order.
     pub sources: Vec<LoadedSource>,
@@ -173,77 +175,143 @@ struct FileCounts {
 /// read in parallel, one per core at a time, and put back in config and file
 /// order, so the result does not depend on the number of cores.
 pub fn load(config: &Config, period: Period) -> Result<Loaded, LoadError> {
+    load_kinds(config, period, &Kind::ALL)
+}
+
+/// Loads the sources of the given kinds only.
+pub fn load_kinds(config: &Config, period: Period, kinds: &[Kind]) -> Result<Loaded, LoadError> {
+    Ok(read(config, period, kinds, false, &|| ())?.0)
+}
+
+/// Reads the sources of the given kinds, handing their accepted rows to
+/// targets made by `target` (one per worker thread) instead of keeping them:
+/// the sources in the result have counts and rejects but no rows.
+pub fn stream<T: RowTarget + Send>(
+    config: &Config,
+    period: Period,
+    kinds: &[Kind],
+    target: &(dyn Fn() -> T + Sync),
+) -> Result<(Loaded, Vec<T>), LoadError> {
+    read(config, period, kinds, true, target)
+}
+
+fn read<T: RowTarget + Send>(
+    config: &Config,
+    period: Period,
+    kinds: &[Kind],
+    streamed: bool,
+    target: &(dyn Fn() -> T + Sync),
+) -> Result<(Loaded, Vec<T>), LoadError> {
     let accounts = AccountMap::new(&config.budget_areas);
-    let tasks: Vec<(&SourceSpec, &Path)> = config
+    let specs: Vec<&SourceSpec> = config
         .sources
         .iter()
-        .flat_map(|spec| spec.files.iter().map(move |file| (spec, file.as_path())))
+        .filter(|spec| kinds.contains(&spec.kind))
         .collect();
-    let mut results = read_files(&tasks, &accounts, period).into_iter();
-    let mut sources = Vec::with_capacity(config.sources.len());
+    let tasks: Vec<Task> = specs
+        .iter()
+        .flat_map(|&spec| {
+            spec.files.iter().map(move |file| Task {
+                spec,
+                file: file.as_path(),
+                streamed,
+            })
+        })
+        .collect();
+    let (results, targets) = read_files(&tasks, &accounts, period, target);
+    let mut results = results.into_iter();
+    let mut sources = Vec::with_capacity(specs.len());
     let mut rejects = Vec::new();
-    for spec in &config.sources {
+    for spec in specs {
         let files: Vec<FileRows> = results
             .by_ref()
             .take(spec.files.len())
             .collect::<Result<_, _>>()?;
         sources.push(assemble(spec, files, &mut rejects)?);
     }
-    Ok(Loaded { sources, rejects })
+    Ok((Loaded { sources, rejects }, targets))
+}
+
+/// One file to read, and whether its rows are streamed.
+struct Task<'a> {
+    spec: &'a SourceSpec,
+    file: &'a Path,
+    streamed: bool,
 }
 
 /// One file's accepted rows and counts.
 struct FileRows {
     frame: DataFrame,
     counts: FileCounts,
+    accepted: u64,
     outside_period: u64,
     far_outside: u64,
+    departments: Vec<String>,
     rejects: Vec<Reject>,
 }
 
 type FileResult = Result<FileRows, LoadError>;
 
-/// Reads every task's file on a pool of scoped threads; results in task order.
-fn read_files(
-    tasks: &[(&SourceSpec, &Path)],
+/// Reads every task's file on a pool of scoped threads, largest files first
+/// so that no core is left with a big file at the end; results in task order.
+fn read_files<T: RowTarget + Send>(
+    tasks: &[Task<'_>],
     accounts: &AccountMap,
     period: Period,
-) -> Vec<FileResult> {
+    target: &(dyn Fn() -> T + Sync),
+) -> (Vec<FileResult>, Vec<T>) {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(tasks.len().max(1));
+    let mut order: Vec<usize> = (0..tasks.len()).collect();
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(std::fs::metadata(tasks[i].file).map_or(0, |m| m.len()))
+    });
     let next = std::sync::atomic::AtomicUsize::new(0);
     let slots: Vec<std::sync::Mutex<Option<FileResult>>> =
         tasks.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((spec, file)) = tasks.get(i) else {
-                    break;
-                };
-                let result = read_file(spec, file, accounts, period);
-                if let Ok(mut slot) = slots[i].lock() {
-                    *slot = Some(result);
-                }
-            });
-        }
+    let targets = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut rows = target();
+                    loop {
+                        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&i) = order.get(n) else {
+                            break rows;
+                        };
+                        let result = read_file(&tasks[i], accounts, period, &mut rows);
+                        if let Ok(mut slot) = slots[i].lock() {
+                            *slot = Some(result);
+                        }
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
     });
-    slots
+    let results = slots
         .into_iter()
         .zip(tasks)
-        .map(|(slot, (spec, file))| {
+        .map(|(slot, task)| {
             slot.into_inner().ok().flatten().unwrap_or_else(|| {
                 Err(LoadError::Frame {
-                    source_name: spec.name.clone(),
-                    message: format!("reading {} did not finish", file.display()),
+                    source_name: task.spec.name.clone(),
+                    message: format!("reading {} did not finish", task.file.display()),
                 })
             })
         })
-        .collect()
+        .collect();
+    (results, targets)
 }
 
-fn read_file(spec: &SourceSpec, file: &Path, accounts: &AccountMap, period: Period) -> FileResult {
+fn read_file(
+    task: &Task<'_>,
+    accounts: &AccountMap,
+    period: Period,
+    target: &mut dyn RowTarget,
+) -> FileResult {
+    let (spec, file) = (task.spec, task.file);
     let column_department = spec.kind.has_department() && spec.department.is_none();
     let mut sink = RowSink::new(
         spec.kind,
@@ -252,6 +320,9 @@ fn read_file(spec: &SourceSpec, file: &Path, accounts: &AccountMap, period: Peri
         spec.account_skip_digits,
         period,
     );
+    if task.streamed {
+        sink = sink.streaming(target, spec.department.as_deref());
+    }
     let mut rejects = Vec::new();
     let counts = if is_parquet(file) {
         parquet_file::read(file, spec, &mut sink, &mut rejects)?
@@ -259,6 +330,7 @@ fn read_file(spec: &SourceSpec, file: &Path, accounts: &AccountMap, period: Peri
         csv_file::read(file, spec, &mut sink, &mut rejects)?
     };
     let (outside_period, far_outside) = (sink.outside_period, sink.far_outside);
+    let (accepted, departments) = (sink.accepted, std::mem::take(&mut sink.departments));
     let frame = sink
         .finish(&spec.name, spec.department.as_deref())
         .map_err(|e| LoadError::Frame {
@@ -268,8 +340,10 @@ fn read_file(spec: &SourceSpec, file: &Path, accounts: &AccountMap, period: Peri
     Ok(FileRows {
         frame,
         counts,
+        accepted,
         outside_period,
         far_outside,
+        departments,
         rejects,
     })
 }
@@ -285,13 +359,16 @@ fn assemble(
         message: e.to_string(),
     };
     let mut totals = FileCounts::default();
-    let (mut outside_period, mut far_outside) = (0, 0);
+    let (mut accepted, mut outside_period, mut far_outside) = (0, 0, 0);
+    let mut departments: Vec<String> = Vec::new();
     let mut frame: Option<DataFrame> = None;
     for file in files {
         totals.read += file.counts.read;
         totals.rejected += file.counts.rejected;
+        accepted += file.accepted;
         outside_period += file.outside_period;
         far_outside += file.far_outside;
+        departments.extend(file.departments);
         rejects.extend(file.rejects);
         frame = Some(match frame {
             None => file.frame,
@@ -304,7 +381,11 @@ fn assemble(
     let frame = frame.unwrap_or_default();
     let department = match &spec.department {
         Some(d) => d.clone(),
-        None if spec.kind.has_department() => distinct_departments(&frame).map_err(frame_error)?,
+        None if spec.kind.has_department() => {
+            departments.sort();
+            departments.dedup();
+            departments.join("|")
+        }
         None => String::new(),
     };
     Ok(LoadedSource {
@@ -314,7 +395,7 @@ fn assemble(
             department,
             files: spec.files.len(),
             read: totals.read,
-            accepted: frame.height() as u64,
+            accepted,
             rejected: totals.rejected,
             outside_period,
             far_outside,
@@ -341,16 +422,6 @@ fn flush_now(sink: &mut RowSink<'_>, spec: &SourceSpec) -> Result<(), LoadError>
 fn is_parquet(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
-}
-
-fn distinct_departments(frame: &DataFrame) -> PolarsResult<String> {
-    let unique = frame
-        .column(col::DEPARTMENT)?
-        .unique()?
-        .cast(&DataType::String)?
-        .sort(Default::default())?;
-    let names: Vec<&str> = unique.str()?.iter().flatten().collect();
-    Ok(names.join("|"))
 }
 
 /// Finds each field's column in a file's header.
@@ -427,6 +498,23 @@ impl Loaded {
             return Ok(sink.finish("", None)?.lazy());
         }
         concat(frames, UnionArgs::default())
+    }
+
+    /// Partial loads of one config as one: sources in config order, rejects
+    /// in source order.
+    pub fn combine(config: &Config, parts: Vec<Loaded>) -> Loaded {
+        let position = |name: &str| config.sources.iter().position(|s| s.name == name);
+        let mut all = Loaded {
+            sources: Vec::new(),
+            rejects: Vec::new(),
+        };
+        for part in parts {
+            all.sources.extend(part.sources);
+            all.rejects.extend(part.rejects);
+        }
+        all.sources.sort_by_key(|s| position(&s.report.name));
+        all.rejects.sort_by_key(|r| position(&r.source));
+        all
     }
 
     /// The source reports, in config order.

@@ -3,16 +3,16 @@
 //! trace in the columns; a raw CPR number stops the load. Both the CSV and the
 //! Parquet readers feed rows through here, so the rules are the same for both.
 
+use super::stream::{Row, RowTarget, What};
 use super::value::{clean, epoch_days, parse_amount, parse_date, parse_step};
 use crate::accounts::{normalise, AccountMap};
 use crate::config::{Decimal, Period};
 use crate::cpr::looks_like_cpr;
 use crate::schema::{col, label_type, Field, FieldType, Kind, DEPARTMENT};
 use polars::prelude::*;
-use std::collections::HashMap;
 
 /// Dates more than this many days outside the period are called far outside.
-const FAR_OUTSIDE_DAYS: i32 = 5 * 365;
+const FAR_OUTSIDE_DAYS: i64 = 5 * 365;
 
 /// Why a row was not accepted.
 #[derive(Debug, PartialEq, Eq)]
@@ -96,7 +96,12 @@ pub struct RowSink<'m> {
     budget_area: Option<(StringChunkedBuilder, StringChunkedBuilder)>,
     accounts: &'m AccountMap,
     account_skip_digits: usize,
-    period: Period,
+    /// Each distinct account text seen: its entry in `mapped`, or none when it has no digits.
+    account_texts: hashbrown::HashMap<String, Option<u32>>,
+    /// Account digits with their budget area and function.
+    mapped: Vec<Account<'m>>,
+    /// The period's first and last day since 1970, open ends as the extremes.
+    period_days: (i32, i32),
     period_field: Option<usize>,
     /// Rows in the builders, not yet in `chunks`.
     pending: usize,
@@ -106,6 +111,27 @@ pub struct RowSink<'m> {
     pub outside_period: u64,
     /// Accepted rows whose date lies more than five years outside the period.
     pub far_outside: u64,
+    /// Accepted rows.
+    pub accepted: u64,
+    /// Departments read from the department column, in order of first sight.
+    pub departments: Vec<String>,
+    /// Where rows go instead of the frame, when streamed.
+    streaming: Option<Streaming<'m>>,
+}
+
+/// An account's digits (after the skipped ones) and their mapping.
+struct Account<'m> {
+    digits: String,
+    area: &'m str,
+    function: Option<&'m str>,
+}
+
+/// A sink's streaming target and where its rows keep what it needs.
+struct Streaming<'m> {
+    rows: &'m mut dyn RowTarget,
+    department: Option<&'m str>,
+    case: Option<usize>,
+    caseworker: Option<usize>,
 }
 
 impl<'m> RowSink<'m> {
@@ -132,7 +158,12 @@ impl<'m> RowSink<'m> {
             }),
             accounts,
             account_skip_digits,
-            period,
+            account_texts: hashbrown::HashMap::new(),
+            mapped: Vec::new(),
+            period_days: (
+                period.from.map_or(i32::MIN, epoch_days),
+                period.to.map_or(i32::MAX, epoch_days),
+            ),
             period_field: kind
                 .period_field()
                 .and_then(|name| fields.iter().position(|f| f.name == name)),
@@ -140,7 +171,23 @@ impl<'m> RowSink<'m> {
             chunks: Vec::new(),
             outside_period: 0,
             far_outside: 0,
+            accepted: 0,
+            departments: Vec::new(),
+            streaming: None,
         }
+    }
+
+    /// This sink with its expense or contact rows handed to `rows` instead
+    /// of kept; `department` is the source's fixed department.
+    pub fn streaming(mut self, rows: &'m mut dyn RowTarget, department: Option<&'m str>) -> Self {
+        let at = |name: &str| self.fields.iter().position(|f| f.name == name);
+        self.streaming = Some(Streaming {
+            rows,
+            department,
+            case: at("case"),
+            caseworker: at("caseworker"),
+        });
+        self
     }
 
     /// The kind's fields, in `Layout::columns` order.
@@ -151,8 +198,9 @@ impl<'m> RowSink<'m> {
     /// Parses one record and appends it, or says why not.
     pub fn push(&mut self, layout: &Layout, record: &[impl AsRef<str>]) -> Result<(), Problem> {
         let mut parsed = [Parsed::Null; 8];
-        let mut account = String::new();
-        for (i, field) in self.fields.iter().enumerate() {
+        let mut account = None;
+        let fields = self.fields;
+        for (i, field) in fields.iter().enumerate() {
             let text = layout.columns[i].map_or("", |c| clean(record[c].as_ref()));
             if text.is_empty() {
                 if field.required {
@@ -187,15 +235,12 @@ impl<'m> RowSink<'m> {
                     }
                 },
                 FieldType::Account => {
-                    let digits = normalise(text);
-                    match digits.get(self.account_skip_digits..) {
-                        Some(rest) if !rest.is_empty() => account = rest.to_string(),
-                        _ => {
-                            return Err(reject(format!(
-                                "{}: {text:?} has no account digits",
-                                field.name
-                            )))
-                        }
+                    account = self.account(text);
+                    if account.is_none() {
+                        return Err(reject(format!(
+                            "{}: {text:?} has no account digits",
+                            field.name
+                        )));
                     }
                     Parsed::Null
                 }
@@ -218,27 +263,80 @@ impl<'m> RowSink<'m> {
             _ => None,
         };
         self.check_row(&parsed)?;
+        self.accepted += 1;
+        if let Some(d) = department {
+            remember(&mut self.departments, d);
+        }
+        if let Some(Parsed::Date(day)) = self.period_field.map(|i| parsed[i]) {
+            self.count_period(day);
+        }
+        if let Some(streaming) = &mut self.streaming {
+            let text = |at: Option<usize>| match at.map(|i| parsed[i]) {
+                Some(Parsed::Text(t)) => Some(t),
+                _ => None,
+            };
+            if let (Parsed::Text(citizen), Parsed::Date(date), Some(department)) =
+                (parsed[0], parsed[1], department.or(streaming.department))
+            {
+                let what = match (self.kind, parsed[2]) {
+                    (Kind::Expenses, Parsed::Number(amount)) => What::Expense {
+                        amount,
+                        area: account.map_or("", |a| self.mapped[a as usize].area),
+                    },
+                    _ => What::Contact {
+                        caseworker: text(streaming.caseworker),
+                    },
+                };
+                streaming.rows.row(Row {
+                    citizen,
+                    department,
+                    date,
+                    case: text(streaming.case),
+                    what,
+                });
+            }
+            return Ok(());
+        }
 
+        let account = account.map(|a| &self.mapped[a as usize]);
         for (i, field) in self.fields.iter().enumerate() {
-            if field.ty == FieldType::Account {
-                self.builders[i].push(Parsed::Text(&account));
-            } else {
-                self.builders[i].push(parsed[i]);
+            match (field.ty, account) {
+                (FieldType::Account, Some(a)) => self.builders[i].push(Parsed::Text(&a.digits)),
+                _ => self.builders[i].push(parsed[i]),
             }
         }
         if let (Some(b), Some(d)) = (&mut self.department, department) {
             b.append_value(d);
         }
-        if let Some((areas, functions)) = &mut self.budget_area {
-            let mapping = self.accounts.lookup(&account);
-            areas.append_value(mapping.area);
-            functions.append_option(mapping.function);
-        }
-        if let Some(Parsed::Date(day)) = self.period_field.map(|i| parsed[i]) {
-            self.count_period(day);
+        if let (Some((areas, functions)), Some(a)) = (&mut self.budget_area, account) {
+            areas.append_value(a.area);
+            functions.append_option(a.function);
         }
         self.pending += 1;
         Ok(())
+    }
+
+    /// The mapped account of a raw account text, or none when it has no
+    /// digits; each distinct text is normalised and looked up once.
+    fn account(&mut self, text: &str) -> Option<u32> {
+        if let Some(&known) = self.account_texts.get(text) {
+            return known;
+        }
+        let digits = normalise(text);
+        let entry = match digits.get(self.account_skip_digits..) {
+            Some(rest) if !rest.is_empty() => {
+                let mapping = self.accounts.lookup(rest);
+                self.mapped.push(Account {
+                    digits: rest.to_string(),
+                    area: mapping.area,
+                    function: mapping.function,
+                });
+                Some(self.mapped.len() as u32 - 1)
+            }
+            _ => None,
+        };
+        self.account_texts.insert(text.to_string(), entry);
+        entry
     }
 
     /// Rules across fields of one row.
@@ -267,11 +365,11 @@ impl<'m> RowSink<'m> {
     }
 
     fn count_period(&mut self, day: i32) {
-        let date = super::value::from_epoch_days(day);
-        if date.is_some_and(|d| !self.period.contains(d)) {
+        let (from, to) = self.period_days;
+        if day < from || day > to {
             self.outside_period += 1;
-            let before = self.period.from.map_or(0, |f| epoch_days(f) - day);
-            let after = self.period.to.map_or(0, |t| day - epoch_days(t));
+            let before = i64::from(from) - i64::from(day);
+            let after = i64::from(day) - i64::from(to);
             if before > FAR_OUTSIDE_DAYS || after > FAR_OUTSIDE_DAYS {
                 self.far_outside += 1;
             }
@@ -380,26 +478,14 @@ impl<'m> RowSink<'m> {
             let mut digits = StringChunkedBuilder::new(field.name.into(), frame.height());
             let mut area = StringChunkedBuilder::new(col::BUDGET_AREA.into(), frame.height());
             let mut function = StringChunkedBuilder::new(col::FUNCTION.into(), frame.height());
-            // Few distinct accounts on many rows: normalise each raw text once.
-            let mut seen: HashMap<&str, Option<String>> = HashMap::new();
             for (row, value) in column.str()?.iter().enumerate() {
-                let mapped = value.and_then(|v| {
-                    seen.entry(v)
-                        .or_insert_with(|| {
-                            let digits = normalise(v);
-                            digits
-                                .get(self.account_skip_digits..)
-                                .filter(|d| !d.is_empty())
-                                .map(str::to_string)
-                        })
-                        .as_deref()
-                });
+                let mapped = value.and_then(|v| self.account(v));
                 match mapped.filter(|_| !suspect[row]) {
-                    Some(d) => {
-                        let mapping = self.accounts.lookup(d);
-                        digits.append_value(d);
-                        area.append_value(mapping.area);
-                        function.append_option(mapping.function);
+                    Some(a) => {
+                        let a = &self.mapped[a as usize];
+                        digits.append_value(&a.digits);
+                        area.append_value(a.area);
+                        function.append_option(a.function);
                     }
                     None => {
                         suspect[row] = true;
@@ -432,7 +518,20 @@ impl<'m> RowSink<'m> {
             None => None,
         };
         let chunk = self.chunk(height, source, department, fields, areas)?;
-        self.chunks.push(chunk);
+        self.accepted += height as u64;
+        if self.department.is_some() {
+            let found = chunk
+                .column(col::DEPARTMENT)?
+                .unique()?
+                .cast(&DataType::String)?;
+            for d in found.str()?.iter().flatten() {
+                remember(&mut self.departments, d);
+            }
+        }
+        match &mut self.streaming {
+            Some(streaming) => streaming.rows.frame(self.kind, &chunk)?,
+            None => self.chunks.push(chunk),
+        }
         Ok(height)
     }
 
@@ -465,6 +564,13 @@ fn text_scalar(name: &str, value: &str, height: usize) -> Column {
 /// The department column of a source with a fixed department.
 fn fixed(department: Option<&str>, height: usize) -> Option<Column> {
     department.map(|d| text_scalar(col::DEPARTMENT, d, height))
+}
+
+/// Adds `department` to `seen` unless there.
+fn remember(seen: &mut Vec<String>, department: &str) {
+    if !seen.iter().any(|d| d == department) {
+        seen.push(department.to_string());
+    }
 }
 
 fn reject(reason: String) -> Problem {

@@ -117,14 +117,12 @@ impl Decoder {
         line: u64,
     ) -> Result<Vec<Cow<'r, str>>, LoadError> {
         let bytes = record.as_slice();
-        if bytes.is_ascii() {
+        let utf8 = std::str::from_utf8(bytes).ok();
+        if let Some(whole) = utf8.filter(|w| w.is_ascii()) {
             // ASCII reads the same in every supported encoding.
-            return Ok(record
-                .iter()
-                .map(|f| Cow::Borrowed(std::str::from_utf8(f).unwrap_or_default()))
-                .collect());
+            return Ok(fields(record, whole));
         }
-        let valid_utf8 = std::str::from_utf8(bytes).is_ok();
+        let valid_utf8 = utf8.is_some();
         if self.state == State::Undecided {
             self.state = if valid_utf8 {
                 State::Utf8
@@ -147,10 +145,7 @@ impl Decoder {
                     )
                 },
             )),
-            State::Utf8 | State::Undecided => Ok(record
-                .iter()
-                .map(|f| Cow::Borrowed(std::str::from_utf8(f).unwrap_or_default()))
-                .collect()),
+            State::Utf8 | State::Undecided => Ok(fields(record, utf8.unwrap_or_default())),
             State::Windows1252 | State::Latin1 if valid_utf8 => Err(self.error(
                 line,
                 format!(
@@ -206,6 +201,21 @@ fn first_invalid_utf8_byte(bytes: &[u8]) -> u8 {
 }
 
 /// Drops the `\r` of a CRLF line end from the last field.
+/// The fields of a record whose bytes, all fields joined, are the valid
+/// UTF-8 text `whole`; validated once for the record, not per field.
+fn fields<'r>(record: &ByteRecord, whole: &'r str) -> Vec<Cow<'r, str>> {
+    (0..record.len())
+        .map(|i| {
+            Cow::Borrowed(
+                record
+                    .range(i)
+                    .and_then(|r| whole.get(r))
+                    .unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
 pub fn strip_cr(mut fields: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
     if let Some(last) = fields.last_mut() {
         if last.ends_with('\r') {

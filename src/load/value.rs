@@ -10,6 +10,13 @@ const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
 /// Strips surrounding white space and Excel's `="0123"` escaping of leading zeros.
 pub fn clean(raw: &str) -> &str {
+    // Most fields have nothing to strip: no space at either end, no `="`.
+    if let (Some(&first), Some(&last)) = (raw.as_bytes().first(), raw.as_bytes().last()) {
+        let plain = |b: u8| b.is_ascii_graphic();
+        if plain(first) && plain(last) && first != b'=' {
+            return raw;
+        }
+    }
     let trimmed = raw.trim();
     match trimmed
         .strip_prefix("=\"")
@@ -142,6 +149,9 @@ mod tests {
         assert_eq!(clean("=\"\""), "");
         assert_eq!(clean("=0123"), "=0123");
         assert_eq!(clean("  abc\t"), "abc");
+        assert_eq!(clean("abc"), "abc");
+        assert_eq!(clean("\u{a0}12\u{a0}"), "12");
+        assert_eq!(clean("a b"), "a b");
     }
 
     #[test]

@@ -10,41 +10,10 @@ use super::membership::Membership;
 use super::{cost_column, metric, UnitMode, Units};
 use crate::config::Period;
 use crate::load::value::epoch_days;
+use crate::load::{Row, RowTarget, What};
 use crate::schema::{col as column, Kind};
 use polars::prelude::*;
 use std::sync::Arc;
-
-/// One expense or contact row of a unit analysis.
-#[derive(Debug, Clone, Copy)]
-pub struct Row<'a> {
-    /// Citizen id.
-    pub citizen: &'a str,
-    /// Department.
-    pub department: &'a str,
-    /// Days since 1970.
-    pub date: i32,
-    /// Case id, if any.
-    pub case: Option<&'a str>,
-    /// What the row is.
-    pub what: What<'a>,
-}
-
-/// An expense with its amount and budget area, or a contact with its caseworker.
-#[derive(Debug, Clone, Copy)]
-pub enum What<'a> {
-    /// An expense.
-    Expense {
-        /// Amount in DKK.
-        amount: f64,
-        /// Budget area.
-        area: &'a str,
-    },
-    /// A contact.
-    Contact {
-        /// Caseworker, if any.
-        caseworker: Option<&'a str>,
-    },
-}
 
 /// One unit's sums and sets, over text ids of the accumulator.
 #[derive(Debug, Clone)]
@@ -113,6 +82,9 @@ pub struct Accumulator {
     texts: Interner,
     /// Budget areas with expense rows.
     areas: Vec<u32>,
+    /// The last department and area seen: rows come in runs of one.
+    last_department: Option<u32>,
+    last_area: Option<u32>,
 }
 
 impl Accumulator {
@@ -127,6 +99,8 @@ impl Accumulator {
             units: Vec::new(),
             texts: Interner::default(),
             areas: Vec::new(),
+            last_department: None,
+            last_area: None,
         }
     }
 
@@ -140,7 +114,7 @@ impl Accumulator {
             _ => row.citizen,
         };
         let unit = unit_index(&mut self.ids, &mut self.units, id);
-        let department = self.texts.intern(row.department);
+        let department = recent(&mut self.texts, &mut self.last_department, row.department);
         let member = match self.mode {
             UnitMode::Family => Some(self.texts.intern(row.citizen)),
             UnitMode::Citizen => None,
@@ -148,7 +122,7 @@ impl Accumulator {
         let case = row.case.map(|c| (department, self.texts.intern(c)));
         let what = match row.what {
             What::Expense { amount, area } => {
-                let area = self.texts.intern(area);
+                let area = recent(&mut self.texts, &mut self.last_area, area);
                 insert_once(&mut self.areas, area);
                 Ok((area, ore(amount)))
             }
@@ -329,6 +303,28 @@ impl Accumulator {
             frame: DataFrame::new(order.len(), columns)?,
             areas: areas.iter().map(|(name, _)| name.to_string()).collect(),
         })
+    }
+}
+
+impl RowTarget for Accumulator {
+    fn row(&mut self, row: Row<'_>) {
+        self.add(row);
+    }
+
+    fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
+        self.add_frame(kind, frame)
+    }
+}
+
+/// The id of `text`, checked first against the `last` one looked up.
+fn recent(texts: &mut Interner, last: &mut Option<u32>, text: &str) -> u32 {
+    match *last {
+        Some(id) if texts.get(id) == text => id,
+        _ => {
+            let id = texts.intern(text);
+            *last = Some(id);
+            id
+        }
     }
 }
 

@@ -9,11 +9,11 @@ mod accumulator;
 mod interner;
 mod membership;
 
-pub use accumulator::{Accumulator, Row, What};
+pub use accumulator::Accumulator;
 pub use membership::Membership;
 
-use crate::config::Period;
-use crate::load::Loaded;
+use crate::config::{Config, Period};
+use crate::load::{self, LoadError, Loaded};
 use crate::schema::{col as column, label_type, Kind};
 use polars::prelude::*;
 use std::sync::Arc;
@@ -260,6 +260,48 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
     all.finish()
 }
 
+/// Units could not be read from the sources.
+#[derive(Debug, thiserror::Error)]
+pub enum UnitsError {
+    /// A source could not be loaded.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// Computing failed (not expected on any input).
+    #[error(transparent)]
+    Polars(#[from] PolarsError),
+}
+
+/// Every active unit of the period, read straight from the files: expense
+/// and contact rows go into the units as they are read and are never held,
+/// so memory grows with units, not rows. Only the sources units need are
+/// read (and households only in family mode); the result's sources have
+/// counts and rejects but no expense or contact rows.
+pub fn stream(
+    config: &Config,
+    period: Period,
+    mode: UnitMode,
+) -> Result<(Loaded, Units), UnitsError> {
+    let (households, membership) = match mode {
+        UnitMode::Family => {
+            let households = load::load_kinds(config, period, &[Kind::Households])?;
+            let frame = households.frame(Kind::Households)?.collect()?;
+            (households, Some(Arc::new(Membership::new(&frame)?)))
+        }
+        UnitMode::Citizen => (Loaded::default(), None),
+    };
+    let (rows, parts) = load::stream(config, period, &[Kind::Expenses, Kind::Contacts], &|| {
+        Accumulator::new(mode, period, membership.clone())
+    })?;
+    let mut all = Accumulator::new(mode, period, None);
+    for part in parts {
+        all.merge(part);
+    }
+    Ok((
+        Loaded::combine(config, vec![households, rows]),
+        all.finish()?,
+    ))
+}
+
 /// Rows of a loaded frame gathered as one piece of work.
 const SLICE_ROWS: usize = 1 << 20;
 
@@ -294,6 +336,68 @@ pub(crate) mod tests {
             })
             .collect::<Vec<_>>()
             .join("|")
+    }
+
+    /// `stream` gives the units, counts and rejects that loading every row does.
+    fn streamed_equals_loaded(config: &Config, what: &str) {
+        let loaded = crate::load::load(config, config.period).unwrap();
+        for mode in [UnitMode::Citizen, UnitMode::Family] {
+            let (streamed, from_files) = stream(config, config.period, mode).unwrap();
+            let from_rows = units(&loaded, config.period, mode).unwrap();
+            assert!(from_rows.frame.height() > 0, "{what}");
+            assert_eq!(from_files.areas, from_rows.areas, "{what} {mode:?}");
+            assert!(
+                from_files.frame.equals_missing(&from_rows.frame),
+                "{what} {mode:?}:\n{}\n{}",
+                from_files.frame,
+                from_rows.frame
+            );
+            let read: Vec<Kind> = match mode {
+                UnitMode::Citizen => vec![Kind::Expenses, Kind::Contacts],
+                UnitMode::Family => vec![Kind::Expenses, Kind::Contacts, Kind::Households],
+            };
+            let expected: Vec<_> = loaded
+                .reports()
+                .filter(|r| read.contains(&r.kind))
+                .cloned()
+                .collect();
+            let got: Vec<_> = streamed.reports().cloned().collect();
+            assert_eq!(got, expected, "{what} {mode:?}");
+            let expected: Vec<_> = loaded
+                .rejects
+                .iter()
+                .filter(|r| expected.iter().any(|s| s.name == r.source))
+                .collect();
+            assert_eq!(streamed.rejects.iter().collect::<Vec<_>>(), expected);
+        }
+    }
+
+    #[test]
+    fn streaming_the_fixture_gives_the_loaded_units() {
+        let (config, _) = fixture();
+        streamed_equals_loaded(&config, "fixture");
+    }
+
+    #[test]
+    fn streaming_generated_csv_and_parquet_gives_the_loaded_units() {
+        use crate::generate::{generate, Dialect, FileFormat, GenerateRequest};
+        let dir = tempfile::tempdir().unwrap();
+        for (name, dialect, format) in [
+            ("danish", Dialect::Danish, FileFormat::Csv),
+            ("parquet", Dialect::Plain, FileFormat::Parquet),
+        ] {
+            let out = dir.path().join(name);
+            generate(&GenerateRequest {
+                citizens: 1500,
+                seed: 7,
+                out: out.clone(),
+                dialect,
+                format,
+            })
+            .unwrap();
+            let config = Config::load(&out.join("tvaers.toml")).unwrap();
+            streamed_equals_loaded(&config, name);
+        }
     }
 
     #[test]
