@@ -8,6 +8,7 @@
 //! Line numbers are row numbers (1-based), as Parquet has no lines.
 
 use super::rows::{Layout, Problem, RowSink};
+use super::value::clean;
 use super::{layout, FileCounts, LoadError, Reject};
 use crate::config::{Decimal, SourceSpec};
 use crate::cpr::looks_like_cpr;
@@ -237,7 +238,7 @@ fn take_clean_rows(
             for (row, value) in column.str()?.iter().enumerate() {
                 suspect[row] |= match value {
                     None => required,
-                    Some(v) => v.is_empty() || v.trim().len() != v.len() || v.starts_with("=\""),
+                    Some(v) => v.is_empty() || clean(v).len() != v.len() || v.starts_with("=\""),
                 };
             }
             Ok(())

@@ -425,7 +425,8 @@ impl<'m> RowSink<'m> {
 
     /// One chunk in the frame's column order: `source`, `department` (for
     /// kinds that have one), the fields, then `budget_area` and `function`;
-    /// text encoded as labels (see `schema::label_type`).
+    /// text encoded as labels (see `schema::label_type`) unless the chunk is
+    /// streamed, and so read once and dropped.
     fn chunk(
         &self,
         height: usize,
@@ -434,6 +435,7 @@ impl<'m> RowSink<'m> {
         fields: Vec<Column>,
         areas: Option<(Column, Column)>,
     ) -> PolarsResult<DataFrame> {
+        let encode = self.streaming.is_none();
         let mut columns = vec![text_scalar(col::SOURCE, source, height)];
         if self.kind.has_department() {
             columns.extend(department);
@@ -445,7 +447,7 @@ impl<'m> RowSink<'m> {
         let columns = columns
             .into_iter()
             .map(|c| {
-                if c.dtype() == &DataType::String {
+                if encode && c.dtype() == &DataType::String {
                     c.cast(&label_type())
                 } else {
                     Ok(c)

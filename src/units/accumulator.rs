@@ -82,9 +82,20 @@ pub struct Accumulator {
     texts: Interner,
     /// Budget areas with expense rows.
     areas: Vec<u32>,
-    /// The last department and area seen: rows come in runs of one.
-    last_department: Option<u32>,
-    last_area: Option<u32>,
+    /// The last text of each kind looked up: rows come in runs of one
+    /// unit, department, case or area, and a comparison is cheaper than a lookup.
+    last: Recent,
+}
+
+/// Text ids last looked up, per kind of text.
+#[derive(Default)]
+struct Recent {
+    unit: Option<u32>,
+    citizen: Option<u32>,
+    department: Option<u32>,
+    area: Option<u32>,
+    case: Option<u32>,
+    caseworker: Option<u32>,
 }
 
 impl Accumulator {
@@ -99,8 +110,7 @@ impl Accumulator {
             units: Vec::new(),
             texts: Interner::default(),
             areas: Vec::new(),
-            last_department: None,
-            last_area: None,
+            last: Recent::default(),
         }
     }
 
@@ -113,21 +123,27 @@ impl Accumulator {
             (UnitMode::Family, Some(m)) => m.family(row.citizen, row.date).unwrap_or(row.citizen),
             _ => row.citizen,
         };
-        let unit = unit_index(&mut self.ids, &mut self.units, id);
-        let department = recent(&mut self.texts, &mut self.last_department, row.department);
+        let unit = recent(&mut self.ids, &mut self.last.unit, id) as usize;
+        if unit == self.units.len() {
+            self.units.push(Unit::default());
+        }
+        let (texts, last) = (&mut self.texts, &mut self.last);
+        let department = recent(texts, &mut last.department, row.department);
         let member = match self.mode {
-            UnitMode::Family => Some(self.texts.intern(row.citizen)),
+            UnitMode::Family => Some(recent(texts, &mut last.citizen, row.citizen)),
             UnitMode::Citizen => None,
         };
-        let case = row.case.map(|c| (department, self.texts.intern(c)));
+        let case = row
+            .case
+            .map(|c| (department, recent(texts, &mut last.case, c)));
         let what = match row.what {
             What::Expense { amount, area } => {
-                let area = recent(&mut self.texts, &mut self.last_area, area);
+                let area = recent(texts, &mut last.area, area);
                 insert_once(&mut self.areas, area);
                 Ok((area, ore(amount)))
             }
             What::Contact { caseworker } => {
-                Err(caseworker.map(|c| (department, self.texts.intern(c))))
+                Err(caseworker.map(|c| (department, recent(texts, &mut last.caseworker, c))))
             }
         };
         let unit = &mut self.units[unit];

@@ -49,6 +49,7 @@ impl Interner {
     }
 
     /// The text of `id`.
+    #[inline]
     pub fn get(&self, id: u32) -> &str {
         slice(&self.text, &self.ends, id)
     }
@@ -59,6 +60,7 @@ impl Interner {
     }
 }
 
+#[inline]
 fn slice<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
     let id = id as usize;
     let start = if id == 0 { 0 } else { ends[id - 1] };

@@ -253,7 +253,11 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
             })
             .collect()
     });
-    let mut all = Accumulator::new(mode, period, None);
+    let mut parts = parts.into_iter();
+    let mut all = match parts.next() {
+        Some(first) => first?,
+        None => Accumulator::new(mode, period, None),
+    };
     for part in parts {
         all.merge(part?);
     }
@@ -292,7 +296,10 @@ pub fn stream(
     let (rows, parts) = load::stream(config, period, &[Kind::Expenses, Kind::Contacts], &|| {
         Accumulator::new(mode, period, membership.clone())
     })?;
-    let mut all = Accumulator::new(mode, period, None);
+    let mut parts = parts.into_iter();
+    let mut all = parts
+        .next()
+        .unwrap_or_else(|| Accumulator::new(mode, period, None));
     for part in parts {
         all.merge(part);
     }
