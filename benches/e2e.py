@@ -8,8 +8,9 @@ usage: python3 benches/e2e.py [--sizes 200000 1000000] [--runs 3] [--data bench-
 
 Needs a release build (it runs `cargo build --release`) and installs DuckDB
 from PyPI (pinned) if missing. Each figure is a whole process, started cold
-from the files, timed several times (median, min-max) with its peak resident
-memory from wait4(2).
+on the files, timed several times (median, min-max) with its peak resident
+memory from wait4(2). The files stay in the page cache between runs, as
+they would for an analyst running one command after another.
 """
 import argparse
 import datetime
@@ -204,7 +205,7 @@ def main():
         f"Measured {datetime.date.today()} by `python3 benches/e2e.py {' '.join(sys.argv[1:])}`".rstrip() + ".",
         f"Machine: {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB memory, {platform.system()} {platform.release()}.",
         f"Data: `tvaers generate --seed {SEED}` municipalities; each figure is a whole process reading the files",
-        f"cold from disk cache, median of {args.runs} runs (min-max), with the highest peak resident memory.",
+        f"(in the page cache, as after any first read), median of {args.runs} runs (min-max), with the highest peak resident memory.",
         "`ratio` is tvaers / DuckDB for the same hotspots job (lower is better for tvaers).",
         "DuckDB cannot read the Danish dialect as written (thousands dots in amounts), so it runs on plain CSV and Parquet.",
         "",
