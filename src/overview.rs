@@ -3,13 +3,11 @@
 //! and what each budget area costs. Every figure passes small-cell
 //! suppression before it leaves this module, as overviews get shared.
 
-use crate::config::Period;
 use crate::hotspots::Percent;
-use crate::load::Loaded;
 use crate::output::{Document, Table, Value};
 use crate::schema::col as column;
 use crate::suppress::{self, Shown};
-use crate::units::{metric, unit_rows, units, UnitMode};
+use crate::units::{metric, Units};
 use polars::prelude::*;
 
 /// Percentiles whose share of total cost is reported.
@@ -79,13 +77,7 @@ pub struct Overview {
 }
 
 /// Computes the overview of the period's active units.
-pub fn overview(
-    loaded: &Loaded,
-    period: Period,
-    mode: UnitMode,
-    min_cell: u32,
-) -> PolarsResult<Overview> {
-    let units = units(loaded, period, mode)?;
+pub fn overview(units: &Units, min_cell: u32) -> PolarsResult<Overview> {
     let n = units.frame.height() as u64;
     let frame = &units.frame;
     let costs: Vec<f64> = frame
@@ -141,9 +133,8 @@ pub fn overview(
         })
         .collect();
 
-    let rows = unit_rows(loaded, period, mode)?.cache();
-    let overlaps = overlaps(rows.clone(), min_cell)?;
-    let budget_areas = budget_areas(rows, min_cell)?;
+    let overlaps = overlaps(units.departments.clone().lazy(), min_cell)?;
+    let budget_areas = budget_areas(units.costs.clone().lazy(), min_cell)?;
     Ok(Overview {
         units: suppress::count(n, min_cell),
         total_cost: suppress::over_units(total, n, min_cell),
@@ -320,6 +311,7 @@ fn budget_areas(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<AreaCost>> {
 mod tests {
     use super::*;
     use crate::units::tests::fixture;
+    use crate::units::{units, UnitMode};
 
     fn areas(o: &Overview) -> Vec<(String, Shown<u64>, Shown<f64>)> {
         o.budget_areas
@@ -331,7 +323,11 @@ mod tests {
     #[test]
     fn overview_without_suppression_matches_the_hand_computed_figures() {
         let (config, loaded) = fixture();
-        let o = overview(&loaded, config.period, UnitMode::Citizen, 1).unwrap();
+        let o = overview(
+            &units(&loaded, config.period, UnitMode::Citizen).unwrap(),
+            1,
+        )
+        .unwrap();
         assert_eq!(o.units, Some(6));
         assert_eq!(o.total_cost, Some(4700.0));
         // ceil(6 × 1/100) = ceil(6 × 5/100) = ceil(6 × 10/100) = 1 unit; ceil(6 × 20/100) = 2.
@@ -402,7 +398,11 @@ mod tests {
     #[test]
     fn small_cells_are_suppressed_with_their_next_smallest_part() {
         let (config, loaded) = fixture();
-        let o = overview(&loaded, config.period, UnitMode::Citizen, 2).unwrap();
+        let o = overview(
+            &units(&loaded, config.period, UnitMode::Citizen).unwrap(),
+            2,
+        )
+        .unwrap();
         assert_eq!((o.units, o.total_cost), (Some(6), Some(4700.0)));
         // A share held by one unit is a sum from fewer than two units.
         let shares: Vec<Shown<f64>> = o.top_share.iter().map(|t| t.share).collect();
@@ -435,7 +435,7 @@ mod tests {
     #[test]
     fn everything_is_hidden_below_min_cell_units() {
         let (config, loaded) = fixture();
-        let o = overview(&loaded, config.period, UnitMode::Family, 7).unwrap();
+        let o = overview(&units(&loaded, config.period, UnitMode::Family).unwrap(), 7).unwrap();
         assert_eq!((o.units, o.total_cost), (None, None));
         assert!(o.top_share.iter().all(|t| t.share.is_none()));
         assert!(o

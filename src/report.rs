@@ -8,7 +8,7 @@ use crate::load::Loaded;
 use crate::output::{Document, Part, Value};
 use crate::overview::overview;
 use crate::savings::{self, cohort_cost, Scenario};
-use crate::units::{unit_rows, units, UnitMode, Units};
+use crate::units::{units, UnitMode, Units};
 use polars::prelude::*;
 
 /// What the report covers.
@@ -28,8 +28,9 @@ pub struct ReportRequest {
 /// its tables, `hotspots_citizen` and `hotspots_family`, then the base-case
 /// savings of all citizen hotspots (`savings_summary`, `savings_areas`).
 pub fn report(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Document> {
-    let overview =
-        overview(loaded, request.period, UnitMode::Citizen, request.min_cell)?.document()?;
+    let citizens = units(loaded, request.period, UnitMode::Citizen)?;
+    let families = units(loaded, request.period, UnitMode::Family)?;
+    let overview = overview(&citizens, request.min_cell)?.document()?;
     let date = |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, Value::date);
     let mut parts = vec![(
         String::new(),
@@ -45,8 +46,6 @@ pub fn report(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Document
             (_, part, _) => parts.push((key, part)),
         }
     }
-    let citizens = units(loaded, request.period, UnitMode::Citizen)?;
-    let families = units(loaded, request.period, UnitMode::Family)?;
     for (units, key, title) in [
         (&citizens, "hotspots_citizen", "Top hotspots: citizens"),
         (&families, "hotspots_family", "Top hotspots: families"),
@@ -56,25 +55,18 @@ pub fn report(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Document
         let table = hotspots::compact_table(&selected, &units.areas, None)?.with_title(title);
         parts.push((key.to_string(), Part::Table(table)));
     }
-    parts.extend(savings_parts(loaded, request, &citizens)?);
+    parts.extend(savings_parts(request, &citizens)?);
     Ok(Document { parts })
 }
 
 /// The base case for every citizen hotspot (the lists above are capped, the cohort is not).
-fn savings_parts(
-    loaded: &Loaded,
-    request: &ReportRequest,
-    units: &Units,
-) -> PolarsResult<Vec<(String, Part)>> {
+fn savings_parts(request: &ReportRequest, units: &Units) -> PolarsResult<Vec<(String, Part)>> {
     let all = HotspotCriteria {
         limit: None,
         ..request.criteria.clone()
     };
     let cohort = hotspots::cohort(units, &all)?;
-    let cost = cohort_cost(
-        unit_rows(loaded, request.period, UnitMode::Citizen)?,
-        &cohort,
-    )?;
+    let cost = cohort_cost(units, &cohort)?;
     let case = match savings::model(&cost, &request.savings, request.period, Scenario::Base) {
         Ok(case) => case,
         Err(e) => {

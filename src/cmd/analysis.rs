@@ -65,11 +65,10 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
 
 pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let ws = workspace::open(&args.workspace, diagnostics)?;
+    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, mode(args.unit))?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     destination.set_min_cell(ws.config.min_cell);
-    let document =
-        overview(&ws.loaded, ws.period, mode(args.unit), ws.config.min_cell)?.document()?;
+    let document = overview(&units, ws.config.min_cell)?.document()?;
     destination.write(|options, out| render_document(&document, options, out))
 }
 

@@ -11,24 +11,22 @@ use tvaers::output::{render_document, render_table};
 use tvaers::savings::{
     self, areas_table, case_document, cases_document, cohort_cost, read_cohort, Scenario,
 };
-use tvaers::units::{unit_rows, units};
 use tvaers::validate::check_reject_rate;
 
 pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
     let criteria = criteria(&args.selection, None)?;
     let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
-    let ws = workspace::open(&args.workspace, diagnostics)?;
+    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, mode(args.unit))?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     destination.set_min_cell(ws.config.min_cell);
     let config = assumptions(&ws.config.savings, &args.assumptions)?;
 
-    let mode = mode(args.unit);
     let cohort = match file_cohort {
         Some(ids) => ids,
-        None => hotspots::cohort(&units(&ws.loaded, ws.period, mode)?, &criteria)?,
+        None => hotspots::cohort(&units, &criteria)?,
     };
-    let cost = cohort_cost(unit_rows(&ws.loaded, ws.period, mode)?, &cohort)?;
+    let cost = cohort_cost(&units, &cohort)?;
     let scenarios = match args.scenario {
         ScenarioArg::Low => vec![Scenario::Low],
         ScenarioArg::Base => vec![Scenario::Base],

@@ -12,8 +12,9 @@ pub use cohort::{read_cohort, CohortError};
 pub use document::{areas_table, case_document, cases_document};
 
 use crate::config::{Period, SavingsConfig};
-use crate::schema::{col as column, label_type};
+use crate::schema::col as column;
 use crate::suppress;
+use crate::units::Units;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -69,13 +70,17 @@ pub struct AreaCost {
     pub cost: f64,
 }
 
-/// The cohort's cost from the period's unit rows (`unit_rows`) and its unit ids.
-pub fn cohort_cost(rows: LazyFrame, cohort: &[String]) -> PolarsResult<CohortCost> {
-    let ids = Series::new("unit_id".into(), cohort).cast(&label_type())?;
-    let rows = rows
-        .filter(col("unit_id").is_in(lit(ids).implode(false), false))
-        .cache();
-    let expenses = rows.clone().filter(col(column::BUDGET_AREA).is_not_null());
+/// The cohort's cost from the period's units and the cohort's unit ids.
+pub fn cohort_cost(units: &Units, cohort: &[String]) -> PolarsResult<CohortCost> {
+    let ids = lit(Series::new("unit_id".into(), cohort)).implode(false);
+    let in_cohort = |table: &DataFrame| {
+        table
+            .clone()
+            .lazy()
+            .filter(col("unit_id").is_in(ids.clone(), false))
+    };
+    let expenses = in_cohort(&units.costs).cache();
+    let rows = in_cohort(&units.departments);
     let areas_frame = expenses
         .clone()
         .group_by([col(column::BUDGET_AREA)])

@@ -315,10 +315,63 @@ impl Accumulator {
                 sums.collect::<Vec<_>>(),
             ));
         }
+        let (departments, costs) = self.details(&order)?;
         Ok(Units {
             frame: DataFrame::new(order.len(), columns)?,
             areas: areas.iter().map(|(name, _)| name.to_string()).collect(),
+            departments,
+            costs,
         })
+    }
+
+    /// The departments of every unit, and its cost per budget area and
+    /// department, as long tables in `order`.
+    fn details(&self, order: &[usize]) -> PolarsResult<(DataFrame, DataFrame)> {
+        let (mut unit, mut department) = (Vec::new(), Vec::new());
+        let (mut cost_unit, mut cost_area, mut cost_department, mut amount) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for &i in order {
+            let id = self.ids.get(i as u32);
+            let mut names: Vec<&str> = self.units[i]
+                .departments
+                .iter()
+                .map(|&d| self.texts.get(d))
+                .collect();
+            names.sort_unstable();
+            for name in names {
+                unit.push(id);
+                department.push(name);
+            }
+            let mut cells: Vec<(&str, &str, i64)> = self.units[i]
+                .costs
+                .iter()
+                .map(|&(a, d, sum)| (self.texts.get(a), self.texts.get(d), sum))
+                .collect();
+            cells.sort_unstable();
+            for (area, dept, sum) in cells {
+                cost_unit.push(id);
+                cost_area.push(area);
+                cost_department.push(dept);
+                amount.push(dkk(sum));
+            }
+        }
+        let departments = DataFrame::new(
+            unit.len(),
+            vec![
+                Column::new(metric::UNIT_ID.into(), unit),
+                Column::new(column::DEPARTMENT.into(), department),
+            ],
+        )?;
+        let costs = DataFrame::new(
+            cost_unit.len(),
+            vec![
+                Column::new(metric::UNIT_ID.into(), cost_unit),
+                Column::new(column::BUDGET_AREA.into(), cost_area),
+                Column::new(column::DEPARTMENT.into(), cost_department),
+                Column::new("amount".into(), amount),
+            ],
+        )?;
+        Ok((departments, costs))
     }
 }
 

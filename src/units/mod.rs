@@ -64,6 +64,11 @@ pub struct Units {
     pub frame: DataFrame,
     /// Budget areas with expense rows in the period, sorted; one `cost_<area>` column each.
     pub areas: Vec<String>,
+    /// `unit_id, department`: each department a unit has rows in, sorted.
+    pub departments: DataFrame,
+    /// `unit_id, budget_area, department, amount`: each unit's cost per
+    /// budget area and department it has expense rows in, sorted.
+    pub costs: DataFrame,
 }
 
 /// The period's expense and contact rows with their `unit_id`, lazily:
