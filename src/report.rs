@@ -4,11 +4,10 @@
 
 use crate::config::{Period, SavingsConfig};
 use crate::hotspots::{self, HotspotCriteria};
-use crate::load::Loaded;
 use crate::output::{Document, Part, Value};
 use crate::overview::overview;
 use crate::savings::{self, cohort_cost, Scenario};
-use crate::units::{units, UnitMode, Units};
+use crate::units::Units;
 use polars::prelude::*;
 
 /// What the report covers.
@@ -27,10 +26,12 @@ pub struct ReportRequest {
 /// Builds the report: `period_from`, `period_to` and the overview's figures,
 /// its tables, `hotspots_citizen` and `hotspots_family`, then the base-case
 /// savings of all citizen hotspots (`savings_summary`, `savings_areas`).
-pub fn report(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Document> {
-    let citizens = units(loaded, request.period, UnitMode::Citizen)?;
-    let families = units(loaded, request.period, UnitMode::Family)?;
-    let overview = overview(&citizens, request.min_cell)?.document()?;
+pub fn report(
+    citizens: &Units,
+    families: &Units,
+    request: &ReportRequest,
+) -> PolarsResult<Document> {
+    let overview = overview(citizens, request.min_cell)?.document()?;
     let date = |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, Value::date);
     let mut parts = vec![(
         String::new(),
@@ -47,15 +48,15 @@ pub fn report(loaded: &Loaded, request: &ReportRequest) -> PolarsResult<Document
         }
     }
     for (units, key, title) in [
-        (&citizens, "hotspots_citizen", "Top hotspots: citizens"),
-        (&families, "hotspots_family", "Top hotspots: families"),
+        (citizens, "hotspots_citizen", "Top hotspots: citizens"),
+        (families, "hotspots_family", "Top hotspots: families"),
     ] {
         let selected = hotspots::select(units, &request.criteria)?;
         // The per-area costs are in `budget_areas`; here each unit's largest area is enough.
         let table = hotspots::compact_table(&selected, &units.areas, None)?.with_title(title);
         parts.push((key.to_string(), Part::Table(table)));
     }
-    parts.extend(savings_parts(request, &citizens)?);
+    parts.extend(savings_parts(request, citizens)?);
     Ok(Document { parts })
 }
 

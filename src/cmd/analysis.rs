@@ -75,7 +75,13 @@ pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result
 pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
     let criteria = criteria(&args.selection, Some(args.top))?;
-    let ws = workspace::open(&args.workspace, diagnostics)?;
+    let (ws, units) = workspace::open_units_in(
+        &args.workspace,
+        diagnostics,
+        &[UnitMode::Citizen, UnitMode::Family],
+    )?;
+    let [citizens, families] = <[_; 2]>::try_from(units)
+        .map_err(|_| anyhow::anyhow!("expected citizen and family units"))?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     destination.set_min_cell(ws.config.min_cell);
     let request = ReportRequest {
@@ -84,7 +90,7 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
         criteria,
         savings: ws.config.savings.clone(),
     };
-    let document = report(&ws.loaded, &request)?;
+    let document = report(&citizens, &families, &request)?;
     destination.write(|options, out| render_document(&document, options, out))
 }
 

@@ -30,8 +30,19 @@ pub fn open_units(
     diagnostics: &Diagnostics,
     mode: UnitMode,
 ) -> Result<(Workspace, Units)> {
+    let (ws, mut units) = open_units_in(args, diagnostics, &[mode])?;
+    let units = units.pop().context("no units were gathered")?;
+    Ok((ws, units))
+}
+
+/// As `open_units`, for each of several modes, in one pass over the files.
+pub fn open_units_in(
+    args: &WorkspaceArgs,
+    diagnostics: &Diagnostics,
+    modes: &[UnitMode],
+) -> Result<(Workspace, Vec<Units>)> {
     let (config, period) = configure(args)?;
-    let (loaded, units) = units::stream(&config, period, mode)?;
+    let (loaded, units) = units::stream(&config, period, modes)?;
     Ok((finish(args, diagnostics, config, period, loaded)?, units))
 }
 

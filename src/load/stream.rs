@@ -47,6 +47,20 @@ pub trait RowTarget {
     fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()>;
 }
 
+/// Every row to each of several targets.
+impl<T: RowTarget> RowTarget for Vec<T> {
+    fn row(&mut self, row: Row<'_>) {
+        for target in self.iter_mut() {
+            target.row(row);
+        }
+    }
+
+    fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
+        self.iter_mut()
+            .try_for_each(|target| target.frame(kind, frame))
+    }
+}
+
 /// No target: every row is kept in the loaded frames.
 impl RowTarget for () {
     fn row(&mut self, _: Row<'_>) {}

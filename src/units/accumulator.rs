@@ -276,6 +276,23 @@ impl Accumulator {
         let mut areas: Vec<(&str, u32)> =
             self.areas.iter().map(|&a| (self.texts.get(a), a)).collect();
         areas.sort_unstable();
+        // The two long tables are built beside the main one.
+        let (frame, details) = std::thread::scope(|scope| {
+            let details = scope.spawn(|| self.details(&order));
+            (self.table(&order, &areas), details.join())
+        });
+        let (departments, costs) = details
+            .unwrap_or_else(|_| Err(polars_err!(ComputeError: "building unit details failed")))?;
+        Ok(Units {
+            frame: frame?,
+            areas: areas.iter().map(|(name, _)| name.to_string()).collect(),
+            departments,
+            costs,
+        })
+    }
+
+    /// The unit table: one row per unit in `order`, a cost column per area.
+    fn table(&self, order: &[usize], areas: &[(&str, u32)]) -> PolarsResult<DataFrame> {
         let units = || order.iter().map(|&i| &self.units[i]);
         let count = |f: fn(&Unit) -> usize| -> Vec<i64> { units().map(|u| f(u) as i64).collect() };
         let date = |name: &str, f: fn(&Unit) -> i32| -> PolarsResult<Column> {
@@ -307,7 +324,7 @@ impl Accumulator {
                     .collect::<Vec<_>>(),
             ),
         ];
-        for &(name, area) in &areas {
+        for &(name, area) in areas {
             let sums =
                 units().map(|u| dkk(u.costs.iter().filter(|c| c.0 == area).map(|c| c.2).sum()));
             columns.push(Column::new(
@@ -315,13 +332,7 @@ impl Accumulator {
                 sums.collect::<Vec<_>>(),
             ));
         }
-        let (departments, costs) = self.details(&order)?;
-        Ok(Units {
-            frame: DataFrame::new(order.len(), columns)?,
-            areas: areas.iter().map(|(name, _)| name.to_string()).collect(),
-            departments,
-            costs,
-        })
+        DataFrame::new(order.len(), columns)
     }
 
     /// The departments of every unit, and its cost per budget area and

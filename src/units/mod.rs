@@ -280,38 +280,48 @@ pub enum UnitsError {
     Polars(#[from] PolarsError),
 }
 
-/// Every active unit of the period, read straight from the files: expense
-/// and contact rows go into the units as they are read and are never held,
-/// so memory grows with units, not rows. Only the sources units need are
-/// read (and households only in family mode); the result's sources have
-/// counts and rejects but no expense or contact rows.
+/// Every active unit of the period in each of `modes`, read straight from
+/// the files in one pass: expense and contact rows go into the units as
+/// they are read and are never held, so memory grows with units, not rows.
+/// Only the sources units need are read (households only for family mode);
+/// the result's sources have counts and rejects but no expense or contact rows.
 pub fn stream(
     config: &Config,
     period: Period,
-    mode: UnitMode,
-) -> Result<(Loaded, Units), UnitsError> {
-    let (households, membership) = match mode {
-        UnitMode::Family => {
-            let households = load::load_kinds(config, period, &[Kind::Households])?;
-            let frame = households.frame(Kind::Households)?.collect()?;
-            (households, Some(Arc::new(Membership::new(&frame)?)))
-        }
-        UnitMode::Citizen => (Loaded::default(), None),
+    modes: &[UnitMode],
+) -> Result<(Loaded, Vec<Units>), UnitsError> {
+    let (households, membership) = if modes.contains(&UnitMode::Family) {
+        let households = load::load_kinds(config, period, &[Kind::Households])?;
+        let frame = households.frame(Kind::Households)?.collect()?;
+        (households, Some(Arc::new(Membership::new(&frame)?)))
+    } else {
+        (Loaded::default(), None)
     };
     let (rows, parts) = load::stream(config, period, &[Kind::Expenses, Kind::Contacts], &|| {
-        Accumulator::new(mode, period, membership.clone())
+        modes
+            .iter()
+            .map(|&mode| Accumulator::new(mode, period, membership.clone()))
+            .collect::<Vec<_>>()
     })?;
-    let mut parts = parts.into_iter();
-    let mut all = parts
-        .next()
-        .unwrap_or_else(|| Accumulator::new(mode, period, None));
+    // One accumulator per worker and mode: merge each mode's into its first.
+    let mut merged: Vec<Option<Accumulator>> = modes.iter().map(|_| None).collect();
     for part in parts {
-        all.merge(part);
+        for (all, part) in merged.iter_mut().zip(part) {
+            match all {
+                Some(all) => all.merge(part),
+                None => *all = Some(part),
+            }
+        }
     }
-    Ok((
-        Loaded::combine(config, vec![households, rows]),
-        all.finish()?,
-    ))
+    let units = merged
+        .into_iter()
+        .zip(modes)
+        .map(|(all, &mode)| {
+            all.unwrap_or_else(|| Accumulator::new(mode, period, None))
+                .finish()
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    Ok((Loaded::combine(config, vec![households, rows]), units))
 }
 
 /// Rows of a loaded frame gathered as one piece of work.
@@ -354,7 +364,8 @@ pub(crate) mod tests {
     fn streamed_equals_loaded(config: &Config, what: &str) {
         let loaded = crate::load::load(config, config.period).unwrap();
         for mode in [UnitMode::Citizen, UnitMode::Family] {
-            let (streamed, from_files) = stream(config, config.period, mode).unwrap();
+            let (streamed, mut from_files) = stream(config, config.period, &[mode]).unwrap();
+            let from_files = from_files.remove(0);
             let from_rows = units(&loaded, config.period, mode).unwrap();
             assert!(from_rows.frame.height() > 0, "{what}");
             assert_eq!(from_files.areas, from_rows.areas, "{what} {mode:?}");
