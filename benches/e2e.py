@@ -134,6 +134,7 @@ def main():
                 "hotspots (families)": ["hotspots", "--unit", "family", "--format", "csv"],
                 "overview": ["overview", "--format", "json"],
                 "savings": ["savings", "--format", "csv"],
+                "report (main job)": ["report", "--format", "csv"],
             }
             results = {}
             with tempfile.TemporaryDirectory() as tmp:

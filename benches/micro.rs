@@ -1,15 +1,18 @@
 //! Micro-benchmarks of the hot parts, on one generated municipality
 //! (20,000 citizens, seed 2026) written once per run in a temporary folder:
-//! loading (CSV decoding and typing) in each dialect and from Parquet, the
-//! units aggregation, and the family assignment. Run with `cargo bench`.
+//! loading (CSV decoding and typing) in each dialect and from Parquet; the
+//! units gathered straight from the files as `hotspots` does; the units
+//! aggregation of loaded rows; and the family assignment. Run with `cargo bench`.
 //! Whole-command figures come from `benches/e2e.py` (BENCHMARKS.md).
 
+use polars::prelude::*;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use tvaers::config::Config;
 use tvaers::generate::{generate, Dialect, FileFormat, GenerateRequest};
 use tvaers::load::{load, Loaded};
-use tvaers::units::{unit_rows, units, UnitMode};
+use tvaers::schema::Kind;
+use tvaers::units::{stream, units, Membership, UnitMode};
 
 const CITIZENS: u64 = 20_000;
 
@@ -72,15 +75,65 @@ fn units_citizen(bencher: divan::Bencher) {
     bencher.bench(|| units(loaded, period, UnitMode::Citizen).expect("units"));
 }
 
+#[divan::bench(sample_count = 10, args = ["plain", "danish", "parquet"])]
+fn streamed_units(bencher: divan::Bencher, form: &str) {
+    let config = match form {
+        "danish" => workspace("danish", Dialect::Danish, FileFormat::Csv),
+        "parquet" => workspace("parquet", Dialect::Plain, FileFormat::Parquet),
+        _ => plain(),
+    };
+    bencher.bench(|| stream(&config, config.period, &[UnitMode::Citizen]).expect("units"));
+}
+
+/// Every expense and contact row's citizen and day.
+fn row_citizens() -> &'static (Vec<String>, Vec<i32>) {
+    static ROWS: OnceLock<(Vec<String>, Vec<i32>)> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        let (mut citizens, mut days) = (Vec::new(), Vec::new());
+        for kind in [Kind::Expenses, Kind::Contacts] {
+            let frame = loaded()
+                .frame(kind)
+                .and_then(|f| f.collect())
+                .expect("rows");
+            let c = frame
+                .column("citizen")
+                .and_then(|c| c.cast(&DataType::String))
+                .expect("citizen");
+            let d = frame
+                .column("date")
+                .and_then(|c| c.cast(&DataType::Int32))
+                .expect("date");
+            for (c, d) in c
+                .str()
+                .expect("text")
+                .iter()
+                .zip(d.i32().expect("days").iter())
+            {
+                if let (Some(c), Some(d)) = (c, d) {
+                    citizens.push(c.to_string());
+                    days.push(d);
+                }
+            }
+        }
+        (citizens, days)
+    })
+}
+
+/// The memberships built from the households rows, then every row's family looked up.
 #[divan::bench(sample_count = 10)]
 fn family_assignment(bencher: divan::Bencher) {
-    let loaded = loaded();
-    let period = plain().period;
+    let households = loaded()
+        .frame(Kind::Households)
+        .and_then(|f| f.collect())
+        .expect("households");
+    let (citizens, days) = row_citizens();
     bencher.bench(|| {
-        unit_rows(loaded, period, UnitMode::Family)
-            .expect("plan")
-            .collect()
-            .expect("family rows")
+        let membership = Membership::new(&households).expect("memberships");
+        citizens
+            .iter()
+            .zip(days)
+            .filter(|(c, d)| membership.family(c, **d).is_some())
+            .count()
     });
 }
 
