@@ -402,6 +402,38 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn streaming_a_fixture_with_bad_rows_rejects_what_loading_rejects() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/units");
+        for name in [
+            "tvaers.toml",
+            "expenses.csv",
+            "contacts.csv",
+            "households.csv",
+        ] {
+            std::fs::copy(fixture.join(name), dir.path().join(name)).unwrap();
+        }
+        let append = |name: &str, lines: &str| {
+            let path = dir.path().join(name);
+            let text = std::fs::read_to_string(&path).unwrap() + lines;
+            std::fs::write(path, text).unwrap();
+        };
+        append(
+            "expenses.csv",
+            "A,2023-02-30,10,5.57.73,Job,J1\nB,2023-03-01,12;50,5.57.73,Job,\nB,2023-03-01,50,,Job,\n",
+        );
+        append(
+            "contacts.csv",
+            ",2023-02-01,Job,CW1,J1\nE,2023-07-02,,CW5,S1\nE,2023-07-03\n",
+        );
+        append("households.csv", "K,F4,2023-08-01,2023-07-01\n");
+        let config = Config::load(&dir.path().join("tvaers.toml")).unwrap();
+        let loaded = crate::load::load(&config, config.period).unwrap();
+        assert_eq!(loaded.rejects.len(), 7);
+        streamed_equals_loaded(&config, "bad rows");
+    }
+
+    #[test]
     fn streaming_generated_csv_and_parquet_gives_the_loaded_units() {
         use crate::generate::{generate, Dialect, FileFormat, GenerateRequest};
         let dir = tempfile::tempdir().unwrap();
