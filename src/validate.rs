@@ -4,11 +4,13 @@
 //! dates far outside the period, and family ids that collide with citizen ids.
 
 use crate::accounts::UNCATEGORISED;
-use crate::config::Period;
-use crate::load::{value::from_epoch_days, Loaded, SourceReport};
-use crate::schema::{col as column, Kind};
-use crate::units::in_period;
+use crate::config::{Config, Period};
+use crate::interner::Interner;
+use crate::load::value::{epoch_days, from_epoch_days};
+use crate::load::{self, for_each_row, LoadError, Loaded, Row, RowTarget, SourceReport, What};
+use crate::schema::Kind;
 use polars::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A finding worth an analyst's attention; it does not fail the run.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,8 +54,94 @@ pub fn check_reject_rate(
     Ok(())
 }
 
-/// Every warning about the loaded workspace, in a stable order.
-pub fn warnings(loaded: &Loaded, period: Period) -> PolarsResult<Vec<Warning>> {
+/// What the warnings need of the expense and contact rows, gathered as they
+/// are read: those rows are never held.
+pub struct Summary {
+    from: i32,
+    to: i32,
+    /// Expense amounts in the period, in øre.
+    total: i64,
+    /// Expense amounts in the period on accounts that map to no budget area,
+    /// per account, in øre.
+    uncategorised: HashMap<String, i64>,
+    /// Citizen ids of every expense and contact row.
+    citizens: Interner,
+}
+
+impl Summary {
+    fn new(period: Period) -> Summary {
+        Summary {
+            from: period.from.map_or(i32::MIN, epoch_days),
+            to: period.to.map_or(i32::MAX, epoch_days),
+            total: 0,
+            uncategorised: HashMap::new(),
+            citizens: Interner::default(),
+        }
+    }
+
+    fn merge(&mut self, other: Summary) {
+        self.total += other.total;
+        for (account, ore) in other.uncategorised {
+            *self.uncategorised.entry(account).or_default() += ore;
+        }
+        for id in 0..other.citizens.len() as u32 {
+            self.citizens.intern(other.citizens.get(id));
+        }
+    }
+}
+
+impl RowTarget for Summary {
+    fn row(&mut self, row: Row<'_>) {
+        self.citizens.intern(row.citizen);
+        let What::Expense {
+            amount,
+            account,
+            area,
+        } = row.what
+        else {
+            return;
+        };
+        if row.date < self.from || row.date > self.to {
+            return;
+        }
+        let ore = (amount * 100.0).round() as i64;
+        self.total += ore;
+        if area == UNCATEGORISED {
+            match self.uncategorised.get_mut(account) {
+                Some(sum) => *sum += ore,
+                None => {
+                    self.uncategorised.insert(account.to_string(), ore);
+                }
+            }
+        }
+    }
+
+    fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
+        for_each_row(kind, frame, |row| self.row(row))
+    }
+}
+
+/// Reads every source for `validate`: the expense and contact rows are
+/// summarised as they stream past, the others loaded.
+pub fn read(config: &Config, period: Period) -> Result<(Loaded, Summary), LoadError> {
+    let (rows, parts) = load::stream(config, period, &[Kind::Expenses, Kind::Contacts], &|| {
+        Summary::new(period)
+    })?;
+    let others = load::load_kinds(
+        config,
+        period,
+        &[Kind::Households, Kind::Ladder, Kind::Enrolments],
+    )?;
+    let mut parts = parts.into_iter();
+    let mut summary = parts.next().unwrap_or_else(|| Summary::new(period));
+    for part in parts {
+        summary.merge(part);
+    }
+    Ok((Loaded::combine(config, vec![rows, others]), summary))
+}
+
+/// Every warning about the workspace, in a stable order.
+pub fn warnings(loaded: &Loaded, summary: &Summary, period: Period) -> PolarsResult<Vec<Warning>> {
     let mut warnings = Vec::new();
     for r in loaded.reports() {
         let source = Some(r.name.clone());
@@ -75,9 +163,9 @@ pub fn warnings(loaded: &Loaded, period: Period) -> PolarsResult<Vec<Warning>> {
             });
         }
     }
-    warnings.extend(uncategorised(loaded, period)?);
+    warnings.extend(uncategorised(summary));
     warnings.extend(overlapping_households(loaded)?);
-    warnings.extend(family_ids_equal_citizen_ids(loaded)?);
+    warnings.extend(family_ids_equal_citizen_ids(loaded, summary)?);
     Ok(warnings)
 }
 
@@ -86,45 +174,32 @@ fn describe(period: Period) -> String {
     format!("{} to {}", bound(period.from), bound(period.to))
 }
 
-fn uncategorised(loaded: &Loaded, period: Period) -> PolarsResult<Option<Warning>> {
-    let expenses = in_period(loaded.frame(Kind::Expenses)?, "date", period);
-    let by_account = expenses
-        .clone()
-        .filter(col(column::BUDGET_AREA).eq(lit(UNCATEGORISED)))
-        .group_by([col("account")])
-        .agg([col("amount").sum().alias("cost")])
-        .with_column(col("account").cast(DataType::String))
-        .sort(
-            ["cost", "account"],
-            SortMultipleOptions::default().with_order_descending_multi([true, false]),
-        )
-        .collect()?;
-    if by_account.height() == 0 {
-        return Ok(None);
+fn uncategorised(summary: &Summary) -> Option<Warning> {
+    if summary.uncategorised.is_empty() {
+        return None;
     }
-    let total = expenses.select([col("amount").sum()]).collect()?;
-    let total = total.column("amount")?.f64()?.get(0).unwrap_or(0.0);
-    let cost: f64 = by_account.column("cost")?.f64()?.sum().unwrap_or(0.0);
-    let accounts: Vec<&str> = by_account
-        .column("account")?
-        .str()?
+    let mut by_account: Vec<(&str, i64)> = summary
+        .uncategorised
         .iter()
-        .flatten()
-        .take(5)
+        .map(|(account, &ore)| (account.as_str(), ore))
         .collect();
+    by_account.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let total = summary.total as f64 / 100.0;
+    let cost = by_account.iter().map(|(_, ore)| ore).sum::<i64>() as f64 / 100.0;
+    let accounts: Vec<&str> = by_account.iter().take(5).map(|(a, _)| *a).collect();
     let share = if total != 0.0 {
         100.0 * cost / total
     } else {
         0.0
     };
-    Ok(Some(Warning {
+    Some(Warning {
         source: None,
         message: format!(
             "{share:.1} % of the period's cost ({cost:.2}) is on {} accounts that map to no budget area ({UNCATEGORISED}), largest first: {}; map them in [budget_areas]",
-            by_account.height(),
+            by_account.len(),
             accounts.join(", ")
         ),
-    }))
+    })
 }
 
 /// Citizens with two household memberships valid on the same day.
@@ -178,43 +253,28 @@ fn overlapping_households(loaded: &Loaded) -> PolarsResult<Option<Warning>> {
 }
 
 /// Family ids that are also citizen ids would merge units in family mode.
-fn family_ids_equal_citizen_ids(loaded: &Loaded) -> PolarsResult<Option<Warning>> {
-    let families = loaded
-        .frame(Kind::Households)?
-        .select([col("family").alias("id")])
-        .unique(None, UniqueKeepStrategy::Any);
-    let citizens = concat(
-        [Kind::Expenses, Kind::Contacts, Kind::Households]
-            .into_iter()
-            .map(|k| Ok(loaded.frame(k)?.select([col("citizen").alias("id")])))
-            .collect::<PolarsResult<Vec<_>>>()?,
-        UnionArgs::default(),
-    )?
-    .unique(None, UniqueKeepStrategy::Any);
-    let shared = families
-        .join(
-            citizens,
-            [col("id")],
-            [col("id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_column(col("id").cast(DataType::String))
-        .sort(["id"], Default::default())
-        .collect()?;
-    if shared.height() == 0 {
-        return Ok(None);
-    }
-    let first = shared
-        .column("id")?
+fn family_ids_equal_citizen_ids(
+    loaded: &Loaded,
+    summary: &Summary,
+) -> PolarsResult<Option<Warning>> {
+    let households = loaded.frame(Kind::Households)?.collect()?;
+    let families = households.column("family")?.cast(&DataType::String)?;
+    let members = households.column("citizen")?.cast(&DataType::String)?;
+    let members: HashSet<&str> = members.str()?.iter().flatten().collect();
+    let shared: BTreeSet<&str> = families
         .str()?
-        .get(0)
-        .unwrap_or_default()
-        .to_string();
+        .iter()
+        .flatten()
+        .filter(|f| members.contains(f) || summary.citizens.find(f).is_some())
+        .collect();
+    let Some(first) = shared.first() else {
+        return Ok(None);
+    };
     Ok(Some(Warning {
         source: None,
         message: format!(
             "{} family ids are also citizen ids (e.g. {first}); family and citizen units would be mixed up: give families their own ids",
-            shared.height()
+            shared.len()
         ),
     }))
 }
@@ -250,4 +310,51 @@ pub fn report_frame<'a>(
             count("outside_period", &|r| r.outside_period),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_rows_give_the_uncategorised_share_and_colliding_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(
+            "tvaers.toml",
+            "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\
+             [[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Job\"\npath = \"e.csv\"\n\
+             [[sources]]\nname = \"c\"\nkind = \"contacts\"\ndepartment = \"Job\"\npath = \"c.csv\"\n\
+             [[sources]]\nname = \"h\"\nkind = \"households\"\npath = \"h.csv\"\n",
+        );
+        write(
+            "e.csv",
+            "citizen,date,amount,account\n\
+             c1,2023-03-01,100.50,5.57.73\n\
+             c1,2023-04-01,200.25,99.99\n\
+             c2,2023-05-01,50.00,99.99\n\
+             c2,2023-06-01,30.00,88.1\n\
+             c2,2022-06-01,1000.00,99.99\n",
+        );
+        write("c.csv", "citizen,date\nF7,2023-02-01\n");
+        write("h.csv", "citizen,family,valid_from,valid_to\nc1,F7,,\n");
+        let config = Config::load(&dir.path().join("tvaers.toml")).unwrap();
+        let (loaded, summary) = read(&config, config.period).unwrap();
+        let names: Vec<&str> = loaded.reports().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["e", "c", "h"]);
+        let messages: Vec<String> = warnings(&loaded, &summary, config.period)
+            .unwrap()
+            .into_iter()
+            .map(|w| w.message)
+            .collect();
+        // 250.25 + 30.00 of 380.75 in the period: 73.60 %; the 2022 row is outside.
+        assert_eq!(
+            messages,
+            [
+                "73.6 % of the period's cost (280.25) is on 2 accounts that map to no budget area (Uncategorised), largest first: 9999, 881; map them in [budget_areas]",
+                // F7 is a family id and the citizen of a contact row.
+                "1 family ids are also citizen ids (e.g. F7); family and citizen units would be mixed up: give families their own ids",
+            ]
+        );
+    }
 }

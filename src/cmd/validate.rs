@@ -8,11 +8,11 @@ use tvaers::validate;
 
 pub fn run(args: ValidateArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let ws = workspace::open(&args.workspace, diagnostics)?;
+    let (ws, summary) = workspace::open_validated(&args.workspace, diagnostics)?;
     destination.set_min_cell(ws.config.min_cell);
     let table = Table::new(validate::report_frame(ws.loaded.reports())?);
     destination.write(|options, out| render_table(&table, options, out))?;
-    for warning in validate::warnings(&ws.loaded, ws.period)? {
+    for warning in validate::warnings(&ws.loaded, &summary, ws.period)? {
         diagnostics.warn(&warning.message);
     }
     validate::check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;

@@ -8,6 +8,7 @@ use tvaers::config::{check_period, Config, Period};
 use tvaers::load::{self, write_rejects, Loaded};
 use tvaers::output;
 use tvaers::units::{self, UnitMode, Units};
+use tvaers::validate::{self, Summary};
 
 /// A loaded workspace.
 pub struct Workspace {
@@ -21,6 +22,16 @@ pub fn open(args: &WorkspaceArgs, diagnostics: &Diagnostics) -> Result<Workspace
     let (config, period) = configure(args)?;
     let loaded = load::load(&config, period)?;
     finish(args, diagnostics, config, period, loaded)
+}
+
+/// Reads every source as `validate` does (see `validate::read`) and writes `--rejects`.
+pub fn open_validated(
+    args: &WorkspaceArgs,
+    diagnostics: &Diagnostics,
+) -> Result<(Workspace, Summary)> {
+    let (config, period) = configure(args)?;
+    let (loaded, summary) = validate::read(&config, period)?;
+    Ok((finish(args, diagnostics, config, period, loaded)?, summary))
 }
 
 /// Reads the config and the sources units are made of, gathering the units

@@ -13,7 +13,7 @@ pub mod text;
 pub mod value;
 
 pub use reject::{write_rejects, Reject};
-pub use stream::{Row, RowTarget, What};
+pub use stream::{for_each_row, Row, RowTarget, What};
 
 use crate::accounts::AccountMap;
 use crate::config::{Config, Decimal, Period, SourceSpec};

@@ -279,10 +279,16 @@ impl<'m> RowSink<'m> {
                 (parsed[0], parsed[1], department.or(streaming.department))
             {
                 let what = match (self.kind, parsed[2]) {
-                    (Kind::Expenses, Parsed::Number(amount)) => What::Expense {
-                        amount,
-                        area: account.map_or("", |a| self.mapped[a as usize].area),
-                    },
+                    (Kind::Expenses, Parsed::Number(amount)) => {
+                        let (account, area) = account
+                            .map(|a| &self.mapped[a as usize])
+                            .map_or(("", ""), |a| (a.digits.as_str(), a.area));
+                        What::Expense {
+                            amount,
+                            account,
+                            area,
+                        }
+                    }
                     _ => What::Contact {
                         caseworker: text(streaming.caseworker),
                     },

@@ -3,8 +3,8 @@
 //! then never held in memory. Each worker thread of the loader feeds its own
 //! target; the targets are combined afterwards.
 
-use crate::schema::Kind;
-use polars::prelude::{DataFrame, PolarsResult};
+use crate::schema::{col, Kind};
+use polars::prelude::*;
 
 /// One accepted expense or contact row.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +28,8 @@ pub enum What<'a> {
     Expense {
         /// Amount in DKK.
         amount: f64,
+        /// Account digits.
+        account: &'a str,
         /// Budget area.
         area: &'a str,
     },
@@ -67,4 +69,81 @@ impl RowTarget for () {
     fn frame(&mut self, _: Kind, _: &DataFrame) -> PolarsResult<()> {
         Ok(())
     }
+}
+
+/// Calls `f` with every row of a frame of expense or contact rows in the
+/// loader's columns (`department`, the kind's fields, `budget_area`).
+pub fn for_each_row(kind: Kind, frame: &DataFrame, mut f: impl FnMut(Row<'_>)) -> PolarsResult<()> {
+    let text = |name: &str| -> PolarsResult<Option<Column>> {
+        frame
+            .column(name)
+            .ok()
+            .map(|c| c.cast(&DataType::String))
+            .transpose()
+    };
+    let required = |name: &str| -> PolarsResult<Column> {
+        text(name)?.ok_or_else(|| polars_err!(ColumnNotFound: "{name}"))
+    };
+    let (citizens, departments) = (required("citizen")?, required(col::DEPARTMENT)?);
+    let dates = frame.column("date")?.cast(&DataType::Int32)?;
+    let cases = text("case")?;
+    let cases = optional(&cases)?;
+    let rows = citizens
+        .str()?
+        .iter()
+        .zip(departments.str()?.iter())
+        .zip(dates.i32()?.iter())
+        .zip(cases);
+    if kind == Kind::Expenses {
+        let (areas, accounts) = (required(col::BUDGET_AREA)?, required("account")?);
+        let amounts = frame.column("amount")?.cast(&DataType::Float64)?;
+        let more = areas
+            .str()?
+            .iter()
+            .zip(accounts.str()?.iter())
+            .zip(amounts.f64()?.iter());
+        for ((((citizen, department), date), case), ((area, account), amount)) in rows.zip(more) {
+            if let (Some(citizen), Some(department), Some(date), Some(area), Some(amount)) =
+                (citizen, department, date, area, amount)
+            {
+                let account = account.unwrap_or_default();
+                let what = What::Expense {
+                    amount,
+                    account,
+                    area,
+                };
+                f(Row {
+                    citizen,
+                    department,
+                    date,
+                    case,
+                    what,
+                });
+            }
+        }
+    } else {
+        let caseworkers = text("caseworker")?;
+        for ((((citizen, department), date), case), caseworker) in rows.zip(optional(&caseworkers)?)
+        {
+            if let (Some(citizen), Some(department), Some(date)) = (citizen, department, date) {
+                let what = What::Contact { caseworker };
+                f(Row {
+                    citizen,
+                    department,
+                    date,
+                    case,
+                    what,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The values of an optional text column, or none on every row.
+fn optional(column: &Option<Column>) -> PolarsResult<Box<dyn Iterator<Item = Option<&str>> + '_>> {
+    Ok(match column {
+        Some(c) => Box::new(c.str()?.iter()),
+        None => Box::new(std::iter::repeat(None)),
+    })
 }

@@ -5,12 +5,12 @@
 //! result (amounts are summed in whole øre), so accumulators filled on
 //! several threads give the same bytes as one.
 
-use super::interner::Interner;
 use super::membership::Membership;
 use super::{cost_column, metric, UnitMode, Units};
 use crate::config::Period;
+use crate::interner::Interner;
 use crate::load::value::epoch_days;
-use crate::load::{Row, RowTarget, What};
+use crate::load::{for_each_row, Row, RowTarget, What};
 use crate::schema::{col as column, Kind};
 use polars::prelude::*;
 use std::sync::Arc;
@@ -137,7 +137,7 @@ impl Accumulator {
             .case
             .map(|c| (department, recent(texts, &mut last.case, c)));
         let what = match row.what {
-            What::Expense { amount, area } => {
+            What::Expense { amount, area, .. } => {
                 let area = recent(texts, &mut last.area, area);
                 insert_once(&mut self.areas, area);
                 Ok((area, ore(amount)))
@@ -168,72 +168,7 @@ impl Accumulator {
 
     /// Adds every row of a loaded frame of expenses or contacts.
     pub fn add_frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
-        let text = |name: &str| -> PolarsResult<Option<Column>> {
-            frame
-                .column(name)
-                .ok()
-                .map(|c| c.cast(&DataType::String))
-                .transpose()
-        };
-        let required = |name: &str| -> PolarsResult<Column> {
-            text(name)?.ok_or_else(|| polars_err!(ColumnNotFound: "{name}"))
-        };
-        let (citizens, departments) = (required("citizen")?, required(column::DEPARTMENT)?);
-        let dates = frame.column("date")?.cast(&DataType::Int32)?;
-        let cases = text("case")?;
-        let rows = citizens
-            .str()?
-            .iter()
-            .zip(departments.str()?.iter())
-            .zip(dates.i32()?.iter());
-        let mut cases = cases
-            .as_ref()
-            .map(|c| c.str())
-            .transpose()?
-            .map(|c| c.iter());
-        let mut case = move || cases.as_mut().and_then(|c| c.next().flatten());
-        if kind == Kind::Expenses {
-            let areas = required(column::BUDGET_AREA)?;
-            let amounts = frame.column("amount")?.cast(&DataType::Float64)?;
-            let more = areas.str()?.iter().zip(amounts.f64()?.iter());
-            for (((citizen, department), date), (area, amount)) in rows.zip(more) {
-                let case = case();
-                if let (Some(citizen), Some(department), Some(date), Some(area), Some(amount)) =
-                    (citizen, department, date, area, amount)
-                {
-                    let what = What::Expense { amount, area };
-                    self.add(Row {
-                        citizen,
-                        department,
-                        date,
-                        case,
-                        what,
-                    });
-                }
-            }
-        } else {
-            let caseworkers = text("caseworker")?;
-            let mut caseworkers = caseworkers
-                .as_ref()
-                .map(|c| c.str())
-                .transpose()?
-                .map(|c| c.iter());
-            for ((citizen, department), date) in rows {
-                let case = case();
-                let caseworker = caseworkers.as_mut().and_then(|c| c.next().flatten());
-                if let (Some(citizen), Some(department), Some(date)) = (citizen, department, date) {
-                    let what = What::Contact { caseworker };
-                    self.add(Row {
-                        citizen,
-                        department,
-                        date,
-                        case,
-                        what,
-                    });
-                }
-            }
-        }
-        Ok(())
+        for_each_row(kind, frame, |row| self.add(row))
     }
 
     /// Adds every unit of `other` to this one.

@@ -1,7 +1,7 @@
 //! Which family a citizen belongs to on a date (SPEC §2): the memberships of
 //! the households sources, looked up per row while the rows stream past.
 
-use super::interner::Interner;
+use crate::interner::Interner;
 use polars::prelude::*;
 
 /// One membership: `family` from `from` to `to`, inclusive, in days since

@@ -6,7 +6,6 @@
 //! each household for the dates it was a member.
 
 mod accumulator;
-mod interner;
 mod membership;
 
 pub use accumulator::Accumulator;
