@@ -58,6 +58,11 @@ impl Interner {
     pub fn len(&self) -> usize {
         self.ends.len()
     }
+
+    /// Whether no text has been stored.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
 }
 
 #[inline]

@@ -508,21 +508,21 @@ impl<'m> RowSink<'m> {
         }
         let keep = BooleanChunked::from_iter_values("keep".into(), suspect.iter().map(|s| !s));
         let height = keep.sum().unwrap_or(0) as usize;
+        // Most files have no suspect row: then every column is kept as it is.
+        let all = height == frame.height();
+        let keep = |c: &Column| if all { Ok(c.clone()) } else { c.filter(&keep) };
         let department = match &self.department {
-            Some(_) => Some(frame.column(DEPARTMENT.name)?.filter(&keep)?),
+            Some(_) => Some(keep(frame.column(DEPARTMENT.name)?)?),
             None => fixed(fixed_department, height),
         };
-        let fields = fields
-            .iter()
-            .map(|c| c.filter(&keep))
-            .collect::<PolarsResult<Vec<_>>>()?;
+        let fields = fields.iter().map(keep).collect::<PolarsResult<Vec<_>>>()?;
         if let Some(i) = self.period_field {
             for day in fields[i].cast(&DataType::Int32)?.i32()?.iter().flatten() {
                 self.count_period(day);
             }
         }
         let areas = match areas {
-            Some((a, f)) => Some((a.filter(&keep)?, f.filter(&keep)?)),
+            Some((a, f)) => Some((keep(&a)?, keep(&f)?)),
             None => None,
         };
         let chunk = self.chunk(height, source, department, fields, areas)?;
