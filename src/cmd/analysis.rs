@@ -7,7 +7,7 @@ use crate::cli::{
 use anyhow::Result;
 use tvaers::hotspots::{self, CostCriterion, HotspotCriteria};
 use tvaers::ladder::{self, highest_step};
-use tvaers::load::Loaded;
+use tvaers::load::{self, Loaded};
 use tvaers::output::{render_document, render_table, Format};
 use tvaers::overview::overview;
 use tvaers::pseudonym::Key;
@@ -15,7 +15,7 @@ use tvaers::realised::{realised, RealisedRequest};
 use tvaers::report::{report, ReportRequest};
 use tvaers::savings::read_cohort;
 use tvaers::schema::Kind;
-use tvaers::units::{units, UnitMode};
+use tvaers::units::{stream, UnitMode};
 use tvaers::validate::check_reject_rate;
 
 pub(super) fn mode(unit: UnitArg) -> UnitMode {
@@ -98,13 +98,22 @@ pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()>
     let mut destination = Destination::new(&args.output)?;
     let criteria = criteria(&args.selection, None)?;
     let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
-    let ws = workspace::open(&args.workspace, diagnostics)?;
+    // The hotspot cohort needs the citizen units; a given cohort only the ladder.
+    let hotspot_cohort = file_cohort.is_none() && !args.enrolled;
+    let (ws, units) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
+        let ladder = load::load_kinds(config, period, &[Kind::Ladder, Kind::Enrolments])?;
+        if !hotspot_cohort {
+            return Ok((ladder, None));
+        }
+        let (rows, mut units) = stream(config, period, &[UnitMode::Citizen])?;
+        Ok((Loaded::combine(config, vec![ladder, rows]), units.pop()))
+    })?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     destination.set_min_cell(ws.config.min_cell);
-    let cohort = match file_cohort {
-        Some(ids) => ids,
-        None if args.enrolled => enrolled_citizens(&ws.loaded)?,
-        None => hotspots::cohort(&units(&ws.loaded, ws.period, UnitMode::Citizen)?, &criteria)?,
+    let cohort = match (file_cohort, units) {
+        (Some(ids), _) => ids,
+        (None, Some(units)) => hotspots::cohort(&units, &criteria)?,
+        (None, None) => enrolled_citizens(&ws.loaded)?,
     };
     let Some(top) = args.top_step.or(highest_step(&ws.loaded)?) else {
         anyhow::bail!("there are no ladder rows: add a ladder source to the config");
@@ -117,7 +126,7 @@ pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()>
 fn enrolled_citizens(loaded: &Loaded) -> Result<Vec<String>> {
     let frame = loaded
         .frame(Kind::Enrolments)?
-        .select([polars::prelude::col("citizen")])
+        .select([polars::prelude::col("citizen").cast(polars::prelude::DataType::String)])
         .drop_nulls(None)
         .unique_stable(None, polars::prelude::UniqueKeepStrategy::First)
         .collect()?;

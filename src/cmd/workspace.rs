@@ -1,5 +1,6 @@
 //! Opening a workspace for any analysis command: the config, the period with
-//! command-line overrides, every source loaded, rejects written and counted.
+//! command-line overrides, the sources the command needs loaded or streamed,
+//! rejects written and counted.
 
 use super::Diagnostics;
 use crate::cli::WorkspaceArgs;
@@ -19,9 +20,10 @@ pub struct Workspace {
 
 /// Reads the config, loads every source and writes `--rejects`.
 pub fn open(args: &WorkspaceArgs, diagnostics: &Diagnostics) -> Result<Workspace> {
-    let (config, period) = configure(args)?;
-    let loaded = load::load(&config, period)?;
-    finish(args, diagnostics, config, period, loaded)
+    let (ws, ()) = open_with(args, diagnostics, |config, period| {
+        Ok((load::load(config, period)?, ()))
+    })?;
+    Ok(ws)
 }
 
 /// Reads every source as `validate` does (see `validate::read`) and writes `--rejects`.
@@ -29,9 +31,9 @@ pub fn open_validated(
     args: &WorkspaceArgs,
     diagnostics: &Diagnostics,
 ) -> Result<(Workspace, Summary)> {
-    let (config, period) = configure(args)?;
-    let (loaded, summary) = validate::read(&config, period)?;
-    Ok((finish(args, diagnostics, config, period, loaded)?, summary))
+    open_with(args, diagnostics, |config, period| {
+        Ok(validate::read(config, period)?)
+    })
 }
 
 /// Reads the config and the sources units are made of, gathering the units
@@ -52,9 +54,21 @@ pub fn open_units_in(
     diagnostics: &Diagnostics,
     modes: &[UnitMode],
 ) -> Result<(Workspace, Vec<Units>)> {
+    open_with(args, diagnostics, |config, period| {
+        Ok(units::stream(config, period, modes)?)
+    })
+}
+
+/// Reads the config and, by `read`, the sources a command needs; writes
+/// `--rejects` and notes how many rows were rejected.
+pub fn open_with<T>(
+    args: &WorkspaceArgs,
+    diagnostics: &Diagnostics,
+    read: impl FnOnce(&Config, Period) -> Result<(Loaded, T)>,
+) -> Result<(Workspace, T)> {
     let (config, period) = configure(args)?;
-    let (loaded, units) = units::stream(&config, period, modes)?;
-    Ok((finish(args, diagnostics, config, period, loaded)?, units))
+    let (loaded, gathered) = read(&config, period)?;
+    Ok((finish(args, diagnostics, config, period, loaded)?, gathered))
 }
 
 /// The config, and its period with the command line's overrides.

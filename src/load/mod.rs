@@ -1,4 +1,5 @@
-//! Loading every source of a workspace into canonical, typed polars frames,
+//! Loading the sources of a workspace into canonical, typed polars frames,
+//! or streaming their accepted rows to a `RowTarget` without keeping them,
 //! with every data row accounted for (SPEC §5): per source
 //! `read = accepted + rejected`, each reject kept with its file, line, reason
 //! and raw text. Structural problems (a missing column, unreadable text, a raw

@@ -1,9 +1,14 @@
 //! Units and their metrics (SPEC §2): every expense and contact row of the
 //! period is given a unit (its citizen, or in family mode the family the
 //! citizen belonged to on that row's date), and each active unit gets the
-//! table of metrics that hotspots, overview and savings read. One lazy plan
-//! per mode; the unit is decided per row, so a child who moves contributes to
-//! each household for the dates it was a member.
+//! table of metrics that hotspots, overview and savings read. The unit is
+//! decided per row, so a child who moves contributes to each household for
+//! the dates it was a member.
+//!
+//! `stream` gathers the units while the files are read, never holding the
+//! rows; `units` gathers them from loaded rows, with the same accumulator.
+//! `unit_rows` keeps the rows with their unit, for the monthly figures of
+//! `realised`.
 
 mod accumulator;
 mod membership;
