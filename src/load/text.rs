@@ -200,7 +200,6 @@ fn first_invalid_utf8_byte(bytes: &[u8]) -> u8 {
     }
 }
 
-/// Drops the `\r` of a CRLF line end from the last field.
 /// The fields of a record whose bytes, all fields joined, are the valid
 /// UTF-8 text `whole`; validated once for the record, not per field.
 fn fields<'r>(record: &ByteRecord, whole: &'r str) -> Vec<Cow<'r, str>> {
@@ -216,6 +215,7 @@ fn fields<'r>(record: &ByteRecord, whole: &'r str) -> Vec<Cow<'r, str>> {
         .collect()
 }
 
+/// Drops the `\r` of a CRLF line end from the last field.
 pub fn strip_cr(mut fields: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
     if let Some(last) = fields.last_mut() {
         if last.ends_with('\r') {
