@@ -489,6 +489,103 @@ mod tests {
         assert_eq!(r, 0.25, "20 saved of a counterfactual 80");
     }
 
+    /// A hand-computed estimate: enrolled a (start 1 March) and b (1 May),
+    /// two-month windows; the comparison group starts at the lower median
+    /// start, 1 March, and holds the units with cost in January and
+    /// February that were not enrolled: c and e (d's only row is in March).
+    #[test]
+    fn windows_and_groups_match_the_hand_computed_estimate() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+        write(
+            "tvaers.toml",
+            "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\
+             [[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Job\"\npath = \"e.csv\"\n\
+             [[sources]]\nname = \"k\"\nkind = \"enrolments\"\npath = \"k.csv\"\n",
+        );
+        // K = 5.57.73 "Kontante ydelser", T = 5.28.21 "Tilbud til børn og unge …".
+        write(
+            "e.csv",
+            "citizen,date,amount,account\n\
+             a,2022-12-31,50,5.57.73\na,2023-01-15,600,5.57.73\na,2023-02-10,200,5.57.73\n\
+             a,2023-03-10,300,5.57.73\na,2023-04-30,100,5.57.73\na,2023-05-01,999,5.57.73\n\
+             b,2023-03-05,1000,5.57.73\nb,2023-04-01,120,5.28.21\nb,2023-06-30,400,5.57.73\n\
+             b,2023-07-01,777,5.57.73\n\
+             c,2023-02-01,300,5.57.73\nc,2023-03-15,200,5.57.73\n\
+             d,2023-03-02,5000,5.57.73\n\
+             e,2023-01-20,80,5.28.21\ne,2023-04-10,40,5.28.21\n",
+        );
+        write("k.csv", "citizen,start\nb,2023-05-01\na,2023-03-01\n");
+        let config = crate::config::Config::load(&dir.path().join("tvaers.toml")).unwrap();
+        let loaded = crate::load::load(&config, config.period).unwrap();
+        let request = RealisedRequest {
+            mode: UnitMode::Citizen,
+            criteria: HotspotCriteria {
+                cost: hotspots::CostCriterion::TopPercent(hotspots::Percent::whole(100)),
+                min_departments: 1,
+                ..HotspotCriteria::default()
+            },
+            window_months: 2,
+            resamples: 0,
+            seed: 1,
+        };
+        let r = realised(&loaded, &request).unwrap();
+        assert_eq!((r.cohort_units, r.comparison_units), (2, 2));
+        assert_eq!(r.comparison_start, NaiveDate::from_ymd_opt(2023, 3, 1));
+        let got: Vec<(&str, u64, u64, Windows, Windows, f64, f64)> = r
+            .areas
+            .iter()
+            .map(|a| {
+                let (c, k) = (a.cohort_with_cost, a.comparison_with_cost);
+                (
+                    a.area.as_str(),
+                    c,
+                    k,
+                    a.cohort,
+                    a.comparison,
+                    a.did,
+                    a.relative,
+                )
+            })
+            .collect();
+        let w = |before, after| Windows { before, after };
+        assert_eq!(
+            got,
+            [
+                // Per month: a 800/2 before, 400/2 after; b 1000/2, 400/2;
+                // c 300/2, 200/2; e none. Rows outside the windows do not count.
+                (
+                    "Kontante ydelser",
+                    2,
+                    1,
+                    w(450.0, 200.0),
+                    w(75.0, 50.0),
+                    -225.0,
+                    225.0 / 425.0
+                ),
+                // b 120/2 before; e 80/2 before, 40/2 after.
+                (
+                    "Tilbud til børn og unge med særlige behov",
+                    1,
+                    1,
+                    w(30.0, 0.0),
+                    w(20.0, 10.0),
+                    -20.0,
+                    1.0
+                ),
+                (
+                    "Total",
+                    2,
+                    2,
+                    w(480.0, 200.0),
+                    w(95.0, 60.0),
+                    -245.0,
+                    245.0 / 445.0
+                ),
+            ]
+        );
+    }
+
     #[test]
     fn nearest_rank_percentiles() {
         let draws: Vec<f64> = (1..=200).map(f64::from).collect();
