@@ -8,18 +8,20 @@
 //! them, so the cohort's own before/after drop is never a saving: it is shown
 //! beside the comparison group's drop, which is what the estimate removes.
 
-use crate::config::Period;
+use crate::config::{Config, Period};
 use crate::hotspots::{self, HotspotCriteria};
+use crate::interner::Interner;
 use crate::load::value::{epoch_days, from_epoch_days};
-use crate::load::Loaded;
+use crate::load::{self, for_each_row, Loaded, Row, RowTarget, What};
 use crate::output::{Document, Table, Value};
-use crate::schema::{col as column, label_type, Kind};
+use crate::schema::Kind;
 use crate::suppress;
-use crate::units::{metric, unit_rows, units, UnitMode};
+use crate::units::{memberships, metric, unit_of, Accumulator, Membership, UnitMode, UnitsError};
 use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 use rand::{Rng, SeedableRng};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// The area name of the all-areas row.
 pub const TOTAL: &str = "Total";
@@ -93,42 +95,74 @@ struct Group {
     cost: BTreeMap<String, Vec<(f64, f64)>>,
 }
 
-/// Estimates realised savings.
-pub fn realised(loaded: &Loaded, request: &RealisedRequest) -> PolarsResult<Realised> {
-    let starts = enrolment_starts(loaded, request.mode)?;
-    let enrolled: HashSet<&str> = starts.keys().map(String::as_str).collect();
+/// Estimates realised savings, reading the enrolments (and households, in
+/// family mode) first and then streaming the expense and contact rows once:
+/// each expense is added to its unit's window sums, and every row to the
+/// units of the window before the median start, from which the comparison
+/// group is chosen. The rows are not kept.
+pub fn realised(
+    config: &Config,
+    period: Period,
+    request: &RealisedRequest,
+) -> Result<(Loaded, Realised), UnitsError> {
+    let enrolments = load::load_kinds(config, period, &[Kind::Enrolments])?;
+    let (households, membership) = memberships(config, period, request.mode == UnitMode::Family)?;
+    let starts = enrolment_starts(&enrolments, request.mode)?;
     let mut days: Vec<i32> = starts.values().map(|d| epoch_days(*d)).collect();
     days.sort_unstable();
     // The lower median, so that it is a day that occurs.
     let median = days
         .get(days.len().saturating_sub(1) / 2)
         .and_then(|d| from_epoch_days(*d));
+    let months = request.window_months;
+    let windows: HashMap<String, Window> = starts
+        .iter()
+        .map(|(id, start)| (id.clone(), Window::around(*start, months)))
+        .collect();
+    let before_median = median.map(|start| Period {
+        from: start.checked_sub_months(Months::new(months)),
+        to: start.pred_opt(),
+    });
+    let (rows, parts) = load::stream(config, period, &[Kind::Expenses, Kind::Contacts], &|| {
+        Gather {
+            mode: request.mode,
+            membership: membership.clone(),
+            cohort_windows: &windows,
+            median_window: median.map(|m| Window::around(m, months)),
+            eligibility: before_median
+                .map(|p| Accumulator::new(request.mode, p, membership.clone())),
+            cohort: WindowSums::default(),
+            everyone: WindowSums::default(),
+        }
+    })?;
+    let mut parts = parts.into_iter();
+    let Some(mut all) = parts.next() else {
+        return Err(polars_err!(ComputeError: "no rows were read").into());
+    };
+    for part in parts {
+        all.merge(part);
+    }
 
-    let comparison: Vec<(String, NaiveDate)> = match median {
-        Some(start) => eligible(loaded, request, start)?
-            .column(metric::UNIT_ID)?
-            .str()?
-            .iter()
-            .flatten()
-            .filter(|id| !enrolled.contains(id))
-            .map(|id| (id.to_string(), start))
-            .collect(),
+    let comparison: Vec<String> = match all.eligibility {
+        Some(units) => {
+            let criteria = HotspotCriteria {
+                limit: None,
+                ..request.criteria.clone()
+            };
+            hotspots::select(&units.finish()?, &criteria)?
+                .column(metric::UNIT_ID)?
+                .str()?
+                .iter()
+                .flatten()
+                .filter(|id| !starts.contains_key(*id))
+                .map(str::to_string)
+                .collect()
+        }
         None => Vec::new(),
     };
-    let cohort: Vec<(String, NaiveDate)> = starts.into_iter().collect();
-
-    let rows = unit_rows(loaded, Period::default(), request.mode)?
-        .filter(col(column::BUDGET_AREA).is_not_null())
-        .select([
-            col(metric::UNIT_ID),
-            col("date"),
-            col("amount"),
-            col(column::BUDGET_AREA),
-        ])
-        .cache();
-    let months = request.window_months;
-    let cohort = windows(rows.clone(), &cohort, months)?;
-    let comparison = windows(rows, &comparison, months)?;
+    let cohort: Vec<String> = starts.into_keys().collect();
+    let cohort = all.cohort.group(&cohort, months);
+    let comparison = all.everyone.group(&comparison, months);
 
     let mut areas: Vec<String> = cohort
         .cost
@@ -170,32 +204,15 @@ pub fn realised(loaded: &Loaded, request: &RealisedRequest) -> PolarsResult<Real
         };
         estimates.push(estimate(area, &c, &k, request.resamples, &mut rng));
     }
-    Ok(Realised {
+    let estimate = Realised {
         cohort_units: cohort.units.len() as u64,
         comparison_units: comparison.units.len() as u64,
         comparison_start: median,
         window_months: months,
         areas: estimates,
-    })
-}
-
-/// Units meeting the hotspot criteria on their cost in the window before
-/// `start`: the same footing on which the cohort was chosen, so that both
-/// groups regress towards the mean alike.
-fn eligible(
-    loaded: &Loaded,
-    request: &RealisedRequest,
-    start: NaiveDate,
-) -> PolarsResult<DataFrame> {
-    let before = Period {
-        from: start.checked_sub_months(Months::new(request.window_months)),
-        to: start.pred_opt(),
     };
-    let criteria = HotspotCriteria {
-        limit: None,
-        ..request.criteria.clone()
-    };
-    hotspots::select(&units(loaded, before, request.mode)?, &criteria)
+    let loaded = Loaded::combine(config, vec![enrolments, households, rows]);
+    Ok((loaded, estimate))
 }
 
 /// Each enrolled unit's first start.
@@ -222,81 +239,150 @@ fn enrolment_starts(loaded: &Loaded, mode: UnitMode) -> PolarsResult<BTreeMap<St
     Ok(out)
 }
 
-/// Cost per unit-month of each unit in the months before and after its start.
-fn windows(rows: LazyFrame, starts: &[(String, NaiveDate)], months: u32) -> PolarsResult<Group> {
-    let bound = |d: NaiveDate, f: fn(NaiveDate, Months) -> Option<NaiveDate>| {
-        f(d, Months::new(months)).unwrap_or(d)
-    };
-    let ids: Vec<&str> = starts.iter().map(|(id, _)| id.as_str()).collect();
-    let group = df!(
-        metric::UNIT_ID => ids.clone(),
-        "before_from" => starts.iter().map(|(_, d)| epoch_days(bound(*d, NaiveDate::checked_sub_months))).collect::<Vec<_>>(),
-        "start" => starts.iter().map(|(_, d)| epoch_days(*d)).collect::<Vec<_>>(),
-        "after_to" => starts.iter().map(|(_, d)| epoch_days(bound(*d, NaiveDate::checked_add_months))).collect::<Vec<_>>(),
-    )?;
-    let day = col("date").cast(DataType::Int32);
-    let sums = rows
-        .join(
-            group
-                .lazy()
-                .with_column(col(metric::UNIT_ID).cast(label_type())),
-            [col(metric::UNIT_ID)],
-            [col(metric::UNIT_ID)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_column(
-            when(
-                day.clone()
-                    .gt_eq(col("before_from"))
-                    .and(day.clone().lt(col("start"))),
-            )
-            .then(lit(0i32))
-            .when(day.clone().gt_eq(col("start")).and(day.lt(col("after_to"))))
-            .then(lit(1i32))
-            .otherwise(lit(NULL).cast(DataType::Int32))
-            .alias("window"),
-        )
-        .filter(col("window").is_not_null())
-        .group_by([
-            col(metric::UNIT_ID),
-            col(column::BUDGET_AREA),
-            col("window"),
-        ])
-        .agg([col("amount").sum()])
-        .with_columns([
-            col(column::BUDGET_AREA).cast(DataType::String),
-            col(metric::UNIT_ID).cast(DataType::String),
-        ])
-        .collect()?;
-    let position: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    let mut cost: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-    let (u, a, w, s) = (
-        sums.column(metric::UNIT_ID)?.str()?,
-        sums.column(column::BUDGET_AREA)?.str()?,
-        sums.column("window")?.i32()?,
-        sums.column("amount")?.f64()?,
-    );
-    for (((unit, area), window), sum) in u.iter().zip(a.iter()).zip(w.iter()).zip(s.iter()) {
-        let (Some(unit), Some(area), Some(window), Some(sum)) = (unit, area, window, sum) else {
-            continue;
+/// The months before a start and the months from it on, as days since 1970:
+/// before is `[from, start)`, after `[start, to)`.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    from: i32,
+    start: i32,
+    to: i32,
+}
+
+impl Window {
+    fn around(start: NaiveDate, months: u32) -> Window {
+        let bound = |f: fn(NaiveDate, Months) -> Option<NaiveDate>| {
+            epoch_days(f(start, Months::new(months)).unwrap_or(start))
         };
-        let Some(&i) = position.get(unit) else {
-            continue;
-        };
-        let values = cost
-            .entry(area.to_string())
-            .or_insert_with(|| vec![(0.0, 0.0); ids.len()]);
-        let per_month = sum / f64::from(months);
-        if window == 0 {
-            values[i].0 += per_month;
-        } else {
-            values[i].1 += per_month;
+        Window {
+            from: bound(NaiveDate::checked_sub_months),
+            start: epoch_days(start),
+            to: bound(NaiveDate::checked_add_months),
         }
     }
-    Ok(Group {
-        units: ids.iter().map(|s| s.to_string()).collect(),
-        cost,
-    })
+
+    /// Whether `day` is after the start (`Some(true)`), before it, or in neither window.
+    fn side(self, day: i32) -> Option<bool> {
+        if self.from <= day && day < self.start {
+            Some(false)
+        } else if self.start <= day && day < self.to {
+            Some(true)
+        } else {
+            None
+        }
+    }
+}
+
+/// Per unit and budget area, the cost in øre before and after a start.
+#[derive(Default)]
+struct WindowSums {
+    units: Interner,
+    areas: Interner,
+    /// Per unit id: (area id, before, after).
+    sums: Vec<Vec<(u32, i64, i64)>>,
+}
+
+impl WindowSums {
+    fn add(&mut self, unit: &str, area: &str, after: bool, ore: i64) {
+        let unit = self.units.intern(unit) as usize;
+        if unit == self.sums.len() {
+            self.sums.push(Vec::new());
+        }
+        let area = self.areas.intern(area);
+        let cell = match self.sums[unit].iter_mut().find(|c| c.0 == area) {
+            Some(cell) => cell,
+            None => {
+                self.sums[unit].push((area, 0, 0));
+                let last = self.sums[unit].len() - 1;
+                &mut self.sums[unit][last]
+            }
+        };
+        if after {
+            cell.2 += ore;
+        } else {
+            cell.1 += ore;
+        }
+    }
+
+    fn merge(&mut self, other: WindowSums) {
+        for (unit, cells) in other.sums.into_iter().enumerate() {
+            let unit = other.units.get(unit as u32);
+            for (area, before, after) in cells {
+                let area = other.areas.get(area);
+                self.add(unit, area, false, before);
+                self.add(unit, area, true, after);
+            }
+        }
+    }
+
+    /// The group of `ids`, in that order, with its cost per unit-month.
+    fn group(&self, ids: &[String], months: u32) -> Group {
+        let per_month = |ore: i64| ore as f64 / 100.0 / f64::from(months);
+        let mut cost: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            let Some(unit) = self.units.find(id) else {
+                continue;
+            };
+            for &(area, before, after) in &self.sums[unit as usize] {
+                let values = cost
+                    .entry(self.areas.get(area).to_string())
+                    .or_insert_with(|| vec![(0.0, 0.0); ids.len()]);
+                values[i] = (per_month(before), per_month(after));
+            }
+        }
+        Group {
+            units: ids.to_vec(),
+            cost,
+        }
+    }
+}
+
+/// What one worker gathers while the rows stream past.
+struct Gather<'w> {
+    mode: UnitMode,
+    membership: Option<Arc<Membership>>,
+    /// Each enrolled unit's windows.
+    cohort_windows: &'w HashMap<String, Window>,
+    /// The windows around the median start, for the comparison group.
+    median_window: Option<Window>,
+    /// Units of the window before the median start, for eligibility.
+    eligibility: Option<Accumulator>,
+    cohort: WindowSums,
+    /// Every unit's sums around the median start.
+    everyone: WindowSums,
+}
+
+impl Gather<'_> {
+    fn merge(&mut self, other: Gather<'_>) {
+        if let (Some(ours), Some(theirs)) = (&mut self.eligibility, other.eligibility) {
+            ours.merge(theirs);
+        }
+        self.cohort.merge(other.cohort);
+        self.everyone.merge(other.everyone);
+    }
+}
+
+impl RowTarget for Gather<'_> {
+    fn row(&mut self, row: Row<'_>) {
+        if let Some(units) = &mut self.eligibility {
+            units.add(row);
+        }
+        let What::Expense { amount, area, .. } = row.what else {
+            return;
+        };
+        let unit = unit_of(self.mode, self.membership.as_deref(), row.citizen, row.date);
+        let ore = (amount * 100.0).round() as i64;
+        let cohort_side = self.cohort_windows.get(unit).and_then(|w| w.side(row.date));
+        if let Some(after) = cohort_side {
+            self.cohort.add(unit, area, after, ore);
+        }
+        if let Some(after) = self.median_window.and_then(|w| w.side(row.date)) {
+            self.everyone.add(unit, area, after, ore);
+        }
+    }
+
+    fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
+        for_each_row(kind, frame, |row| self.row(row))
+    }
 }
 
 fn means(values: &[(f64, f64)], pick: impl Iterator<Item = usize>) -> Windows {
@@ -517,7 +603,6 @@ mod tests {
         );
         write("k.csv", "citizen,start\nb,2023-05-01\na,2023-03-01\n");
         let config = crate::config::Config::load(&dir.path().join("tvaers.toml")).unwrap();
-        let loaded = crate::load::load(&config, config.period).unwrap();
         let request = RealisedRequest {
             mode: UnitMode::Citizen,
             criteria: HotspotCriteria {
@@ -529,7 +614,7 @@ mod tests {
             resamples: 0,
             seed: 1,
         };
-        let r = realised(&loaded, &request).unwrap();
+        let (_, r) = realised(&config, config.period, &request).unwrap();
         assert_eq!((r.cohort_units, r.comparison_units), (2, 2));
         assert_eq!(r.comparison_start, NaiveDate::from_ymd_opt(2023, 3, 1));
         let got: Vec<(&str, u64, u64, Windows, Windows, f64, f64)> = r

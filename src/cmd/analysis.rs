@@ -142,9 +142,6 @@ fn enrolled_citizens(loaded: &Loaded) -> Result<Vec<String>> {
 pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
     let criteria = criteria(&args.selection, None)?;
-    let ws = workspace::open(&args.workspace, diagnostics)?;
-    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    destination.set_min_cell(ws.config.min_cell);
     let request = RealisedRequest {
         mode: mode(args.unit),
         criteria,
@@ -152,7 +149,11 @@ pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result
         resamples: args.resamples,
         seed: args.seed,
     };
-    let estimate = realised(&ws.loaded, &request)?;
+    let (ws, estimate) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
+        Ok(realised(config, period, &request)?)
+    })?;
+    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
+    destination.set_min_cell(ws.config.min_cell);
     if estimate.cohort_units == 0 {
         anyhow::bail!(
             "no enrolled units: realised needs an enrolments source with a {} column",

@@ -6,7 +6,7 @@ use super::Diagnostics;
 use crate::cli::WorkspaceArgs;
 use anyhow::{Context, Result};
 use tvaers::config::{check_period, Config, Period};
-use tvaers::load::{self, write_rejects, Loaded};
+use tvaers::load::{write_rejects, Loaded};
 use tvaers::output;
 use tvaers::units::{self, UnitMode, Units};
 use tvaers::validate::{self, Summary};
@@ -16,14 +16,6 @@ pub struct Workspace {
     pub config: Config,
     pub period: Period,
     pub loaded: Loaded,
-}
-
-/// Reads the config, loads every source and writes `--rejects`.
-pub fn open(args: &WorkspaceArgs, diagnostics: &Diagnostics) -> Result<Workspace> {
-    let (ws, ()) = open_with(args, diagnostics, |config, period| {
-        Ok((load::load(config, period)?, ()))
-    })?;
-    Ok(ws)
 }
 
 /// Reads every source as `validate` does (see `validate::read`) and writes `--rejects`.

@@ -6,7 +6,7 @@
 //! several threads give the same bytes as one.
 
 use super::membership::Membership;
-use super::{cost_column, metric, UnitMode, Units};
+use super::{cost_column, metric, unit_of, UnitMode, Units};
 use crate::config::Period;
 use crate::interner::Interner;
 use crate::load::value::epoch_days;
@@ -119,10 +119,7 @@ impl Accumulator {
         if row.date < self.from || row.date > self.to {
             return;
         }
-        let id = match (self.mode, &self.membership) {
-            (UnitMode::Family, Some(m)) => m.family(row.citizen, row.date).unwrap_or(row.citizen),
-            _ => row.citizen,
-        };
+        let id = unit_of(self.mode, self.membership.as_deref(), row.citizen, row.date);
         let unit = recent(&mut self.ids, &mut self.last.unit, id) as usize;
         if unit == self.units.len() {
             self.units.push(Unit::default());

@@ -7,8 +7,6 @@
 //!
 //! `stream` gathers the units while the files are read, never holding the
 //! rows; `units` gathers them from loaded rows, with the same accumulator.
-//! `unit_rows` keeps the rows with their unit, for the monthly figures of
-//! `realised`.
 
 mod accumulator;
 mod membership;
@@ -18,7 +16,7 @@ pub use membership::Membership;
 
 use crate::config::{Config, Period};
 use crate::load::{self, LoadError, Loaded};
-use crate::schema::{col as column, label_type, Kind};
+use crate::schema::Kind;
 use polars::prelude::*;
 use std::sync::Arc;
 
@@ -57,9 +55,6 @@ pub mod metric {
     pub const COST_PREFIX: &str = "cost_";
 }
 
-const IS_CONTACT: &str = "is_contact";
-const ROW: &str = "row";
-
 /// The active units of a period, one row each, sorted by `unit_id`.
 #[derive(Debug, Clone)]
 pub struct Units {
@@ -73,129 +68,6 @@ pub struct Units {
     /// `unit_id, budget_area, department, amount`: each unit's cost per
     /// budget area and department it has expense rows in, sorted.
     pub costs: DataFrame,
-}
-
-/// The period's expense and contact rows with their `unit_id`, lazily:
-/// `unit_id, citizen, department, date, amount, budget_area, case, caseworker, is_contact`.
-/// `amount` and `budget_area` are null on contact rows, `caseworker` on expense rows.
-pub fn unit_rows(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<LazyFrame> {
-    let expenses = in_period(loaded.frame(Kind::Expenses)?, "date", period).select([
-        col("citizen"),
-        col(column::DEPARTMENT),
-        col("date"),
-        col("amount"),
-        col(column::BUDGET_AREA),
-        col("case"),
-        lit(NULL).cast(label_type()).alias("caseworker"),
-        lit(false).alias(IS_CONTACT),
-    ]);
-    let contacts = in_period(loaded.frame(Kind::Contacts)?, "date", period).select([
-        col("citizen"),
-        col(column::DEPARTMENT),
-        col("date"),
-        lit(NULL).cast(DataType::Float64).alias("amount"),
-        lit(NULL).cast(label_type()).alias(column::BUDGET_AREA),
-        col("case"),
-        col("caseworker"),
-        lit(true).alias(IS_CONTACT),
-    ]);
-    let rows = concat([expenses, contacts], UnionArgs::default())?;
-    let rows = match mode {
-        UnitMode::Citizen => rows.with_column(col("citizen").alias(metric::UNIT_ID)),
-        UnitMode::Family => with_family(rows, loaded.frame(Kind::Households)?)?,
-    };
-    Ok(rows.select([
-        col(metric::UNIT_ID),
-        col("citizen"),
-        col(column::DEPARTMENT),
-        col("date"),
-        col("amount"),
-        col(column::BUDGET_AREA),
-        col("case"),
-        col("caseworker"),
-        col(IS_CONTACT),
-    ]))
-}
-
-/// Gives each row the family whose membership of its citizen covers its date;
-/// of several, the one with the latest `valid_from` (an open start is the
-/// earliest), then the smallest family id; the citizen itself when none does.
-///
-/// Most citizens have one membership: their rows take it by a plain join and
-/// a date test. Only the rows of citizens with several memberships are joined
-/// with all of them and the covering one chosen per row.
-fn with_family(rows: LazyFrame, households: LazyFrame) -> PolarsResult<LazyFrame> {
-    let rows = rows.with_row_index(ROW, None);
-    let members = households
-        .select([
-            col("citizen"),
-            col("family"),
-            col("valid_from"),
-            col("valid_to"),
-        ])
-        .with_column(len().over([col("citizen")])?.alias("memberships"))
-        .cache();
-    let covers = |from: &str, to: &str| {
-        (col(from).is_null().or(col(from).lt_eq(col("date"))))
-            .and(col(to).is_null().or(col(to).gt_eq(col("date"))))
-    };
-    let only = members
-        .clone()
-        .filter(col("memberships").eq(lit(1)))
-        .select([
-            col("citizen"),
-            col("family").alias("only_family"),
-            col("valid_from").alias("only_from"),
-            col("valid_to").alias("only_to"),
-        ]);
-    let several = members.filter(col("memberships").gt(lit(1)));
-    let chosen = rows
-        .clone()
-        .select([col(ROW), col("citizen"), col("date")])
-        .join(
-            several.select([
-                col("citizen"),
-                col("family"),
-                col("valid_from"),
-                col("valid_to"),
-            ]),
-            [col("citizen")],
-            [col("citizen")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(covers("valid_from", "valid_to"))
-        .group_by([col(ROW)])
-        .agg([col("family")
-            .sort_by(
-                [col("valid_from"), col("family")],
-                SortMultipleOptions::default()
-                    .with_order_descending_multi([true, false])
-                    .with_nulls_last(true),
-            )
-            .first()]);
-    Ok(rows
-        .join(
-            only,
-            [col("citizen")],
-            [col("citizen")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .join(
-            chosen,
-            [col(ROW)],
-            [col(ROW)],
-            JoinArgs::new(JoinType::Left),
-        )
-        .with_column(
-            coalesce(&[
-                col("family"),
-                when(covers("only_from", "only_to"))
-                    .then(col("only_family"))
-                    .otherwise(lit(NULL).cast(label_type())),
-                col("citizen"),
-            ])
-            .alias(metric::UNIT_ID),
-        ))
 }
 
 /// Rows whose `field` date lies in the period.
@@ -294,13 +166,7 @@ pub fn stream(
     period: Period,
     modes: &[UnitMode],
 ) -> Result<(Loaded, Vec<Units>), UnitsError> {
-    let (households, membership) = if modes.contains(&UnitMode::Family) {
-        let households = load::load_kinds(config, period, &[Kind::Households])?;
-        let frame = households.frame(Kind::Households)?.collect()?;
-        (households, Some(Arc::new(Membership::new(&frame)?)))
-    } else {
-        (Loaded::default(), None)
-    };
+    let (households, membership) = memberships(config, period, modes.contains(&UnitMode::Family))?;
     let (rows, parts) = load::stream(config, period, &[Kind::Expenses, Kind::Contacts], &|| {
         modes
             .iter()
@@ -326,6 +192,36 @@ pub fn stream(
         })
         .collect::<PolarsResult<Vec<_>>>()?;
     Ok((Loaded::combine(config, vec![households, rows]), units))
+}
+
+/// The households sources and the memberships in them, when `needed`
+/// (family mode); nothing read otherwise.
+pub fn memberships(
+    config: &Config,
+    period: Period,
+    needed: bool,
+) -> Result<(Loaded, Option<Arc<Membership>>), UnitsError> {
+    if !needed {
+        return Ok((Loaded::default(), None));
+    }
+    let households = load::load_kinds(config, period, &[Kind::Households])?;
+    let frame = households.frame(Kind::Households)?.collect()?;
+    let membership = Membership::new(&frame)?;
+    Ok((households, Some(Arc::new(membership))))
+}
+
+/// The unit of a row of `citizen` on `day`: the citizen, or in family mode
+/// the family whose membership covers the day (the citizen when none does).
+pub fn unit_of<'a>(
+    mode: UnitMode,
+    membership: Option<&'a Membership>,
+    citizen: &'a str,
+    day: i32,
+) -> &'a str {
+    match (mode, membership) {
+        (UnitMode::Family, Some(m)) => m.family(citizen, day).unwrap_or(citizen),
+        _ => citizen,
+    }
 }
 
 /// Rows of a loaded frame gathered as one piece of work.
