@@ -24,5 +24,7 @@ pub mod report;
 pub mod savings;
 pub mod schema;
 pub mod suppress;
+#[cfg(test)]
+mod testing;
 pub mod units;
 pub mod validate;

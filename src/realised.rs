@@ -581,28 +581,24 @@ mod tests {
     /// February that were not enrolled: c and e (d's only row is in March).
     #[test]
     fn windows_and_groups_match_the_hand_computed_estimate() {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
-        write(
-            "tvaers.toml",
-            "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\
-             [[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Job\"\npath = \"e.csv\"\n\
-             [[sources]]\nname = \"k\"\nkind = \"enrolments\"\npath = \"k.csv\"\n",
-        );
+        let config = "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\
+            [[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Job\"\npath = \"e.csv\"\n\
+            [[sources]]\nname = \"k\"\nkind = \"enrolments\"\npath = \"k.csv\"\n";
         // K = 5.57.73 "Kontante ydelser", T = 5.28.21 "Tilbud til børn og unge …".
-        write(
-            "e.csv",
-            "citizen,date,amount,account\n\
-             a,2022-12-31,50,5.57.73\na,2023-01-15,600,5.57.73\na,2023-02-10,200,5.57.73\n\
-             a,2023-03-10,300,5.57.73\na,2023-04-30,100,5.57.73\na,2023-05-01,999,5.57.73\n\
-             b,2023-03-05,1000,5.57.73\nb,2023-04-01,120,5.28.21\nb,2023-06-30,400,5.57.73\n\
-             b,2023-07-01,777,5.57.73\n\
-             c,2023-02-01,300,5.57.73\nc,2023-03-15,200,5.57.73\n\
-             d,2023-03-02,5000,5.57.73\n\
-             e,2023-01-20,80,5.28.21\ne,2023-04-10,40,5.28.21\n",
-        );
-        write("k.csv", "citizen,start\nb,2023-05-01\na,2023-03-01\n");
-        let config = crate::config::Config::load(&dir.path().join("tvaers.toml")).unwrap();
+        let expenses = "citizen,date,amount,account\n\
+            a,2022-12-31,50,5.57.73\na,2023-01-15,600,5.57.73\na,2023-02-10,200,5.57.73\n\
+            a,2023-03-10,300,5.57.73\na,2023-04-30,100,5.57.73\na,2023-05-01,999,5.57.73\n\
+            b,2023-03-05,1000,5.57.73\nb,2023-04-01,120,5.28.21\nb,2023-06-30,400,5.57.73\n\
+            b,2023-07-01,777,5.57.73\n\
+            c,2023-02-01,300,5.57.73\nc,2023-03-15,200,5.57.73\n\
+            d,2023-03-02,5000,5.57.73\n\
+            e,2023-01-20,80,5.28.21\ne,2023-04-10,40,5.28.21\n";
+        let enrolments = "citizen,start\nb,2023-05-01\na,2023-03-01\n";
+        let (_dir, config) = crate::testing::workspace(&[
+            ("tvaers.toml", config),
+            ("e.csv", expenses),
+            ("k.csv", enrolments),
+        ]);
         let request = RealisedRequest {
             mode: UnitMode::Citizen,
             criteria: HotspotCriteria {

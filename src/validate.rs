@@ -318,27 +318,22 @@ mod tests {
 
     #[test]
     fn streamed_rows_give_the_uncategorised_share_and_colliding_ids() {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
-        write(
-            "tvaers.toml",
-            "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\
-             [[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Job\"\npath = \"e.csv\"\n\
-             [[sources]]\nname = \"c\"\nkind = \"contacts\"\ndepartment = \"Job\"\npath = \"c.csv\"\n\
-             [[sources]]\nname = \"h\"\nkind = \"households\"\npath = \"h.csv\"\n",
-        );
-        write(
-            "e.csv",
-            "citizen,date,amount,account\n\
-             c1,2023-03-01,100.50,5.57.73\n\
-             c1,2023-04-01,200.25,99.99\n\
-             c2,2023-05-01,50.00,99.99\n\
-             c2,2023-06-01,30.00,88.1\n\
-             c2,2022-06-01,1000.00,99.99\n",
-        );
-        write("c.csv", "citizen,date\nF7,2023-02-01\n");
-        write("h.csv", "citizen,family,valid_from,valid_to\nc1,F7,,\n");
-        let config = Config::load(&dir.path().join("tvaers.toml")).unwrap();
+        let config = "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\
+            [[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Job\"\npath = \"e.csv\"\n\
+            [[sources]]\nname = \"c\"\nkind = \"contacts\"\ndepartment = \"Job\"\npath = \"c.csv\"\n\
+            [[sources]]\nname = \"h\"\nkind = \"households\"\npath = \"h.csv\"\n";
+        let expenses = "citizen,date,amount,account\n\
+            c1,2023-03-01,100.50,5.57.73\n\
+            c1,2023-04-01,200.25,99.99\n\
+            c2,2023-05-01,50.00,99.99\n\
+            c2,2023-06-01,30.00,88.1\n\
+            c2,2022-06-01,1000.00,99.99\n";
+        let (_dir, config) = crate::testing::workspace(&[
+            ("tvaers.toml", config),
+            ("e.csv", expenses),
+            ("c.csv", "citizen,date\nF7,2023-02-01\n"),
+            ("h.csv", "citizen,family,valid_from,valid_to\nc1,F7,,\n"),
+        ]);
         let (loaded, summary) = read(&config, config.period).unwrap();
         let names: Vec<&str> = loaded.reports().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["e", "c", "h"]);

@@ -9,7 +9,7 @@ fn workspace(extra_sources: &str) -> Workdir {
     let wd = Workdir::new();
     wd.write(
         "tvaers.toml",
-        &format!(
+        format!(
             "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\nmin_cell = 2\n\
              [[sources]]\nname = \"l\"\nkind = \"ladder\"\npath = \"l.csv\"\n{extra_sources}"
         ),
