@@ -135,6 +135,8 @@ def main():
                 "overview": ["overview", "--format", "json"],
                 "savings": ["savings", "--format", "csv"],
                 "report (main job)": ["report", "--format", "csv"],
+                "realised": ["realised", "--format", "csv"],
+                "ladder": ["ladder", "--format", "csv"],
             }
             results = {}
             with tempfile.TemporaryDirectory() as tmp:
