@@ -7,8 +7,8 @@ usage: python3 benches/e2e.py [--sizes 200000 1000000] [--runs 3] [--data bench-
                               [--national 5000000]
 
 Needs a release build (it runs `cargo build --release`) and installs DuckDB
-from PyPI (pinned) if missing. Each figure is a whole process, started cold
-on the files, timed several times (median, min-max) with its peak resident
+from PyPI (pinned) if missing. Each figure is a whole process, started
+fresh on the files, timed several times (median, min-max) with its peak resident
 memory from wait4(2). The files stay in the page cache between runs, as
 they would for an analyst running one command after another.
 """
