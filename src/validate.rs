@@ -6,7 +6,7 @@
 use crate::accounts::UNCATEGORISED;
 use crate::config::{Config, Period};
 use crate::interner::Interner;
-use crate::load::value::{epoch_days, from_epoch_days};
+use crate::load::value::{epoch_days, from_epoch_days, ore};
 use crate::load::{self, for_each_row, LoadError, Loaded, Row, RowTarget, SourceReport, What};
 use crate::schema::Kind;
 use polars::prelude::*;
@@ -104,7 +104,7 @@ impl RowTarget for Summary {
         if row.date < self.from || row.date > self.to {
             return;
         }
-        let ore = (amount * 100.0).round() as i64;
+        let ore = ore(amount);
         self.total += ore;
         if area == UNCATEGORISED {
             match self.uncategorised.get_mut(account) {

@@ -68,6 +68,12 @@ pub fn from_epoch_days(days: i32) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(days.checked_add(UNIX_EPOCH_DAYS_FROM_CE)?)
 }
 
+/// An amount in whole øre, the unit every sum of money is kept in: sums of
+/// these are exact and do not depend on the order rows are added in.
+pub fn ore(amount: f64) -> i64 {
+    (amount * 100.0).round() as i64
+}
+
 /// An amount. With `Decimal::Comma`, thousands may be grouped by `.` (or a
 /// space) in groups of three: `1.234.567,89`, `-12,50`. With `Decimal::Dot`,
 /// no grouping is accepted, so `1,234` (a decimal comma in the wrong source)
@@ -142,6 +148,14 @@ pub fn parse_step(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_become_whole_ore() {
+        assert_eq!(ore(11979.28), 1_197_928);
+        assert_eq!(ore(0.1 + 0.2), 30);
+        assert_eq!(ore(-12.5), -1250);
+        assert_eq!(ore(0.0), 0);
+    }
 
     #[test]
     fn excel_escaping_and_space_are_stripped() {

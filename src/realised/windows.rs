@@ -6,7 +6,7 @@
 //! decided.
 
 use crate::interner::Interner;
-use crate::load::value::epoch_days;
+use crate::load::value::{epoch_days, ore};
 use crate::load::{for_each_row, Row, RowTarget, What};
 use crate::schema::Kind;
 use crate::units::{unit_of, Accumulator, Membership, UnitMode};
@@ -153,13 +153,12 @@ impl RowTarget for Gather<'_> {
             return;
         };
         let unit = unit_of(self.mode, self.membership.as_deref(), row.citizen, row.date);
-        let ore = (amount * 100.0).round() as i64;
         let cohort_side = self.cohort_windows.get(unit).and_then(|w| w.side(row.date));
         if let Some(after) = cohort_side {
-            self.cohort.add(unit, area, after, ore);
+            self.cohort.add(unit, area, after, ore(amount));
         }
         if let Some(after) = self.median_window.and_then(|w| w.side(row.date)) {
-            self.everyone.add(unit, area, after, ore);
+            self.everyone.add(unit, area, after, ore(amount));
         }
     }
 

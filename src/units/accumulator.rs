@@ -9,7 +9,7 @@ use super::membership::Membership;
 use super::{cost_column, metric, unit_of, UnitMode, Units};
 use crate::config::Period;
 use crate::interner::Interner;
-use crate::load::value::epoch_days;
+use crate::load::value::{epoch_days, ore};
 use crate::load::{for_each_row, Row, RowTarget, What};
 use crate::schema::{col as column, Kind};
 use polars::prelude::*;
@@ -347,11 +347,6 @@ fn unit_index(ids: &mut Interner, units: &mut Vec<Unit>, id: &str) -> usize {
         units.push(Unit::default());
     }
     index
-}
-
-/// An amount in whole øre: sums of these are exact and do not depend on order.
-fn ore(amount: f64) -> i64 {
-    (amount * 100.0).round() as i64
 }
 
 fn dkk(ore: i64) -> f64 {
