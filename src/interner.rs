@@ -42,6 +42,20 @@ impl Interner {
         }
     }
 
+    /// The id of `text`, adding it if new; `last` is checked first and then
+    /// holds this id. Rows come in runs of one unit, department or case, and
+    /// a comparison is cheaper than a lookup.
+    pub fn intern_after(&mut self, last: &mut Option<u32>, text: &str) -> u32 {
+        match *last {
+            Some(id) if self.get(id) == text => id,
+            _ => {
+                let id = self.intern(text);
+                *last = Some(id);
+                id
+            }
+        }
+    }
+
     /// The id of `text`, if it has one.
     pub fn find(&self, text: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(text);
@@ -87,6 +101,16 @@ mod tests {
         assert_eq!(texts.find("a"), None);
         assert_eq!((texts.get(0), texts.get(1), texts.get(2)), ("b", "", "æøå"));
         assert_eq!(texts.len(), 3);
+    }
+
+    #[test]
+    fn the_last_id_is_checked_first_and_kept() {
+        let mut texts = Interner::default();
+        let mut last = None;
+        assert_eq!(texts.intern_after(&mut last, "a"), 0);
+        assert_eq!((texts.intern_after(&mut last, "a"), last), (0, Some(0)));
+        assert_eq!((texts.intern_after(&mut last, "b"), last), (1, Some(1)));
+        assert_eq!((texts.intern_after(&mut last, "a"), last), (0, Some(0)));
     }
 
     #[test]

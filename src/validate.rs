@@ -66,6 +66,8 @@ pub struct Summary {
     uncategorised: HashMap<String, i64>,
     /// Citizen ids of every expense and contact row.
     citizens: Interner,
+    /// The last citizen's id (see `Interner::intern_after`).
+    last_citizen: Option<u32>,
 }
 
 impl Summary {
@@ -76,6 +78,7 @@ impl Summary {
             total: 0,
             uncategorised: HashMap::new(),
             citizens: Interner::default(),
+            last_citizen: None,
         }
     }
 
@@ -92,7 +95,8 @@ impl Summary {
 
 impl RowTarget for Summary {
     fn row(&mut self, row: Row<'_>) {
-        self.citizens.intern(row.citizen);
+        self.citizens
+            .intern_after(&mut self.last_citizen, row.citizen);
         let What::Expense {
             amount,
             account,

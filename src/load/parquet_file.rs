@@ -23,10 +23,7 @@ pub fn read(
     sink: &mut RowSink<'_>,
     rejects: &mut Vec<Reject>,
 ) -> Result<FileCounts, LoadError> {
-    let parquet = |source: PolarsError| LoadError::Parquet {
-        file: path.to_path_buf(),
-        message: source.to_string(),
-    };
+    let parquet = parquet_error(path);
     let path_text = path.to_string_lossy();
     let mut frame = LazyFrame::scan_parquet(
         PlRefPath::new(path_text.as_ref()),
@@ -126,10 +123,7 @@ fn push_rows(
     sink: &mut RowSink<'_>,
     rejects: &mut Vec<Reject>,
 ) -> Result<FileCounts, LoadError> {
-    let parquet = |source: PolarsError| LoadError::Parquet {
-        file: path.to_path_buf(),
-        message: source.to_string(),
-    };
+    let parquet = parquet_error(path);
     let columns: Vec<&StringChunked> = text
         .columns()
         .iter()
@@ -227,10 +221,7 @@ fn take_clean_rows(
     spec: &SourceSpec,
     sink: &mut RowSink<'_>,
 ) -> Result<Vec<usize>, LoadError> {
-    let polars = |e: PolarsError| LoadError::Parquet {
-        file: path.to_path_buf(),
-        message: e.to_string(),
-    };
+    let polars = parquet_error(path);
     let fields = sink.fields();
     let mut suspect = vec![false; frame.height()];
     let mark_text =
@@ -335,4 +326,12 @@ fn take_clean_rows(
         .filter(|(_, s)| **s)
         .map(|(i, _)| i)
         .collect())
+}
+
+/// Turns polars' errors on the file at `path` into the loader's.
+fn parquet_error(path: &Path) -> impl Fn(PolarsError) -> LoadError + Copy + '_ {
+    move |source| LoadError::Parquet {
+        file: path.to_path_buf(),
+        message: source.to_string(),
+    }
 }

@@ -21,7 +21,7 @@ use crate::units::{memberships, metric, Accumulator, UnitMode, UnitsError};
 use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 use rand::{Rng, SeedableRng};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use windows::{Gather, Group, Window, WindowSums};
 
 /// The area name of the all-areas row.
@@ -109,7 +109,8 @@ pub fn realised(
         .get(days.len().saturating_sub(1) / 2)
         .and_then(|d| from_epoch_days(*d));
     let months = request.window_months;
-    let windows: HashMap<String, Window> = starts
+    // Looked up on every expense row: the faster hash of hashbrown.
+    let windows: hashbrown::HashMap<String, Window> = starts
         .iter()
         .map(|(id, start)| (id.clone(), Window::around(*start, months)))
         .collect();

@@ -11,8 +11,9 @@ use crate::load::{for_each_row, Row, RowTarget, What};
 use crate::schema::Kind;
 use crate::units::{unit_of, Accumulator, Membership, UnitMode};
 use chrono::{Months, NaiveDate};
+use hashbrown::HashMap;
 use polars::prelude::{DataFrame, PolarsResult};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Per unit: start and cost per area in each window (already per month).
@@ -62,15 +63,17 @@ pub(super) struct WindowSums {
     areas: Interner,
     /// Per unit id: (area id, before, after).
     sums: Vec<Vec<(u32, i64, i64)>>,
+    /// The last unit and area (see `Interner::intern_after`).
+    last: (Option<u32>, Option<u32>),
 }
 
 impl WindowSums {
     fn add(&mut self, unit: &str, area: &str, after: bool, ore: i64) {
-        let unit = self.units.intern(unit) as usize;
+        let unit = self.units.intern_after(&mut self.last.0, unit) as usize;
         if unit == self.sums.len() {
             self.sums.push(Vec::new());
         }
-        let area = self.areas.intern(area);
+        let area = self.areas.intern_after(&mut self.last.1, area);
         let cell = match self.sums[unit].iter_mut().find(|c| c.0 == area) {
             Some(cell) => cell,
             None => {

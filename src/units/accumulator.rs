@@ -120,27 +120,24 @@ impl Accumulator {
             return;
         }
         let id = unit_of(self.mode, self.membership.as_deref(), row.citizen, row.date);
-        let unit = recent(&mut self.ids, &mut self.last.unit, id) as usize;
-        if unit == self.units.len() {
-            self.units.push(Unit::default());
-        }
         let (texts, last) = (&mut self.texts, &mut self.last);
-        let department = recent(texts, &mut last.department, row.department);
+        let unit = unit_index(&mut self.ids, &mut self.units, &mut last.unit, id);
+        let department = texts.intern_after(&mut last.department, row.department);
         let member = match self.mode {
-            UnitMode::Family => Some(recent(texts, &mut last.citizen, row.citizen)),
+            UnitMode::Family => Some(texts.intern_after(&mut last.citizen, row.citizen)),
             UnitMode::Citizen => None,
         };
         let case = row
             .case
-            .map(|c| (department, recent(texts, &mut last.case, c)));
+            .map(|c| (department, texts.intern_after(&mut last.case, c)));
         let what = match row.what {
             What::Expense { amount, area, .. } => {
-                let area = recent(texts, &mut last.area, area);
+                let area = texts.intern_after(&mut last.area, area);
                 insert_once(&mut self.areas, area);
                 Ok((area, ore(amount)))
             }
             What::Contact { caseworker } => {
-                Err(caseworker.map(|c| (department, recent(texts, &mut last.caseworker, c))))
+                Err(caseworker.map(|c| (department, texts.intern_after(&mut last.caseworker, c))))
             }
         };
         let unit = &mut self.units[unit];
@@ -179,7 +176,12 @@ impl Accumulator {
             insert_once(&mut self.areas, text(area));
         }
         for (id, theirs) in other.units.into_iter().enumerate() {
-            let index = unit_index(&mut self.ids, &mut self.units, other.ids.get(id as u32));
+            let index = unit_index(
+                &mut self.ids,
+                &mut self.units,
+                &mut self.last.unit,
+                other.ids.get(id as u32),
+            );
             let ours = &mut self.units[index];
             ours.add_date(theirs.first, theirs.last);
             ours.contacts += theirs.contacts;
@@ -328,21 +330,14 @@ impl RowTarget for Accumulator {
     }
 }
 
-/// The id of `text`, checked first against the `last` one looked up.
-fn recent(texts: &mut Interner, last: &mut Option<u32>, text: &str) -> u32 {
-    match *last {
-        Some(id) if texts.get(id) == text => id,
-        _ => {
-            let id = texts.intern(text);
-            *last = Some(id);
-            id
-        }
-    }
-}
-
 /// The index of the unit `id`, adding it if new.
-fn unit_index(ids: &mut Interner, units: &mut Vec<Unit>, id: &str) -> usize {
-    let index = ids.intern(id) as usize;
+fn unit_index(
+    ids: &mut Interner,
+    units: &mut Vec<Unit>,
+    last: &mut Option<u32>,
+    id: &str,
+) -> usize {
+    let index = ids.intern_after(last, id) as usize;
     if index == units.len() {
         units.push(Unit::default());
     }

@@ -87,8 +87,9 @@ pub fn cost_column(area: &str) -> String {
     format!("{}{area}", metric::COST_PREFIX)
 }
 
-/// Every active unit of the period with its metrics, from loaded rows. The
-/// rows are split into slices gathered on every core, then merged.
+/// Every active unit of the period with its metrics, from rows already
+/// loaded: the reference the streamed path (`stream`, which every command
+/// uses) is tested against, on one thread.
 pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Units> {
     let membership = match mode {
         UnitMode::Family => Some(Arc::new(Membership::new(
@@ -96,51 +97,11 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
         )?)),
         UnitMode::Citizen => None,
     };
-    let mut slices = Vec::new();
+    let mut all = Accumulator::new(mode, period, membership);
     for source in &loaded.sources {
-        let kind = source.report.kind;
-        if !kind.has_department() {
-            continue;
+        if source.report.kind.has_department() {
+            all.add_frame(source.report.kind, &source.frame)?;
         }
-        for offset in (0..source.frame.height()).step_by(SLICE_ROWS) {
-            slices.push((kind, source.frame.slice(offset as i64, SLICE_ROWS)));
-        }
-    }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(slices.len())
-        .max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let parts: Vec<PolarsResult<Accumulator>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut part = Accumulator::new(mode, period, membership.clone());
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((kind, slice)) = slices.get(i) else {
-                            return Ok(part);
-                        };
-                        part.add_frame(*kind, slice)?;
-                    }
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(polars_err!(ComputeError: "a units worker failed")))
-            })
-            .collect()
-    });
-    let mut parts = parts.into_iter();
-    let mut all = match parts.next() {
-        Some(first) => first?,
-        None => Accumulator::new(mode, period, None),
-    };
-    for part in parts {
-        all.merge(part?);
     }
     all.finish()
 }
@@ -224,9 +185,6 @@ pub fn unit_of<'a>(
     }
 }
 
-/// Rows of a loaded frame gathered as one piece of work.
-const SLICE_ROWS: usize = 1 << 20;
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -239,6 +197,12 @@ pub(crate) mod tests {
         let config = Config::load(&path).expect("fixture config");
         let loaded = crate::load::load(&config, config.period).expect("fixture loads");
         (config, loaded)
+    }
+
+    /// The units of one mode as the commands gather them.
+    fn streamed(config: &Config, mode: UnitMode) -> Units {
+        let (_, mut units) = stream(config, config.period, &[mode]).unwrap();
+        units.remove(0)
     }
 
     /// One unit's row as text, `|`-separated, for whole-row comparison.
@@ -357,8 +321,8 @@ pub(crate) mod tests {
 
     #[test]
     fn citizen_units_match_the_hand_computed_table() {
-        let (config, loaded) = fixture();
-        let units = units(&loaded, config.period, UnitMode::Citizen).unwrap();
+        let (config, _) = fixture();
+        let units = streamed(&config, UnitMode::Citizen);
         assert_eq!(
             units.areas,
             [
@@ -425,8 +389,8 @@ pub(crate) mod tests {
 
     #[test]
     fn family_units_follow_membership_on_each_rows_date() {
-        let (config, loaded) = fixture();
-        let units = units(&loaded, config.period, UnitMode::Family).unwrap();
+        let (config, _) = fixture();
+        let units = streamed(&config, UnitMode::Family);
         assert_eq!(units.frame.height(), 6);
         // K's February row belongs to F1, its September row to F2.
         assert_eq!(
