@@ -61,11 +61,18 @@ pub enum Command {
   tvaers hotspots --config data-samples/tvaers.toml --format csv > cohort.csv
   tvaers savings --config data-samples/tvaers.toml --cohort cohort.csv --effect 'Kontante ydelser=0.15'")]
     Savings(SavingsArgs),
-    /// Realised savings of an enrolled cohort against eligible units not enrolled.
+    /// Realised savings of an enrolled cohort against matched units not enrolled.
     #[command(after_help = "Examples:
   tvaers realised --config data-samples/tvaers.toml
-  tvaers realised --config data-samples/tvaers.toml --window-months 6 --format json")]
+  tvaers realised --config data-samples/tvaers.toml --window-months 6 --format json
+  tvaers realised --config data-samples/tvaers.toml --neighbours 10 --match-on departments
+  tvaers realised --config data-samples/tvaers.toml --event-study --format csv")]
     Realised(RealisedArgs),
+    /// Expected (the [savings] model) against realised savings per calendar period, to date.
+    #[command(after_help = "Examples:
+  tvaers monitor --config data-samples/tvaers.toml
+  tvaers monitor --config data-samples/tvaers.toml --every year --format json")]
+    Monitor(MonitorArgs),
     /// Progress on the step scale for a cohort, beside everyone else assessed.
     #[command(after_help = "Examples:
   tvaers ladder --config data-samples/tvaers.toml
@@ -269,21 +276,65 @@ pub struct RealisedArgs {
     pub workspace: WorkspaceArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    /// Table and CSV show the event study (cost per month around start) instead of the areas.
+    #[arg(long)]
+    pub event_study: bool,
+}
+
+/// How `realised` and `monitor` match each enrolled unit.
+#[derive(Debug, Args)]
+pub struct MatchArgs {
     /// Unit of analysis (enrolments are read from the citizen or family column).
     #[arg(long, value_enum, default_value_t = UnitArg::Citizen)]
     pub unit: UnitArg,
-    /// Who is eligible for the comparison group.
-    #[command(flatten)]
-    pub selection: SelectionArgs,
-    /// Months before and after each start.
-    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+    /// Months before and after each start; the months before are matched on.
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub window_months: u32,
+    /// Comparison units per enrolled unit (nearest neighbours, with replacement).
+    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub neighbours: u32,
+    /// Also match exactly on this (repeat or comma-separate).
+    #[arg(long, value_enum, value_name = "WHAT", value_delimiter = ',')]
+    pub match_on: Vec<MatchOnArg>,
+    /// Largest absolute standardised mean difference of a matching feature still called balanced.
+    #[arg(long, value_name = "SMD", default_value_t = 0.25, value_parser = parse_positive)]
+    pub max_imbalance: f64,
     /// Bootstrap resamples for the interval.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub resamples: usize,
     /// Seed of the resampling.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    #[command(flatten)]
+    pub workspace: WorkspaceArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    /// Length of the calendar periods followed.
+    #[arg(long, value_enum, default_value_t = EveryArg::Quarter)]
+    pub every: EveryArg,
+}
+
+/// Calendar periods of `monitor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EveryArg {
+    Month,
+    Quarter,
+    Year,
+}
+
+/// What `realised` can match exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatchOnArg {
+    /// Number of departments in touch in the months before start (1, 2, 3, 4+).
+    Departments,
 }
 
 #[derive(Debug, Args)]
@@ -369,5 +420,12 @@ fn parse_share(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
         _ => Err(format!("expected a share between 0 and 1, found {text:?}")),
+    }
+}
+
+fn parse_positive(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("expected a number above 0, found {text:?}")),
     }
 }

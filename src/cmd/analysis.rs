@@ -2,7 +2,8 @@
 
 use super::{workspace, Destination, Diagnostics};
 use crate::cli::{
-    HotspotsArgs, LadderArgs, OverviewArgs, RealisedArgs, ReportArgs, SelectionArgs, UnitArg,
+    EveryArg, HotspotsArgs, LadderArgs, MatchArgs, MatchOnArg, MonitorArgs, OverviewArgs,
+    RealisedArgs, ReportArgs, SelectionArgs, UnitArg,
 };
 use anyhow::Result;
 use tvaers::hotspots::{self, CostCriterion, HotspotCriteria};
@@ -11,7 +12,7 @@ use tvaers::load::{self, Loaded};
 use tvaers::output::{render_document, render_table, Format};
 use tvaers::overview::overview;
 use tvaers::pseudonym::Key;
-use tvaers::realised::{realised, RealisedRequest};
+use tvaers::realised::{balance_note, monitor, realised, Every, MatchOn, RealisedRequest};
 use tvaers::report::{report, ReportRequest};
 use tvaers::savings::read_cohort;
 use tvaers::schema::Kind;
@@ -139,37 +140,56 @@ fn enrolled_citizens(loaded: &Loaded) -> Result<Vec<String>> {
         .collect())
 }
 
-pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?;
-    let criteria = criteria(&args.selection, None)?;
-    let request = RealisedRequest {
+fn realised_request(args: &MatchArgs) -> RealisedRequest {
+    RealisedRequest {
         mode: mode(args.unit),
-        criteria,
         window_months: args.window_months,
+        neighbours: args.neighbours as usize,
+        match_on: args
+            .match_on
+            .iter()
+            .map(|m| match m {
+                MatchOnArg::Departments => MatchOn::Departments,
+            })
+            .collect(),
+        max_imbalance: args.max_imbalance,
         resamples: args.resamples,
         seed: args.seed,
+    }
+}
+
+fn no_enrolments(unit: UnitArg) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no enrolled units: this needs an enrolments source with a {} column",
+        match unit {
+            UnitArg::Citizen => "citizen",
+            UnitArg::Family => "family",
+        }
+    )
+}
+
+pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<()> {
+    let mut destination = Destination::new(&args.output)?;
+    let request = realised_request(&args.matching);
+    let every = match args.every {
+        EveryArg::Month => Every::Month,
+        EveryArg::Quarter => Every::Quarter,
+        EveryArg::Year => Every::Year,
     };
-    let (ws, estimate) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
-        Ok(realised(config, period, &request)?)
+    let (ws, monitor) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
+        Ok(monitor(config, period, &request, every)?)
     })?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     destination.set_min_cell(ws.config.min_cell);
-    if estimate.cohort_units == 0 {
-        anyhow::bail!(
-            "no enrolled units: realised needs an enrolments source with a {} column",
-            match args.unit {
-                UnitArg::Citizen => "citizen",
-                UnitArg::Family => "family",
-            }
-        );
+    if monitor.realised.enrolled_units == 0 {
+        return Err(no_enrolments(args.matching.unit));
     }
-    let document = estimate.document(ws.config.min_cell)?;
+    let document = monitor.document(ws.config.min_cell)?;
     destination.write(|options, out| {
         if options.format == Format::Csv {
-            // CSV is the per-area table; the summary goes to stderr.
             for (key, part) in &document.parts {
                 if let tvaers::output::Part::Table(table) = part {
-                    if key == "areas" {
+                    if key == "periods" {
                         return render_table(table, options, out);
                     }
                 }
@@ -177,11 +197,37 @@ pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result
         }
         render_document(&document, options, out)
     })?;
-    diagnostics.note(&format!(
-        "{} enrolled units against {} eligible units not enrolled (from {}); cohort_change is not a saving",
-        estimate.cohort_units,
-        estimate.comparison_units,
-        estimate.comparison_start.map_or("-".to_string(), |d| d.to_string())
-    ));
+    diagnostics.note(&balance_note(&monitor.realised, ws.config.min_cell));
+    Ok(())
+}
+
+pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result<()> {
+    let mut destination = Destination::new(&args.output)?;
+    let request = realised_request(&args.matching);
+    let (ws, estimate) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
+        Ok(realised(config, period, &request)?)
+    })?;
+    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
+    destination.set_min_cell(ws.config.min_cell);
+    if estimate.enrolled_units == 0 {
+        return Err(no_enrolments(args.matching.unit));
+    }
+    let document = estimate.document(ws.config.min_cell)?;
+    // Table and CSV readers get one table: the areas, or the event study.
+    let wanted = if args.event_study { "event_study" } else { "areas" };
+    destination.write(|options, out| {
+        if options.format == Format::Csv {
+            for (key, part) in &document.parts {
+                if let tvaers::output::Part::Table(table) = part {
+                    if key == wanted {
+                        return render_table(table, options, out);
+                    }
+                }
+            }
+        }
+        render_document(&document, options, out)
+    })?;
+    // Whatever the format, the verdict on balance reaches a reader of stderr.
+    diagnostics.note(&balance_note(&estimate, ws.config.min_cell));
     Ok(())
 }

@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Hotspots(args) => analysis::hotspots(args, &diagnostics),
         Command::Savings(args) => savings::run(args, &diagnostics),
         Command::Realised(args) => analysis::realised_command(args, &diagnostics),
+        Command::Monitor(args) => analysis::monitor_command(args, &diagnostics),
         Command::Ladder(args) => analysis::ladder_command(args, &diagnostics),
         Command::Pseudonymise(args) => pseudonymise::run(args, &diagnostics),
         Command::Generate(args) => generate::run(args, &diagnostics),

@@ -1,41 +1,61 @@
-//! Realised savings of an enrolled cohort (SPEC §3): each area's cost per
-//! unit-month in the window before and after each unit's start, against a
-//! comparison group (units meeting the hotspot criteria in the window before
-//! the cohort's median start, but not enrolled), as a difference in differences with a
-//! bootstrap confidence interval over units.
+//! Realised savings of an enrolled cohort: for each enrolled unit, the units
+//! never enrolled (or enrolled only after its window) whose cost in each
+//! month before the same start was most like its own (`matching`); the
+//! saving per budget area is the difference in differences of cost per
+//! unit-month between the enrolled and their matches, in the window before
+//! and after each unit's own start, with a bootstrap interval over enrolled
+//! units (`estimate`). Balance of the matching features is always computed;
+//! where the enrolled still differ from their matches, the estimate is marked
+//! not balanced and says why in words.
 //!
 //! High-cost units drift back towards the mean whether or not anyone helps
-//! them, so the cohort's own before/after drop is never a saving: it is shown
-//! beside the comparison group's drop, which is what the estimate removes.
+//! them, and a course picks units for what their recent months looked like.
+//! The cohort's own before/after change is therefore never a saving, and a
+//! comparison group chosen differently from the cohort says nothing either:
+//! only units whose months before start looked the same do.
 
-mod windows;
+mod document;
+mod estimate;
+mod matching;
+mod monitor;
+mod panel;
 
 use crate::config::{Config, Period};
-use crate::hotspots::{self, HotspotCriteria};
-use crate::load::value::{epoch_days, from_epoch_days};
+use crate::load::value::from_epoch_days;
 use crate::load::{self, Loaded};
-use crate::output::{Document, Table, Value};
 use crate::schema::Kind;
-use crate::suppress;
-use crate::units::{memberships, metric, Accumulator, UnitMode, UnitsError};
-use chrono::{Months, NaiveDate};
+use crate::units::{memberships, UnitMode, UnitsError};
+use chrono::NaiveDate;
+pub use document::balance_note;
+use estimate::MatchedSet;
+pub use matching::MatchOn;
+pub use monitor::{monitor, Every, Monitor, MonitorRow, Status};
+use matching::{Matching, Target};
+use panel::{Calendar, Gather};
+pub use panel::PanelError;
 use polars::prelude::*;
-use rand::{Rng, SeedableRng};
 use std::collections::BTreeMap;
-use windows::{Gather, Group, Window, WindowSums};
+use std::sync::Arc;
 
 /// The area name of the all-areas row.
 pub const TOTAL: &str = "Total";
+
+/// Months before and after start shown in the event study.
+pub const EVENT_REACH: i32 = 24;
 
 /// What to estimate.
 #[derive(Debug, Clone)]
 pub struct RealisedRequest {
     /// Citizen or family units; enrolments are read from the matching column.
     pub mode: UnitMode,
-    /// Who is eligible for the comparison group.
-    pub criteria: HotspotCriteria,
-    /// Months before and after each start.
+    /// Months before and after each start (also the months matched on).
     pub window_months: u32,
+    /// Comparison units per enrolled unit.
+    pub neighbours: usize,
+    /// What to match exactly besides the cost path.
+    pub match_on: Vec<MatchOn>,
+    /// Largest absolute standardised difference still called balanced.
+    pub max_imbalance: f64,
     /// Bootstrap resamples.
     pub resamples: usize,
     /// Seed of the resampling (same seed, same interval).
@@ -56,13 +76,13 @@ pub struct Windows {
 pub struct AreaEstimate {
     /// Budget area.
     pub area: String,
-    /// Cohort units with cost in the area in either window.
+    /// Enrolled units with cost in the area in either window.
     pub cohort_with_cost: u64,
-    /// Comparison units with cost in the area in either window.
+    /// Distinct comparison units with cost in the area in either window.
     pub comparison_with_cost: u64,
     /// Cohort means.
     pub cohort: Windows,
-    /// Comparison means.
+    /// Means of the matched comparison (each enrolled unit's matches averaged first).
     pub comparison: Windows,
     /// Difference in differences per unit-month (negative: costs fell more in the cohort).
     pub did: f64,
@@ -74,144 +94,286 @@ pub struct AreaEstimate {
     pub relative_interval: (f64, f64),
 }
 
+/// The balance of one feature between the enrolled and their matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Balance {
+    /// What is compared, in words.
+    pub feature: String,
+    /// For an area's own cost before start: the area (index into the areas);
+    /// such a feature judges only that area's estimate.
+    pub area: Option<usize>,
+    /// For an area's share of the cost: the area.
+    pub share_of: Option<usize>,
+    /// Cohort mean.
+    pub cohort: f64,
+    /// Matched comparison mean (matches weigh `1 / k`).
+    pub comparison: f64,
+    /// Standardised mean difference: the difference over the pooled standard deviation.
+    pub smd: f64,
+}
+
+/// One month of the event study.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventMonth {
+    /// Months from start (0 is the start month).
+    pub month: i32,
+    /// Enrolled units whose month is observed.
+    pub units: u64,
+    /// Their mean cost.
+    pub cohort: f64,
+    /// Their matches' mean cost.
+    pub comparison: f64,
+}
+
 /// The whole estimate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Realised {
-    /// Enrolled units.
+    /// Units in the enrolments source.
+    pub enrolled_units: u64,
+    /// Enrolled units estimated: with a whole window observed before start, a
+    /// month observed after it, and at least one match.
     pub cohort_units: u64,
-    /// Eligible units not enrolled.
+    /// Enrolled units starting too early for a whole window before start.
+    pub too_early: u64,
+    /// Enrolled units starting after the last observed month.
+    pub too_late: u64,
+    /// Enrolled units for which no comparison unit was found.
+    pub unmatched: u64,
+    /// Distinct comparison units.
     pub comparison_units: u64,
-    /// The comparison group's start: the cohort's median start.
-    pub comparison_start: Option<NaiveDate>,
+    /// Neighbours per enrolled unit.
+    pub neighbours: usize,
     /// Months in each window.
     pub window_months: u32,
+    /// Exact matching.
+    pub match_on: Vec<MatchOn>,
+    /// The threshold of balance.
+    pub max_imbalance: f64,
     /// Per area (by name), then [`TOTAL`].
     pub areas: Vec<AreaEstimate>,
+    /// Every feature's balance.
+    pub balance: Vec<Balance>,
+    /// Mean cost per month around start.
+    pub event_study: Vec<EventMonth>,
 }
 
-/// Estimates realised savings, reading the enrolments (and households, in
-/// family mode) first and then streaming the expense and contact rows once:
-/// each expense is added to its unit's window sums, and every row to the
-/// units of the window before the median start, from which the comparison
-/// group is chosen. The rows are not kept.
-pub fn realised(
+impl Realised {
+    /// The largest absolute standardised difference that judges an area's
+    /// estimate (`None`: the total): every overall feature, and the area's own cost.
+    pub fn pre_smd(&self, area: Option<usize>) -> f64 {
+        self.balance
+            .iter()
+            .filter(|b| b.area.is_none() || b.area == area)
+            .map(|b| b.smd.abs())
+            .fold(0.0, f64::max)
+    }
+
+    /// Whether the estimate of an area (`None`: the total) is balanced.
+    pub fn balanced(&self, area: Option<usize>) -> bool {
+        self.cohort_units > 0 && self.pre_smd(area) <= self.max_imbalance
+    }
+
+    /// The overall feature that differs most, if any.
+    pub fn worst(&self) -> Option<&Balance> {
+        self.balance
+            .iter()
+            .filter(|b| b.area.is_none())
+            .max_by(|a, b| a.smd.abs().total_cmp(&b.smd.abs()))
+    }
+}
+
+/// The enrolled units matched, with the panel they were matched in: what
+/// `realised` and `monitor` share.
+pub(crate) struct Prepared {
+    pub(crate) loaded: Loaded,
+    pub(crate) calendar: Arc<Calendar>,
+    pub(crate) panel: panel::Panel,
+    /// Matched enrolled units: unit, start month, matches.
+    pub(crate) sets: Vec<(usize, u16, Vec<usize>)>,
+    /// Per panel unit: its enrolment's last month, if it ended.
+    pub(crate) end_month: Vec<Option<i32>>,
+    pub(crate) enrolled_units: u64,
+    pub(crate) too_early: u64,
+    pub(crate) too_late: u64,
+    pub(crate) unmatched: u64,
+    pub(crate) months: u16,
+}
+
+impl Prepared {
+    pub(crate) fn matched_sets(&self) -> Vec<MatchedSet<'_>> {
+        self.sets
+            .iter()
+            .map(|(unit, start, matches)| MatchedSet {
+                unit: *unit,
+                start: *start,
+                matches,
+            })
+            .collect()
+    }
+}
+
+/// Reads the enrolments (and households, in family mode), then streams the
+/// expense (and, to match on departments, contact) rows once into every
+/// unit's cost per month, area and department, and matches each enrolled
+/// unit. The rows are not kept.
+pub(crate) fn prepare(
     config: &Config,
     period: Period,
     request: &RealisedRequest,
-) -> Result<(Loaded, Realised), UnitsError> {
+) -> Result<Prepared, RealisedError> {
+    let (Some(from), Some(to)) = (period.from, period.to) else {
+        return Err(RealisedError::OpenPeriod);
+    };
+    let calendar = Arc::new(Calendar::new(from, to).ok_or(RealisedError::NoWholeMonth)?);
+    let months = u16::try_from(request.window_months).map_err(|_| RealisedError::NoWholeMonth)?;
     let enrolments = load::load_kinds(config, period, &[Kind::Enrolments])?;
     let (households, membership) = memberships(config, period, request.mode == UnitMode::Family)?;
     let starts = enrolment_starts(&enrolments, request.mode)?;
-    let mut days: Vec<i32> = starts.values().map(|d| epoch_days(*d)).collect();
-    days.sort_unstable();
-    // The lower median, so that it is a day that occurs.
-    let median = days
-        .get(days.len().saturating_sub(1) / 2)
-        .and_then(|d| from_epoch_days(*d));
-    let months = request.window_months;
-    // Looked up on every expense row: the faster hash of hashbrown.
-    let windows: hashbrown::HashMap<String, Window> = starts
-        .iter()
-        .map(|(id, start)| (id.clone(), Window::around(*start, months)))
-        .collect();
-    let before_median = median.map(|start| Period {
-        from: start.checked_sub_months(Months::new(months)),
-        to: start.pred_opt(),
-    });
-    let (rows, parts) = load::stream(config, period, &[Kind::Expenses, Kind::Contacts], &|| {
-        Gather {
-            mode: request.mode,
-            membership: membership.clone(),
-            cohort_windows: &windows,
-            median_window: median.map(|m| Window::around(m, months)),
-            eligibility: before_median
-                .map(|p| Accumulator::new(request.mode, p, membership.clone())),
-            cohort: WindowSums::default(),
-            everyone: WindowSums::default(),
-        }
+    let contacts = request.match_on.contains(&MatchOn::Departments);
+    let kinds: &[Kind] = if contacts {
+        &[Kind::Expenses, Kind::Contacts]
+    } else {
+        &[Kind::Expenses]
+    };
+    let (rows, parts) = load::stream(config, period, kinds, &|| {
+        Gather::new(calendar.clone(), request.mode, membership.clone(), contacts)
     })?;
     let mut parts = parts.into_iter();
     let Some(mut all) = parts.next() else {
-        return Err(polars_err!(ComputeError: "no rows were read").into());
+        return Err(RealisedError::NoRows);
     };
     for part in parts {
         all.merge(part);
     }
+    let panel = all.finish(starts.keys().map(String::as_str))?;
+    let observed = calendar.months();
 
-    let comparison: Vec<String> = match all.eligibility {
-        Some(units) => {
-            let criteria = HotspotCriteria {
-                limit: None,
-                ..request.criteria.clone()
-            };
-            hotspots::select(&units.finish()?, &criteria)?
-                .column(metric::UNIT_ID)?
-                .str()?
-                .iter()
-                .flatten()
-                .filter(|id| !starts.contains_key(*id))
-                .map(str::to_string)
-                .collect()
-        }
-        None => Vec::new(),
-    };
-    let cohort: Vec<String> = starts.into_keys().collect();
-    let cohort = all.cohort.group(&cohort, months);
-    let comparison = all.everyone.group(&comparison, months);
-
-    let mut areas: Vec<String> = cohort
-        .cost
-        .keys()
-        .chain(comparison.cost.keys())
-        .cloned()
-        .collect();
-    areas.sort();
-    areas.dedup();
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(request.seed);
-    let mut estimates = Vec::with_capacity(areas.len() + 1);
-    let total = |g: &Group| -> Vec<(f64, f64)> {
-        let mut sum = vec![(0.0, 0.0); g.units.len()];
-        for values in g.cost.values() {
-            for (s, v) in sum.iter_mut().zip(values) {
-                s.0 += v.0;
-                s.1 += v.1;
-            }
-        }
-        sum
-    };
-    let zeros = |g: &Group| vec![(0.0, 0.0); g.units.len()];
-    for area in areas.iter().map(String::as_str).chain([TOTAL]) {
-        let (c, k) = if area == TOTAL {
-            (total(&cohort), total(&comparison))
-        } else {
-            (
-                cohort
-                    .cost
-                    .get(area)
-                    .cloned()
-                    .unwrap_or_else(|| zeros(&cohort)),
-                comparison
-                    .cost
-                    .get(area)
-                    .cloned()
-                    .unwrap_or_else(|| zeros(&comparison)),
-            )
+    // Each enrolled unit's start month, and which of them can be estimated.
+    let mut start_of: Vec<Option<i32>> = vec![None; panel.ids.len()];
+    let mut end_month: Vec<Option<i32>> = vec![None; panel.ids.len()];
+    let (mut targets, mut too_early, mut too_late) = (Vec::new(), 0u64, 0u64);
+    for (id, (start, end)) in &starts {
+        let Some(unit) = panel.find(id) else {
+            continue;
         };
-        estimates.push(estimate(area, &c, &k, request.resamples, &mut rng));
+        let month = calendar.month_of_date(*start);
+        start_of[unit] = Some(month);
+        end_month[unit] = end.map(|e| calendar.month_of_date(e));
+        if month < i32::from(months) {
+            too_early += 1;
+        } else if month >= i32::from(observed) {
+            too_late += 1;
+        } else {
+            targets.push(Target {
+                unit,
+                start: month as u16,
+            });
+        }
     }
-    let estimate = Realised {
-        cohort_units: cohort.units.len() as u64,
-        comparison_units: comparison.units.len() as u64,
-        comparison_start: median,
-        window_months: months,
-        areas: estimates,
+    let matching = Matching {
+        months,
+        neighbours: request.neighbours.max(1),
+        exact: request.match_on.clone(),
     };
-    let loaded = Loaded::combine(config, vec![enrolments, households, rows]);
-    Ok((loaded, estimate))
+    // A unit may stand in for an enrolled unit starting in `start` unless it
+    // was itself enrolled before that unit's window after start ends.
+    let allowed = |unit: usize, start: u16| match start_of[unit] {
+        None => true,
+        Some(own) => own >= i32::from(start) + i32::from(months),
+    };
+    let matches = matching::match_targets(&panel, &targets, &matching, allowed);
+    let sets: Vec<(usize, u16, Vec<usize>)> = targets
+        .iter()
+        .zip(matches)
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(t, m)| (t.unit, t.start, m))
+        .collect();
+    Ok(Prepared {
+        loaded: Loaded::combine(config, vec![enrolments, households, rows]),
+        calendar,
+        unmatched: (targets.len() - sets.len()) as u64,
+        panel,
+        sets,
+        end_month,
+        enrolled_units: starts.len() as u64,
+        too_early,
+        too_late,
+        months,
+    })
 }
 
-/// Each enrolled unit's first start.
-fn enrolment_starts(loaded: &Loaded, mode: UnitMode) -> PolarsResult<BTreeMap<String, NaiveDate>> {
+/// Estimates realised savings of the enrolled units against their matches
+/// (see [`prepare`]).
+pub fn realised(
+    config: &Config,
+    period: Period,
+    request: &RealisedRequest,
+) -> Result<(Loaded, Realised), RealisedError> {
+    let prepared = prepare(config, period, request)?;
+    let estimate = estimate_prepared(&prepared, request);
+    Ok((prepared.loaded, estimate))
+}
+
+/// The estimate of prepared, matched units.
+pub(crate) fn estimate_prepared(prepared: &Prepared, request: &RealisedRequest) -> Realised {
+    let (panel, months) = (&prepared.panel, prepared.months);
+    let observed = prepared.calendar.months();
+    let sets = prepared.matched_sets();
+    let sample = estimate::sample(panel, &sets, months, observed);
+    let mut names = panel.areas.clone();
+    names.push(TOTAL.to_string());
+    let areas = estimate::estimates(&sample, &names, request.resamples, request.seed);
+    let mut comparison: Vec<usize> = sets.iter().flat_map(|s| s.matches.iter().copied()).collect();
+    comparison.sort_unstable();
+    comparison.dedup();
+    Realised {
+        enrolled_units: prepared.enrolled_units,
+        cohort_units: sets.len() as u64,
+        too_early: prepared.too_early,
+        too_late: prepared.too_late,
+        unmatched: prepared.unmatched,
+        comparison_units: comparison.len() as u64,
+        neighbours: request.neighbours.max(1),
+        window_months: request.window_months,
+        match_on: request.match_on.clone(),
+        max_imbalance: request.max_imbalance,
+        areas,
+        balance: estimate::balance(panel, &sets, months),
+        event_study: estimate::event_study(panel, &sets, EVENT_REACH, observed),
+    }
+}
+
+/// What can stop an estimate.
+#[derive(Debug, thiserror::Error)]
+pub enum RealisedError {
+    /// Loading failed.
+    #[error(transparent)]
+    Units(#[from] UnitsError),
+    /// Loading failed.
+    #[error(transparent)]
+    Load(#[from] load::LoadError),
+    /// A frame operation failed.
+    #[error(transparent)]
+    Polars(#[from] PolarsError),
+    /// The panel could not be built.
+    #[error(transparent)]
+    Panel(#[from] PanelError),
+    /// No `from` or `to`.
+    #[error("realised needs a closed analysis period: set [analysis] from and to, or --from and --to")]
+    OpenPeriod,
+    /// The period holds no whole calendar month.
+    #[error("the analysis period holds no whole calendar month")]
+    NoWholeMonth,
+    /// No expense source was read.
+    #[error("no expense rows were read: realised needs an expenses source")]
+    NoRows,
+}
+
+/// Each enrolled unit's first start, and the end of that enrolment (if any).
+fn enrolment_starts(
+    loaded: &Loaded,
+    mode: UnitMode,
+) -> PolarsResult<BTreeMap<String, (NaiveDate, Option<NaiveDate>)>> {
     let id = match mode {
         UnitMode::Citizen => "citizen",
         UnitMode::Family => "family",
@@ -219,307 +381,117 @@ fn enrolment_starts(loaded: &Loaded, mode: UnitMode) -> PolarsResult<BTreeMap<St
     let frame = loaded
         .frame(Kind::Enrolments)?
         .filter(col(id).is_not_null())
+        .sort(["start"], Default::default())
         .group_by([col(id)])
-        .agg([col("start").min()])
+        .agg([col("start").first(), col("end").first()])
         .with_column(col(id).cast(DataType::String))
         .collect()?;
     let ids = frame.column(id)?.str()?;
     let starts = frame.column("start")?.cast(&DataType::Int32)?;
+    let ends = frame.column("end")?.cast(&DataType::Int32)?;
     let mut out = BTreeMap::new();
-    for (id, day) in ids.iter().zip(starts.i32()?.iter()) {
+    for ((id, day), end) in ids.iter().zip(starts.i32()?.iter()).zip(ends.i32()?.iter()) {
         if let (Some(id), Some(date)) = (id, day.and_then(from_epoch_days)) {
-            out.insert(id.to_string(), date);
+            out.insert(id.to_string(), (date, end.and_then(from_epoch_days)));
         }
     }
     Ok(out)
-}
-
-fn means(values: &[(f64, f64)], pick: impl Iterator<Item = usize>) -> Windows {
-    let (mut before, mut after, mut n) = (0.0, 0.0, 0usize);
-    for i in pick {
-        before += values[i].0;
-        after += values[i].1;
-        n += 1;
-    }
-    let n = n.max(1) as f64;
-    Windows {
-        before: before / n,
-        after: after / n,
-    }
-}
-
-fn did(c: Windows, k: Windows) -> (f64, f64) {
-    let did = (c.after - c.before) - (k.after - k.before);
-    let counterfactual = c.after - did;
-    let relative = if counterfactual != 0.0 {
-        -did / counterfactual
-    } else {
-        f64::NAN
-    };
-    (did, relative)
-}
-
-fn estimate(
-    area: &str,
-    c: &[(f64, f64)],
-    k: &[(f64, f64)],
-    resamples: usize,
-    rng: &mut impl Rng,
-) -> AreaEstimate {
-    let cohort = means(c, 0..c.len());
-    let comparison = means(k, 0..k.len());
-    let (point, relative) = did(cohort, comparison);
-    let mut draws = Vec::with_capacity(resamples);
-    if !c.is_empty() && !k.is_empty() {
-        for _ in 0..resamples {
-            let cb = means(c, (0..c.len()).map(|_| rng.random_range(0..c.len())));
-            let kb = means(k, (0..k.len()).map(|_| rng.random_range(0..k.len())));
-            draws.push(did(cb, kb));
-        }
-    }
-    let with_cost =
-        |v: &[(f64, f64)]| v.iter().filter(|(b, a)| *b != 0.0 || *a != 0.0).count() as u64;
-    AreaEstimate {
-        area: area.to_string(),
-        cohort_with_cost: with_cost(c),
-        comparison_with_cost: with_cost(k),
-        cohort,
-        comparison,
-        did: point,
-        did_interval: interval(draws.iter().map(|d| d.0).collect()),
-        relative,
-        relative_interval: interval(draws.iter().map(|d| d.1).collect()),
-    }
-}
-
-/// The 2.5 % and 97.5 % percentiles (nearest rank); NaN when there are no draws.
-fn interval(mut draws: Vec<f64>) -> (f64, f64) {
-    draws.retain(|d| d.is_finite());
-    if draws.is_empty() {
-        return (f64::NAN, f64::NAN);
-    }
-    draws.sort_by(f64::total_cmp);
-    let at = |q: f64| draws[((q * draws.len() as f64).ceil() as usize).clamp(1, draws.len()) - 1];
-    (at(0.025), at(0.975))
-}
-
-impl Realised {
-    /// The estimate as output: `summary` (group sizes, what was removed) and
-    /// `areas`, with money per unit-month. A group below `min_cell` units
-    /// hides every figure; an area with fewer than `min_cell` units with cost
-    /// in either group is hidden, and where only one area is, the next
-    /// smallest goes with it (the total is shown beside them).
-    pub fn document(&self, min_cell: u32) -> PolarsResult<Document> {
-        let groups_shown = suppress::count(self.cohort_units, min_cell).is_some()
-            && suppress::count(self.comparison_units, min_cell).is_some();
-        let parts: Vec<&AreaEstimate> = self.areas.iter().filter(|a| a.area != TOTAL).collect();
-        let hidden: Vec<bool> = parts
-            .iter()
-            .map(|a| {
-                !groups_shown
-                    || suppress::count(a.cohort_with_cost, min_cell).is_none()
-                    || suppress::count(a.comparison_with_cost, min_cell).is_none()
-            })
-            .collect();
-        let sizes: Vec<f64> = parts.iter().map(|a| a.cohort.before).collect();
-        let mut shown: Vec<bool> = suppress::complementary(&hidden, &sizes)
-            .into_iter()
-            .map(|h| !h)
-            .collect();
-        shown.push(groups_shown);
-
-        let value = |v: f64, show: bool| (show && v.is_finite()).then_some(v);
-        let column = |f: &dyn Fn(&AreaEstimate) -> f64| -> Vec<Option<f64>> {
-            self.areas
-                .iter()
-                .zip(&shown)
-                .map(|(a, s)| value(f(a), *s))
-                .collect()
-        };
-        let units = self.cohort_units as f64;
-        let frame = df!(
-            "budget_area" => self.areas.iter().map(|a| a.area.as_str()).collect::<Vec<_>>(),
-            "cohort_before" => column(&|a| a.cohort.before),
-            "cohort_after" => column(&|a| a.cohort.after),
-            "cohort_change" => column(&|a| a.cohort.after - a.cohort.before),
-            "comparison_before" => column(&|a| a.comparison.before),
-            "comparison_after" => column(&|a| a.comparison.after),
-            "comparison_change" => column(&|a| a.comparison.after - a.comparison.before),
-            "saving" => column(&|a| -a.did),
-            "saving_low" => column(&|a| -a.did_interval.1),
-            "saving_high" => column(&|a| -a.did_interval.0),
-            "saving_share" => column(&|a| a.relative),
-            "saving_share_low" => column(&|a| a.relative_interval.0),
-            "saving_share_high" => column(&|a| a.relative_interval.1),
-            "saving_per_year" => column(&|a| -a.did * 12.0 * units),
-        )?;
-        let money = [
-            "cohort_before",
-            "cohort_after",
-            "cohort_change",
-            "comparison_before",
-            "comparison_after",
-            "comparison_change",
-            "saving",
-            "saving_low",
-            "saving_high",
-            "saving_per_year",
-        ];
-        let shares = ["saving_share", "saving_share_low", "saving_share_high"];
-        let table = Table::new(frame)
-            .with_title(format!(
-                "Realised saving per unit-month, {} months before and after each start (difference in differences, 95 % bootstrap interval)",
-                self.window_months
-            ))
-            .with_money(money)
-            .with_shares(shares)
-            .with_suppressed(money.iter().chain(&shares).copied());
-        let removed = self
-            .areas
-            .last()
-            .filter(|_| groups_shown)
-            .map(|t| t.comparison.after - t.comparison.before);
-        let summary = vec![
-            ("cohort_units".to_string(), shown_count(self.cohort_units, min_cell)),
-            ("comparison_units".to_string(), shown_count(self.comparison_units, min_cell)),
-            ("comparison_start".to_string(), self.comparison_start.map_or(Value::Null, Value::date)),
-            ("window_months".to_string(), Value::UInt(self.window_months.into())),
-            ("comparison_change_removed".to_string(), removed.map_or(Value::Suppressed, Value::Money)),
-            (
-                "note".to_string(),
-                Value::Text(
-                    "cohort_change is the enrolled units' own before/after change and is not a saving: \
-                     high-cost units drift back towards the mean anyway. The saving is the cohort's change \
-                     less the comparison group's (eligible units not enrolled, from the cohort's median start)."
-                        .into(),
-                ),
-            ),
-        ];
-        Ok(Document::new()
-            .with_fields("summary", summary)
-            .with_table("areas", table))
-    }
-}
-
-fn shown_count(n: u64, min_cell: u32) -> Value {
-    suppress::count(n, min_cell).map_or(Value::Suppressed, Value::UInt)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A hand-computed estimate with two-month windows and one neighbour.
+    /// a starts mid-March (the start month is March: before is January and
+    /// February), b on 1 May; g started too early for a whole window and h
+    /// after the last month. g's months are a's exactly, but g was enrolled
+    /// before a's window ends, so it may not stand in for a: c, whose
+    /// months are nearest, does. b's months are d's exactly (d differs only
+    /// in having no cost in the second area). a itself may not stand in for
+    /// b: it was enrolled before b's window ends.
     #[test]
-    fn did_removes_the_comparison_groups_change() {
-        let c = Windows {
-            before: 100.0,
-            after: 60.0,
-        };
-        let k = Windows {
-            before: 100.0,
-            after: 80.0,
-        };
-        let (d, r) = did(c, k);
-        assert_eq!(d, -20.0, "the cohort fell 40, the comparison 20");
-        assert_eq!(r, 0.25, "20 saved of a counterfactual 80");
-    }
-
-    /// A hand-computed estimate: enrolled a (start 1 March) and b (1 May),
-    /// two-month windows; the comparison group starts at the lower median
-    /// start, 1 March, and holds the units with cost in January and
-    /// February that were not enrolled: c and e (d's only row is in March).
-    #[test]
-    fn windows_and_groups_match_the_hand_computed_estimate() {
+    fn matches_and_differences_equal_the_hand_computed_estimate() {
         let config = "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\
             [[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Job\"\npath = \"e.csv\"\n\
             [[sources]]\nname = \"k\"\nkind = \"enrolments\"\npath = \"k.csv\"\n";
         // K = 5.57.73 "Kontante ydelser", T = 5.28.21 "Tilbud til børn og unge …".
-        let expenses = "citizen,date,amount,account\n\
-            a,2022-12-31,50,5.57.73\na,2023-01-15,600,5.57.73\na,2023-02-10,200,5.57.73\n\
-            a,2023-03-10,300,5.57.73\na,2023-04-30,100,5.57.73\na,2023-05-01,999,5.57.73\n\
-            b,2023-03-05,1000,5.57.73\nb,2023-04-01,120,5.28.21\nb,2023-06-30,400,5.57.73\n\
-            b,2023-07-01,777,5.57.73\n\
-            c,2023-02-01,300,5.57.73\nc,2023-03-15,200,5.57.73\n\
-            d,2023-03-02,5000,5.57.73\n\
-            e,2023-01-20,80,5.28.21\ne,2023-04-10,40,5.28.21\n";
-        let enrolments = "citizen,start\nb,2023-05-01\na,2023-03-01\n";
+        let mut expenses = String::from("citizen,date,amount,account\na,2022-12-31,50,5.57.73\n");
+        let months = ["01", "02", "03", "04", "05", "06"];
+        for (unit, costs) in [
+            ("a", [600, 200, 300, 100, 999, 0]),
+            ("g", [600, 200, 300, 100, 0, 0]),
+            ("b", [0, 0, 1000, 100, 400, 0]),
+            ("c", [590, 210, 500, 400, 10, 20]),
+            ("d", [10, 10, 1000, 220, 300, 300]),
+        ] {
+            for (month, cost) in months.iter().zip(costs) {
+                if cost != 0 {
+                    expenses.push_str(&format!("{unit},2023-{month}-15,{cost},5.57.73\n"));
+                }
+            }
+        }
+        expenses.push_str("b,2023-04-30,120,5.28.21\n");
+        let enrolments = "citizen,start\nb,2023-05-01\na,2023-03-10\ng,2023-02-01\nh,2024-01-15\n";
         let (_dir, config) = crate::testing::workspace(&[
             ("tvaers.toml", config),
-            ("e.csv", expenses),
+            ("e.csv", &expenses),
             ("k.csv", enrolments),
         ]);
         let request = RealisedRequest {
             mode: UnitMode::Citizen,
-            criteria: HotspotCriteria {
-                cost: hotspots::CostCriterion::TopPercent(hotspots::Percent::whole(100)),
-                min_departments: 1,
-                ..HotspotCriteria::default()
-            },
             window_months: 2,
+            neighbours: 1,
+            match_on: Vec::new(),
+            max_imbalance: 0.25,
             resamples: 0,
             seed: 1,
         };
         let (_, r) = realised(&config, config.period, &request).unwrap();
-        assert_eq!((r.cohort_units, r.comparison_units), (2, 2));
-        assert_eq!(r.comparison_start, NaiveDate::from_ymd_opt(2023, 3, 1));
+        assert_eq!(
+            (r.enrolled_units, r.cohort_units, r.too_early, r.too_late),
+            (4, 2, 1, 1)
+        );
+        assert_eq!((r.unmatched, r.comparison_units), (0, 2));
         let got: Vec<(&str, u64, u64, Windows, Windows, f64, f64)> = r
             .areas
             .iter()
             .map(|a| {
                 let (c, k) = (a.cohort_with_cost, a.comparison_with_cost);
-                (
-                    a.area.as_str(),
-                    c,
-                    k,
-                    a.cohort,
-                    a.comparison,
-                    a.did,
-                    a.relative,
-                )
+                (a.area.as_str(), c, k, a.cohort, a.comparison, a.did, a.relative)
             })
             .collect();
         let w = |before, after| Windows { before, after };
         assert_eq!(
             got,
             [
-                // Per month: a 800/2 before, 400/2 after; b 1000/2, 400/2;
-                // c 300/2, 200/2; e none. Rows outside the windows do not count.
-                (
-                    "Kontante ydelser",
-                    2,
-                    1,
-                    w(450.0, 200.0),
-                    w(75.0, 50.0),
-                    -225.0,
-                    225.0 / 425.0
-                ),
-                // b 120/2 before; e 80/2 before, 40/2 after.
-                (
-                    "Tilbud til børn og unge med særlige behov",
-                    1,
-                    1,
-                    w(30.0, 0.0),
-                    w(20.0, 10.0),
-                    -20.0,
-                    1.0
-                ),
-                (
-                    "Total",
-                    2,
-                    2,
-                    w(480.0, 200.0),
-                    w(95.0, 60.0),
-                    -245.0,
-                    245.0 / 445.0
-                ),
+                // a 800/2 → 400/2, b 1100/2 → 400/2; c 800/2 → 900/2, d 1220/2 → 600/2.
+                ("Kontante ydelser", 2, 2, w(475.0, 200.0), w(505.0, 375.0), -145.0, 145.0 / 345.0),
+                // b 120/2 → 0; no match has cost there.
+                ("Tilbud til børn og unge med særlige behov", 1, 0, w(30.0, 0.0), w(0.0, 0.0), -30.0, 1.0),
+                ("Total", 2, 2, w(505.0, 200.0), w(505.0, 375.0), -175.0, 175.0 / 375.0),
             ]
         );
-    }
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        let draws: Vec<f64> = (1..=200).map(f64::from).collect();
-        assert_eq!(interval(draws), (5.0, 195.0));
-        assert!(interval(vec![]).0.is_nan());
+        let month = |m: i32| r.event_study.iter().find(|e| e.month == m).unwrap();
+        // Month −3 is observed for b only: its February, 0, against d's 10.
+        assert_eq!((month(-3).units, month(-3).cohort, month(-3).comparison), (1, 0.0, 10.0));
+        // Month −2: a's January 600 and b's March 1000; c's January 590, d's March 1000.
+        assert_eq!((month(-2).units, month(-2).cohort, month(-2).comparison), (2, 800.0, 795.0));
+        // Month 0: a's March 300, b's May 400; c's March 500, d's May 300.
+        assert_eq!((month(0).cohort, month(0).comparison), (350.0, 400.0));
+        // b's last observed month is December: month +7; a's is +9.
+        assert_eq!((month(8).units, month(10).units), (1, 0));
+        assert_eq!(r.event_study.len(), 49);
+        // The enrolled cost 2 × 200 more in the second month before start
+        // (a's 200 and b's 220 against c's 210 and d's 220): balance is
+        // measured, and the largest difference decides.
+        let total_before = r
+            .balance
+            .iter()
+            .find(|b| b.feature == "cost in the 2 months before start")
+            .unwrap();
+        assert_eq!((total_before.cohort, total_before.comparison), (1010.0, 1010.0));
+        assert_eq!(total_before.smd, 0.0);
+        assert!(r.pre_smd(None) >= r.balance[0].smd.abs());
     }
 }

@@ -1,0 +1,228 @@
+//! The realised estimate as a document: a summary that says in words whether
+//! a comparable comparison group was found, the estimate per budget area, the
+//! balance of every matching feature, and the event study; suppressed where
+//! fewer than `min_cell` units stand behind a figure (SPEC §4).
+
+use super::{Realised, TOTAL};
+use crate::output::{Document, Table, Value};
+use crate::suppress;
+use polars::prelude::*;
+
+/// Why a unit-level figure is hidden or shown, per area row (the total last).
+fn shown_areas(r: &Realised, min_cell: u32) -> Vec<bool> {
+    let groups = groups_shown(r, min_cell);
+    let parts: Vec<_> = r.areas.iter().filter(|a| a.area != TOTAL).collect();
+    let hidden: Vec<bool> = parts
+        .iter()
+        .map(|a| {
+            !groups
+                || suppress::count(a.cohort_with_cost, min_cell).is_none()
+                || suppress::count(a.comparison_with_cost, min_cell).is_none()
+        })
+        .collect();
+    let sizes: Vec<f64> = parts.iter().map(|a| a.cohort.before.abs()).collect();
+    let mut shown: Vec<bool> = suppress::complementary(&hidden, &sizes)
+        .into_iter()
+        .map(|h| !h)
+        .collect();
+    shown.push(groups);
+    shown
+}
+
+fn groups_shown(r: &Realised, min_cell: u32) -> bool {
+    suppress::count(r.cohort_units, min_cell).is_some()
+        && suppress::count(r.comparison_units, min_cell).is_some()
+}
+
+/// The verdict on balance, in words.
+pub fn balance_note(r: &Realised, min_cell: u32) -> String {
+    if r.cohort_units == 0 {
+        return "No enrolled unit could be estimated, so nothing is estimated.".into();
+    }
+    if !groups_shown(r, min_cell) {
+        return format!(
+            "Fewer than {min_cell} enrolled or comparison units: the estimate is not shown."
+        );
+    }
+    let Some(worst) = r.worst() else {
+        return String::new();
+    };
+    let size = worst.smd.abs();
+    let direction = if worst.smd > 0.0 { "more" } else { "less" };
+    if r.balanced(None) {
+        format!(
+            "Balanced: on every matching feature the enrolled differ from their matches by at most \
+             {size:.2} standard deviations (largest: {}; threshold {:.2}).",
+            worst.feature, r.max_imbalance
+        )
+    } else {
+        format!(
+            "NOT BALANCED: no comparable comparison group was found, so the saving cannot be told \
+             from what the enrolled would have done anyway. On {} the cohort was {size:.2} standard \
+             deviations {direction} than its matches (threshold {:.2}). Treat the figures as \
+             unknown, not as a saving or a loss.",
+            worst.feature, r.max_imbalance
+        )
+    }
+}
+
+impl Realised {
+    /// The estimate as output: `summary`, `areas` (money per unit-month),
+    /// `balance` and `event_study`. A group below `min_cell` units hides
+    /// every figure; an area with fewer than `min_cell` units with cost in
+    /// either group is hidden, and where only one area is, the next
+    /// smallest goes with it (the total is shown beside them). Features and
+    /// months of the event study from fewer than `min_cell` units are hidden.
+    pub fn document(&self, min_cell: u32) -> PolarsResult<Document> {
+        let shown = shown_areas(self, min_cell);
+        let groups = groups_shown(self, min_cell);
+        let value = |v: f64, show: bool| (show && v.is_finite()).then_some(v);
+        let column = |f: &dyn Fn(usize) -> f64| -> Vec<Option<f64>> {
+            (0..self.areas.len()).map(|i| value(f(i), shown[i])).collect()
+        };
+        let count = |n: u64, show: bool| -> Option<u64> {
+            suppress::count(n, min_cell).filter(|_| show)
+        };
+        let total = self.areas.len() - 1;
+        let area_of = |i: usize| (i != total).then_some(i);
+        let units = self.cohort_units as f64;
+        let a = &self.areas;
+        let frame = df!(
+            "budget_area" => a.iter().map(|a| a.area.as_str()).collect::<Vec<_>>(),
+            "cohort_units" => (0..a.len()).map(|i| count(a[i].cohort_with_cost, shown[i])).collect::<Vec<_>>(),
+            "comparison_units" => (0..a.len()).map(|i| count(a[i].comparison_with_cost, shown[i])).collect::<Vec<_>>(),
+            "cohort_before" => column(&|i| a[i].cohort.before),
+            "cohort_after" => column(&|i| a[i].cohort.after),
+            "cohort_change" => column(&|i| a[i].cohort.after - a[i].cohort.before),
+            "comparison_before" => column(&|i| a[i].comparison.before),
+            "comparison_after" => column(&|i| a[i].comparison.after),
+            "comparison_change" => column(&|i| a[i].comparison.after - a[i].comparison.before),
+            "saving" => column(&|i| -a[i].did),
+            "saving_low" => column(&|i| -a[i].did_interval.1),
+            "saving_high" => column(&|i| -a[i].did_interval.0),
+            "saving_share" => column(&|i| a[i].relative),
+            "saving_share_low" => column(&|i| a[i].relative_interval.0),
+            "saving_share_high" => column(&|i| a[i].relative_interval.1),
+            "saving_per_year" => column(&|i| -a[i].did * 12.0 * units),
+            "pre_smd" => column(&|i| self.pre_smd(area_of(i))),
+            "balanced" => (0..a.len()).map(|i| shown[i].then(|| self.balanced(area_of(i)))).collect::<Vec<_>>(),
+        )?;
+        let money = [
+            "cohort_before",
+            "cohort_after",
+            "cohort_change",
+            "comparison_before",
+            "comparison_after",
+            "comparison_change",
+            "saving",
+            "saving_low",
+            "saving_high",
+            "saving_per_year",
+        ];
+        let shares = ["saving_share", "saving_share_low", "saving_share_high"];
+        let areas = Table::new(frame)
+            .with_title(format!(
+                "Realised saving per enrolled unit-month, {} months before and after each start, \
+                 against {} matched comparison units each (difference in differences, 95 % bootstrap interval)",
+                self.window_months, self.neighbours
+            ))
+            .with_money(money)
+            .with_shares(shares)
+            .with_suppressed(
+                money
+                    .iter()
+                    .chain(&shares)
+                    .chain(&["cohort_units", "comparison_units", "pre_smd", "balanced"])
+                    .copied(),
+            );
+
+        let area_shown = |b: &super::Balance| {
+            groups && b.area.or(b.share_of).is_none_or(|i| shown[i])
+        };
+        let balance = Table::new(df!(
+            "feature" => self.balance.iter().map(|b| b.feature.as_str()).collect::<Vec<_>>(),
+            "cohort_mean" => self.balance.iter().map(|b| value(b.cohort, area_shown(b))).collect::<Vec<_>>(),
+            "comparison_mean" => self.balance.iter().map(|b| value(b.comparison, area_shown(b))).collect::<Vec<_>>(),
+            "smd" => self.balance.iter().map(|b| value(b.smd, area_shown(b))).collect::<Vec<_>>(),
+        )?)
+        .with_title("Balance: enrolled units against their matches before start (standardised mean difference)")
+        .with_suppressed(["cohort_mean", "comparison_mean", "smd"]);
+
+        let month_shown = |units: u64| groups && suppress::count(units, min_cell).is_some();
+        let e = &self.event_study;
+        let event_study = Table::new(df!(
+            "month" => e.iter().map(|m| m.month).collect::<Vec<_>>(),
+            "cohort_units" => e.iter().map(|m| suppress::count(m.units, min_cell).filter(|_| groups)).collect::<Vec<_>>(),
+            "cohort" => e.iter().map(|m| value(m.cohort, month_shown(m.units))).collect::<Vec<_>>(),
+            "comparison" => e.iter().map(|m| value(m.comparison, month_shown(m.units))).collect::<Vec<_>>(),
+            "difference" => e.iter().map(|m| value(m.cohort - m.comparison, month_shown(m.units))).collect::<Vec<_>>(),
+        )?)
+        .with_title("Event study: mean cost per unit-month by month from start (0 = the start month)")
+        .with_money(["cohort", "comparison", "difference"])
+        .with_suppressed(["cohort_units", "cohort", "comparison", "difference"]);
+
+        let shown_count = |n: u64| suppress::count(n, min_cell).map_or(Value::Suppressed, Value::UInt);
+        let match_on = if self.match_on.is_empty() {
+            "cost in each month before start, budget-area mix".to_string()
+        } else {
+            format!(
+                "cost in each month before start, budget-area mix; exactly: {}",
+                self.match_on
+                    .iter()
+                    .map(|m| match m {
+                        super::MatchOn::Departments => "departments",
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let summary = vec![
+            ("enrolled_units".to_string(), shown_count(self.enrolled_units)),
+            ("cohort_units".to_string(), shown_count(self.cohort_units)),
+            ("comparison_units".to_string(), shown_count(self.comparison_units)),
+            ("neighbours".to_string(), Value::UInt(self.neighbours as u64)),
+            ("window_months".to_string(), Value::UInt(self.window_months.into())),
+            ("matched_on".to_string(), Value::Text(match_on)),
+            (
+                "pre_smd".to_string(),
+                value(self.pre_smd(None), groups).map_or(Value::Suppressed, Value::Float),
+            ),
+            (
+                "balanced".to_string(),
+                if groups { Value::Bool(self.balanced(None)) } else { Value::Suppressed },
+            ),
+            ("balance_note".to_string(), Value::Text(balance_note(self, min_cell))),
+            (
+                "not_estimated".to_string(),
+                Value::Text(format!(
+                    "{} started before a whole window of data, {} after the last whole month, {} without a match",
+                    count_text(self.too_early, min_cell),
+                    count_text(self.too_late, min_cell),
+                    count_text(self.unmatched, min_cell),
+                )),
+            ),
+            (
+                "note".to_string(),
+                Value::Text(
+                    "cohort_change is the enrolled units' own before/after change and is not a saving: \
+                     high-cost units drift back towards the mean anyway. The saving is the cohort's change \
+                     less that of its matched comparison units, each observed around the enrolled unit's own start."
+                        .into(),
+                ),
+            ),
+        ];
+        Ok(Document::new()
+            .with_fields("summary", summary)
+            .with_table("areas", areas)
+            .with_table("balance", balance)
+            .with_table("event_study", event_study))
+    }
+}
+
+/// A count in words, "fewer than N" below `min_cell` (0 included, as everywhere).
+fn count_text(n: u64, min_cell: u32) -> String {
+    match suppress::count(n, min_cell) {
+        Some(n) => n.to_string(),
+        None => format!("fewer than {min_cell}"),
+    }
+}
