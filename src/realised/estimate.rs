@@ -189,7 +189,9 @@ pub(crate) fn balance(panel: &Panel, sets: &[MatchedSet<'_>], months: u16) -> Ve
         .map(|m| format!("log cost in month -{m}"))
         .collect();
     names.extend(panel.areas.iter().map(|a| format!("share of cost in {a}")));
-    let recent = months.min(3);
+    let recent = months.min(super::matching::RECENT);
+    names.push(format!("log cost in the {months} months before start"));
+    names.push(format!("log cost in the {recent} months before start"));
     names.push(format!("cost in the {months} months before start"));
     names.push(format!("cost in the {recent} months before start"));
     let overall = names.len();

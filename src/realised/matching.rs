@@ -7,9 +7,10 @@
 //!
 //! The features of a unit at a start month are its cost in each of the
 //! window's months before the start (log scale, so that a month of 10,000
-//! and one of 20,000 differ as much as 100,000 and 200,000) and its mix of
-//! budget areas over those months, each divided by its spread among the
-//! enrolled. Neighbours are the nearest by Euclidean distance, ties by unit
+//! and one of 20,000 differ as much as 100,000 and 200,000), its mix of
+//! budget areas over those months, and its cost over the whole window and
+//! over the last three months (log), each divided by its spread among the
+//! enrolled and weighted (see [`weights`]). Neighbours are the nearest by Euclidean distance, ties by unit
 //! id. Candidates are indexed per start month (and exact stratum) and sorted
 //! by the sum of their features, which bounds the distance from below
 //! (`|Σx − Σy| ≤ √d · ‖x − y‖`), so a search looks only near each enrolled
@@ -46,8 +47,9 @@ pub(crate) struct Target {
 }
 
 /// The raw features of `unit` at start month `start`: the cost of each month
-/// before (log of 1 + kroner, negative months as 0), then each area's share
-/// of the cost over those months.
+/// before (log of 1 + kroner, negative months as 0), each area's share of the
+/// cost over those months, and the cost over the whole window and over its
+/// last [`RECENT`] months (log).
 pub(crate) fn features(panel: &Panel, unit: usize, start: u16, months: u16, out: &mut Vec<f64>) {
     out.clear();
     let from = start - months;
@@ -69,6 +71,24 @@ pub(crate) fn features(panel: &Panel, unit: usize, start: u16, months: u16, out:
             0.0
         }
     }));
+    let recent = usize::from(months.min(RECENT));
+    out.push(log_cost(monthly.iter().sum()));
+    out.push(log_cost(monthly[monthly.len() - recent..].iter().sum()));
+}
+
+/// The months before start whose cost is a feature of its own: a course
+/// often picks units for what their last months looked like.
+pub(crate) const RECENT: u16 = 3;
+
+/// The weight of each feature, in the order of [`features`]: the level over
+/// the whole window and over the last months weigh as much as all the single
+/// months together (single months are noisy where payments are not monthly;
+/// the level is what a high-cost unit drifts back from).
+fn weights(months: u16, areas: usize) -> Vec<f64> {
+    let level = (f64::from(months) / 2.0).sqrt();
+    let mut w = vec![1.0; usize::from(months) + areas];
+    w.extend([level, level]);
+    w
 }
 
 /// Log of 1 + kroner; refunds beyond the month's cost count as nothing.
@@ -113,7 +133,11 @@ pub(crate) fn match_targets(
     allowed: impl Fn(usize, u16) -> bool,
 ) -> Vec<Vec<usize>> {
     let months = matching.months;
-    let scale = spreads(panel, targets, months);
+    let scale: Vec<f64> = spreads(panel, targets, months)
+        .iter()
+        .zip(weights(months, panel.areas.len()))
+        .map(|(sd, w)| sd / w)
+        .collect();
     let dims = scale.len();
     let mut by_start: BTreeMap<u16, Vec<usize>> = BTreeMap::new();
     for (i, t) in targets.iter().enumerate() {
@@ -264,7 +288,7 @@ fn spreads(panel: &Panel, targets: &[Target], months: u16) -> Vec<f64> {
         }
     }
     if sums.is_empty() {
-        sums.resize(usize::from(months) + panel.areas.len(), (0.0, 0.0));
+        sums.resize(usize::from(months) + panel.areas.len() + 2, (0.0, 0.0));
     }
     let n = targets.len() as f64;
     sums.iter()
