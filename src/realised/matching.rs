@@ -86,7 +86,11 @@ pub(crate) const RECENT: u16 = 3;
 /// the level is what a high-cost unit drifts back from).
 fn weights(months: u16, areas: usize) -> Vec<f64> {
     let level = (f64::from(months) / 2.0).sqrt();
+    let recent = usize::from(months.min(RECENT));
     let mut w = vec![1.0; usize::from(months) + areas];
+    for x in &mut w[usize::from(months) - recent..usize::from(months)] {
+        *x = 2.0;
+    }
     w.extend([level, level]);
     w
 }
