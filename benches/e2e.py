@@ -136,6 +136,7 @@ def main():
                 "savings": ["savings", "--format", "csv"],
                 "report (main job)": ["report", "--format", "csv"],
                 "realised": ["realised", "--format", "csv"],
+                "monitor": ["monitor", "--format", "csv"],
                 "ladder": ["ladder", "--format", "csv"],
             }
             results = {}

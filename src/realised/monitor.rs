@@ -496,3 +496,99 @@ impl Monitor {
             .with_table("departments", departments))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::UnitMode;
+
+    /// The fixture of `realised`'s hand-computed test (a matched with c from
+    /// March, b with d from May; two-month windows) followed by quarter.
+    /// Realised per month is the match's change less the unit's: a's March
+    /// 500 − 300, April 400 − 100, May 10 − 999, June 20 − 0; b's May
+    /// 300 − 400, June 300 − 0 (their before-means are equal). Expected: a's
+    /// 400 a month before start, all "Kontante ydelser" (effect 0.10), is 20
+    /// a month in year 1 (ramp 0.5); b's 550 there and 60 elsewhere (0.05)
+    /// is 29 a month.
+    #[test]
+    fn monitor_follows_the_hand_computed_quarters() {
+        let config = "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\
+            [savings]\nsetup_cost = 1000\ncoordinator_cost = 1200\nramp_up = [0.5, 1.0]\n\
+            [savings.effects]\n\"Kontante ydelser\" = 0.10\ndefault = 0.05\n\
+            [[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Job\"\npath = \"e.csv\"\n\
+            [[sources]]\nname = \"k\"\nkind = \"enrolments\"\npath = \"k.csv\"\n";
+        let mut expenses = String::from("citizen,date,amount,account\n");
+        let months = ["01", "02", "03", "04", "05", "06"];
+        for (unit, costs) in [
+            ("a", [600, 200, 300, 100, 999, 0]),
+            ("b", [0, 0, 1000, 100, 400, 0]),
+            ("c", [590, 210, 500, 400, 10, 20]),
+            ("d", [10, 10, 1000, 220, 300, 300]),
+        ] {
+            for (month, cost) in months.iter().zip(costs) {
+                if cost != 0 {
+                    expenses.push_str(&format!("{unit},2023-{month}-15,{cost},5.57.73\n"));
+                }
+            }
+        }
+        expenses.push_str("b,2023-04-30,120,5.28.21\n");
+        let (_dir, config) = crate::testing::workspace(&[
+            ("tvaers.toml", config),
+            ("e.csv", &expenses),
+            ("k.csv", "citizen,start\nb,2023-05-01\na,2023-03-10\n"),
+        ]);
+        let request = RealisedRequest {
+            mode: UnitMode::Citizen,
+            window_months: 2,
+            neighbours: 1,
+            match_on: Vec::new(),
+            max_imbalance: 0.25,
+            resamples: 0,
+            seed: 1,
+        };
+        let (_, m) = monitor(&config, config.period, &request, Every::Quarter).unwrap();
+        let got: Vec<(String, u64, f64, f64, f64, f64, f64)> = m
+            .total
+            .iter()
+            .map(|r| {
+                (
+                    r.period_start.to_string(),
+                    r.enrolled_units,
+                    r.expected,
+                    r.realised.0,
+                    r.cumulative_expected,
+                    r.cumulative_realised.0,
+                    r.investment_to_date,
+                )
+            })
+            .collect();
+        let row = |start: &str, units, expected, realised, cum_e, cum_r, investment| {
+            (start.to_string(), units, expected, realised, cum_e, cum_r, investment)
+        };
+        assert_eq!(
+            got,
+            [
+                // Setup 1000, then 100 a unit-month: a's March.
+                row("2023-01-01", 1, 20.0, 200.0, 20.0, 200.0, 1100.0),
+                // a: 300 − 989 + 20; b: −100 + 300. a's 3 months, b's 2.
+                row("2023-04-01", 2, 60.0 + 58.0, -469.0, 138.0, -269.0, 1600.0),
+                row("2023-07-01", 2, 60.0 + 87.0, 0.0, 285.0, -269.0, 2200.0),
+                row("2023-10-01", 2, 60.0 + 87.0, 0.0, 432.0, -269.0, 2800.0),
+            ]
+        );
+        assert_eq!(m.total[3].period_end.to_string(), "2023-12-31");
+        // Per area: b's "Kontante ydelser" before-mean is 60 below d's, and
+        // its other area's 60 above d's (none), so each month after June
+        // moves 60 between the two areas; they add up to the total.
+        let area = |name: &str| &m.areas.iter().find(|(a, _)| a == name).unwrap().1;
+        let k: Vec<f64> = area("Kontante ydelser").iter().map(|r| r.realised.0).collect();
+        let t: Vec<f64> = area("Tilbud til børn og unge med særlige behov")
+            .iter()
+            .map(|r| r.realised.0)
+            .collect();
+        assert_eq!(k, [200.0, 300.0 - 989.0 + 20.0 - 160.0 + 240.0, -180.0, -180.0]);
+        assert_eq!(t, [0.0, 120.0, 180.0, 180.0]);
+        assert_eq!(m.departments.len(), 1);
+        assert_eq!(status(&m.total[0], true), Status::NotEstimable, "no draws, no interval");
+    }
+}

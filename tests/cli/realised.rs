@@ -121,3 +121,74 @@ fn small_groups_are_suppressed() {
         .unwrap()
         .contains("not a saving"));
 }
+
+/// The cohort chosen three ways by the generator: among the costliest of
+/// the year before, at random among multi-department citizens, and among
+/// the costliest of the last three months. The planted 25 % must lie
+/// inside the interval of both planted areas with a balanced estimate; for
+/// the last way, that or the output says it is not balanced.
+#[test]
+fn realised_recovers_the_planted_saving_whichever_way_the_generator_chose_the_cohort() {
+    let wd = Workdir::new();
+    for enrol_by in ["earlier-cost", "random", "recent"] {
+        let run = wd.run(&[
+            "generate", "--citizens", "30000", "--seed", "9", "--out", enrol_by, "--enrol-by", enrol_by,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let config = format!("{enrol_by}/tvaers.toml");
+        let run = wd.run(&["realised", "--config", &config, "--format", "csv", "--resamples", "400"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let balanced = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("Total,"))
+            .is_some_and(|l| l.ends_with(",true"));
+        let areas = rows(&run.stdout);
+        let recovered = ["Kontante ydelser", "Tilbud til børn og unge med særlige behov"]
+            .iter()
+            .all(|area| {
+                let a = &areas[*area];
+                a["saving_share_low"] < PLANTED && PLANTED < a["saving_share_high"]
+            });
+        if enrol_by == "recent" {
+            assert!(
+                (balanced && recovered) || (!balanced && run.stderr.contains("NOT BALANCED")),
+                "{enrol_by}: balanced {balanced}, recovered {recovered}\n{}",
+                run.stdout
+            );
+        } else {
+            assert!(balanced && recovered, "{enrol_by}: balanced {balanced}\n{}", run.stdout);
+        }
+    }
+}
+
+#[test]
+fn the_event_study_shows_every_month_around_start() {
+    let wd = Workdir::new();
+    let run = wd.run(&["generate", "--citizens", "30000", "--seed", "9", "--out", "m"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = wd.run(&[
+        "realised", "--config", "m/tvaers.toml", "--format", "csv", "--event-study", "--resamples", "10",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "month,cohort_units,cohort,comparison,difference");
+    let months: Vec<i32> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(months, (-24..=24).collect::<Vec<_>>());
+    // Starts are in 2023 and the period 2022–2024: a month 24 before or
+    // after start lies outside it for every unit, and is hidden.
+    assert_eq!(lines[1], "-24,,,,");
+    let month = |m: i32| -> Vec<f64> {
+        lines[(m + 25) as usize]
+            .split(',')
+            .skip(1)
+            .map(|c| c.parse().unwrap())
+            .collect()
+    };
+    // The whole cohort is observed from 12 before to 11 after.
+    assert_eq!(month(-12)[0], 127.0);
+    assert_eq!(month(11)[0], 127.0);
+}
