@@ -69,13 +69,21 @@ impl Cohort {
 fn cohorts() -> &'static [(EnrolBy, Cohort); 3] {
     static COHORTS: std::sync::OnceLock<[(EnrolBy, Cohort); 3]> = std::sync::OnceLock::new();
     COHORTS.get_or_init(|| {
-        [EnrolBy::EarlierCost, EnrolBy::Random, EnrolBy::Recent]
-            .map(|rule| (rule, Cohort::of(&Collected::enrolling_by(20_000, 2024, rule))))
+        [EnrolBy::EarlierCost, EnrolBy::Random, EnrolBy::Recent].map(|rule| {
+            (
+                rule,
+                Cohort::of(&Collected::enrolling_by(20_000, 2024, rule)),
+            )
+        })
     })
 }
 
 fn cohort(rule: EnrolBy) -> &'static Cohort {
-    &cohorts().iter().find(|(r, _)| *r == rule).expect("every rule").1
+    &cohorts()
+        .iter()
+        .find(|(r, _)| *r == rule)
+        .expect("every rule")
+        .1
 }
 
 #[test]
@@ -95,7 +103,10 @@ fn every_rule_enrols_a_cohort_of_about_the_same_size() {
 fn every_rule_enrols_only_citizens_in_two_or_more_departments_before_their_start() {
     for (rule, cohort) in cohorts() {
         let single = cohort.members.iter().filter(|m| m.2 < 2).count();
-        assert_eq!(single, 0, "{rule:?}: {single} in fewer than two departments");
+        assert_eq!(
+            single, 0,
+            "{rule:?}: {single} in fewer than two departments"
+        );
     }
 }
 
@@ -140,7 +151,11 @@ fn recent_cohort_cost_reached_the_threshold_in_the_three_months_before_its_start
             .filter(|m| (m.1 as f64) < RECENT_THRESHOLD * 100.0)
             .count()
     };
-    assert_eq!(quarter_below(recent), 0, "recent members below the threshold");
+    assert_eq!(
+        quarter_below(recent),
+        0,
+        "recent members below the threshold"
+    );
     // The rules choose different people: many of the costliest over a year
     // were not extreme in its last three months.
     assert!(
@@ -173,9 +188,8 @@ fn enrolment_report() {
                 cohort.mean_year(),
                 cohort.mean_quarter()
             );
-            let below = |f: fn(&(i64, i64, u32)) -> bool| {
-                cohort.members.iter().filter(|m| f(m)).count()
-            };
+            let below =
+                |f: fn(&(i64, i64, u32)) -> bool| cohort.members.iter().filter(|m| f(m)).count();
             println!(
                 "  12-month cost below {ENROL_THRESHOLD}: {}, 3-month cost below {RECENT_THRESHOLD}: {}",
                 below(|m| (m.0 as f64) < ENROL_THRESHOLD * 100.0),
