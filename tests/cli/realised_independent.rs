@@ -414,3 +414,93 @@ fn realised_recovers_the_planted_cut_of_a_cohort_chosen_by_recent_cost_or_says_i
         describe(CohortBy::Recent, &e, &t)
     );
 }
+
+/// What a plain matched difference in differences finds on this data: for
+/// each enrolled citizen the 5 never-enrolled citizens nearest (Euclidean) in
+/// the 12 monthly costs before its start month, with replacement; their
+/// largest standardised mean difference of those costs; and the saving per
+/// enrolled unit-month beside the planted one. A reference for the figures
+/// the realised tests expect, not a test of tvaers
+/// (`cargo test --test cli matched_reference -- --ignored --nocapture`).
+#[test]
+#[ignore = "reference report"]
+fn matched_reference_report() {
+    let k: usize = std::env::var("NEIGHBOURS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let population = population();
+    for by in [CohortBy::EarlierCost, CohortBy::Random, CohortBy::Recent] {
+        let wd = Workdir::new();
+        let truth = population.write(wd.path(), by, SEED);
+        let index: HashMap<&str, usize> = population
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let (rows, _) = read_back(wd.path(), &index);
+        let mut monthly = vec![[0f64; MONTHS]; population.ids.len()];
+        for r in &rows {
+            monthly[r.citizen][month_of(r.date) as usize] += r.ore as f64 / 100.0;
+        }
+        let mut enrolled = vec![false; population.ids.len()];
+        let cohort: Vec<(usize, usize)> = truth
+            .enrolled
+            .iter()
+            .map(|(id, start)| {
+                enrolled[index[id.as_str()]] = true;
+                (index[id.as_str()], month_of(*start) as usize)
+            })
+            .collect();
+        let window = |c: usize, from: usize| &monthly[c][from..from + WINDOW_MONTHS];
+        let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+        let (mut treated, mut matched) = (Vec::new(), Vec::new());
+        let mut did = Vec::new();
+        for (t, s) in &cohort {
+            let before = window(*t, s - WINDOW_MONTHS);
+            let mut nearest: Vec<(f64, usize)> = (0..population.ids.len())
+                .filter(|c| !enrolled[*c])
+                .map(|c| {
+                    let d = window(c, s - WINDOW_MONTHS)
+                        .iter()
+                        .zip(before)
+                        .map(|(a, b)| (a - b) * (a - b))
+                        .sum::<f64>();
+                    (d, c)
+                })
+                .collect();
+            nearest.select_nth_unstable_by(k - 1, |a, b| a.partial_cmp(b).expect("finite"));
+            let change = |c: usize| mean(window(c, *s)) - mean(window(c, s - WINDOW_MONTHS));
+            let neighbours: Vec<usize> = nearest[..k].iter().map(|n| n.1).collect();
+            did.push(change(*t) - neighbours.iter().map(|c| change(*c)).sum::<f64>() / k as f64);
+            for _ in 0..k {
+                treated.push(before.to_vec());
+            }
+            for c in neighbours {
+                matched.push(window(c, s - WINDOW_MONTHS).to_vec());
+            }
+        }
+        let smd = (0..WINDOW_MONTHS)
+            .map(|m| {
+                let column = |g: &Vec<Vec<f64>>| g.iter().map(|v| v[m]).collect::<Vec<f64>>();
+                let (a, b) = (column(&treated), column(&matched));
+                let var = |x: &[f64]| {
+                    let mu = mean(x);
+                    x.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / (x.len() - 1) as f64
+                };
+                (mean(&a) - mean(&b)) / ((var(&a) + var(&b)) / 2.0).sqrt()
+            })
+            .fold(0f64, |a, b| a.max(b.abs()));
+        let saving = -mean(&did);
+        let spread = did.iter().map(|d| (d + saving).powi(2)).sum::<f64>() / (did.len() - 1) as f64;
+        println!(
+            "{by:?}, {k} neighbours: matched saving {saving:.2} ± {:.2} (1.96 standard errors) kr per enrolled \
+             unit-month, planted {:.2}; largest |SMD| {smd:.3}; cohort before {:.2}, population before {:.2}",
+            1.96 * (spread / did.len() as f64).sqrt(),
+            truth.saving(),
+            truth.cohort_before,
+            truth.population_before
+        );
+    }
+}
