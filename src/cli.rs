@@ -81,7 +81,7 @@ pub enum Command {
     #[command(after_help = "Examples:
   tvaers generate --citizens 2000 --seed 7 --out demo --dialect danish
   tvaers generate --citizens 1000000 --seed 1 --out big --format parquet
-  tvaers generate --citizens 30000 --seed 9 --out random-cohort --enrol-by random")]
+  tvaers generate --citizens 2000 --seed 9 --out random-cohort --enrol-by random")]
     Generate(GenerateArgs),
 }
 
@@ -351,7 +351,7 @@ pub struct GenerateArgs {
     #[arg(long, value_enum, default_value_t = FileFormatArg::Csv)]
     pub format: FileFormatArg,
     /// How the cohort of the coordinated course is chosen (each rule enrols
-    /// about 0.4 % of citizens, all with rows in two or more departments in
+    /// about 0.5 % of citizens, all with rows in two or more departments in
     /// the 12 months before their start).
     #[arg(long, value_enum, value_name = "RULE", default_value_t = EnrolByArg::EarlierCost)]
     pub enrol_by: EnrolByArg,

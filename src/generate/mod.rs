@@ -70,7 +70,7 @@ pub enum FileFormat {
 /// citizen draws a start in 2023 first; the rule then looks at the rows before
 /// that start (contacts and payments, before any planted effect). All three
 /// rules ask for rows in at least two departments in the 12 months before the
-/// start, and give cohorts of about the same size (about 0.4 % of citizens).
+/// start, and give cohorts of about the same size (about 0.5 % of citizens).
 ///
 /// A realised-savings estimate must recover [`PLANTED_EFFECT`] whichever rule
 /// chose the cohort: the rules differ in how far the cohort's costs before the

@@ -295,14 +295,14 @@ impl Population {
                     }
                     population.payments.push(payment);
                 };
-                for month in 0..MONTHS {
+                for (month, level) in levels.iter().enumerate() {
                     let flip = if on { 1.0 / 14.0 } else { 1.0 / 9.0 };
                     if month > 0 && rng.random_bool(flip) {
                         on = !on;
                     }
                     let first = first_day(month);
                     let next = first_day(month + 1);
-                    let cost = if on { levels[month] * weight } else { 0.0 };
+                    let cost = if on { level * weight } else { 0.0 };
                     match department.rhythm {
                         Rhythm::Fortnightly | Rhythm::Weekly => {
                             let (days, per_year) = match department.rhythm {
@@ -541,7 +541,7 @@ pub fn danish_amount(ore: i64) -> String {
     let kroner = (ore.abs() / 100).to_string();
     let mut grouped = String::new();
     for (i, digit) in kroner.chars().enumerate() {
-        if i > 0 && (kroner.len() - i) % 3 == 0 {
+        if i > 0 && (kroner.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(digit);
