@@ -241,10 +241,14 @@ impl Population {
             payments: Vec::new(),
         };
         let mut levels = [0.0f64; MONTHS];
+        // Pseudonyms: a bijection of the citizen's number (an odd multiplier
+        // and a key), so no two citizens share one.
+        let key: u32 = rng.random();
         for citizen in 0..citizens as u32 {
-            population
-                .ids
-                .push(format!("bx-{:08x}", rng.random::<u32>() ^ citizen));
+            population.ids.push(format!(
+                "bx-{:08x}",
+                citizen.wrapping_mul(0x9e37_79b1) ^ key
+            ));
             let need = normal(&mut rng);
             let base = (7.4 + 0.7 * need + 0.6 * normal(&mut rng)).exp();
             // The transient level: AR(1) in logs with crises that decay.

@@ -149,6 +149,11 @@ fn check_written(by: CohortBy, dir: &Path, truth: &Truth) {
         .enumerate()
         .map(|(i, id)| (id.as_str(), i))
         .collect();
+    assert_eq!(
+        index.len(),
+        population.ids.len(),
+        "two citizens share an id"
+    );
     let (rows, enrolled) = read_back(dir, &index);
     assert_eq!(enrolled, truth.enrolled, "{by:?}: the enrolments file");
     assert_eq!(enrolled.len(), ENROLLED);
