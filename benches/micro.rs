@@ -9,7 +9,7 @@ use polars::prelude::*;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use tvaers::config::Config;
-use tvaers::generate::{generate, Dialect, FileFormat, GenerateRequest};
+use tvaers::generate::{generate, Dialect, EnrolBy, FileFormat, GenerateRequest};
 use tvaers::load::{load, Loaded};
 use tvaers::schema::Kind;
 use tvaers::units::{stream, units, Membership, UnitMode};
@@ -32,6 +32,7 @@ fn workspace(name: &str, dialect: Dialect, format: FileFormat) -> Config {
             out: out.clone(),
             dialect,
             format,
+            enrol_by: EnrolBy::EarlierCost,
         };
         generate(&request).expect("generate");
     }

@@ -87,7 +87,8 @@ pub enum Command {
     /// Write a synthetic municipality (any size, seeded) and a tvaers.toml that reads it.
     #[command(after_help = "Examples:
   tvaers generate --citizens 2000 --seed 7 --out demo --dialect danish
-  tvaers generate --citizens 1000000 --seed 1 --out big --format parquet")]
+  tvaers generate --citizens 1000000 --seed 1 --out big --format parquet
+  tvaers generate --citizens 2000 --seed 9 --out random-cohort --enrol-by random")]
     Generate(GenerateArgs),
 }
 
@@ -400,6 +401,21 @@ pub struct GenerateArgs {
     /// File format of the sources.
     #[arg(long, value_enum, default_value_t = FileFormatArg::Csv)]
     pub format: FileFormatArg,
+    /// How the cohort of the coordinated course is chosen (each rule enrols
+    /// about 0.5 % of citizens, all with rows in two or more departments in
+    /// the 12 months before their start).
+    #[arg(long, value_enum, value_name = "RULE", default_value_t = EnrolByArg::EarlierCost)]
+    pub enrol_by: EnrolByArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EnrolByArg {
+    /// The costliest in the 12 months before the start (half of those above 1.25 million kr).
+    EarlierCost,
+    /// A random 5.5 % of citizens in two or more departments, whatever their cost.
+    Random,
+    /// The costliest in the 3 months before the start (half of those above 330,000 kr).
+    Recent,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -1,9 +1,9 @@
 //! `tvaers generate`: a synthetic municipality and its config.
 
 use super::Diagnostics;
-use crate::cli::{DialectArg, FileFormatArg, GenerateArgs};
+use crate::cli::{DialectArg, EnrolByArg, FileFormatArg, GenerateArgs};
 use anyhow::Result;
-use tvaers::generate::{self, Dialect, FileFormat, GenerateRequest};
+use tvaers::generate::{self, Dialect, EnrolBy, FileFormat, GenerateRequest};
 
 pub fn run(args: GenerateArgs, diagnostics: &Diagnostics) -> Result<()> {
     let request = GenerateRequest {
@@ -17,6 +17,11 @@ pub fn run(args: GenerateArgs, diagnostics: &Diagnostics) -> Result<()> {
         format: match args.format {
             FileFormatArg::Csv => FileFormat::Csv,
             FileFormatArg::Parquet => FileFormat::Parquet,
+        },
+        enrol_by: match args.enrol_by {
+            EnrolByArg::EarlierCost => EnrolBy::EarlierCost,
+            EnrolByArg::Random => EnrolBy::Random,
+            EnrolByArg::Recent => EnrolBy::Recent,
         },
     };
     let summary = generate::generate(&request)?;

@@ -21,7 +21,7 @@ use super::departments::{
 };
 use super::random::Draws;
 use super::tables::{ContactRow, EnrolmentRow, ExpenseRow, LadderRow, RowSink};
-use super::{DATA_TO, PLANTED_EFFECT};
+use super::{EnrolBy, DATA_TO, PLANTED_EFFECT};
 
 /// Complexity's weight on the log-odds of being in contact with a department.
 const COMPLEXITY_SLOPE: f64 = 2.2;
@@ -53,6 +53,15 @@ const REFUND_SHARE: f64 = 0.012;
 pub(crate) const ENROL_THRESHOLD: f64 = 1_250_000.0;
 /// Share of eligible citizens who are enrolled.
 pub(crate) const ENROL_SHARE: f64 = 0.5;
+/// [`EnrolBy::Random`]: the share of citizens with rows in two or more
+/// departments in the 12 months before their start who are enrolled, chosen
+/// so that the cohort is about as large as [`EnrolBy::EarlierCost`]'s.
+pub(crate) const RANDOM_SHARE: f64 = 0.055;
+/// [`EnrolBy::Recent`]: the cost in the 3 months before the start (in
+/// kroner) from which a citizen with rows in two or more departments in the
+/// 12 months before is eligible; half of the eligible are enrolled. Chosen so
+/// that the cohort is about as large as [`EnrolBy::EarlierCost`]'s.
+pub(crate) const RECENT_THRESHOLD: f64 = 330_000.0;
 
 /// Who the citizen is, as decided by the household.
 pub(crate) struct Citizen<'a> {
@@ -106,6 +115,7 @@ pub(crate) fn write_citizen(
     citizen: &Citizen<'_>,
     calendar: &Calendar,
     caseworker_pools: &[u64; 5],
+    enrol_by: EnrolBy,
     drafts: &mut Drafts,
     sink: &mut impl RowSink,
 ) -> Result<()> {
@@ -150,7 +160,15 @@ pub(crate) fn write_citizen(
         }
     }
     let start = add_days(COURSE_YEAR, draw_start_day(draws));
-    let enrolled = is_eligible(drafts, start) && draws.chance(ENROL_SHARE);
+    let enrolled = match enrol_by {
+        EnrolBy::EarlierCost => is_eligible(drafts, start) && draws.chance(ENROL_SHARE),
+        EnrolBy::Random => departments_before(drafts, start) >= 2 && draws.chance(RANDOM_SHARE),
+        EnrolBy::Recent => {
+            cost_before(drafts, start, 3) as f64 >= RECENT_THRESHOLD * 100.0
+                && departments_before(drafts, start) >= 2
+                && draws.chance(ENROL_SHARE)
+        }
+    };
     let enrolled_from = enrolled.then_some(start);
     emit(citizen.id, enrolled_from, drafts, sink)?;
     write_ladder(draws, citizen, calendar, enrolled_from, drafts, sink)?;
@@ -360,17 +378,25 @@ fn draft_payment(
 /// The municipality's rule: expensive in the 12 months before the start and
 /// in contact with at least two departments then.
 fn is_eligible(drafts: &Drafts, start: NaiveDate) -> bool {
-    let from = start - Months::new(12);
-    let in_window = |date: NaiveDate| date >= from && date < start;
-    let cost: i64 = drafts
+    cost_before(drafts, start, 12) as f64 >= ENROL_THRESHOLD * 100.0
+        && departments_before(drafts, start) >= 2
+}
+
+/// Cost in øre (before any planted effect) dated in the `months` months before `start`.
+pub(crate) fn cost_before(drafts: &Drafts, start: NaiveDate, months: u32) -> i64 {
+    let from = start - Months::new(months);
+    drafts
         .expenses
         .iter()
-        .filter(|e| in_window(e.date))
+        .filter(|e| e.date >= from && e.date < start)
         .map(|e| e.amount)
-        .sum();
-    if (cost as f64) < ENROL_THRESHOLD * 100.0 {
-        return false;
-    }
+        .sum()
+}
+
+/// Departments with payments or contacts in the 12 months before `start`.
+pub(crate) fn departments_before(drafts: &Drafts, start: NaiveDate) -> usize {
+    let from = start - Months::new(12);
+    let in_window = |date: NaiveDate| date >= from && date < start;
     let mut departments = [false; 5];
     for e in drafts.expenses.iter().filter(|e| in_window(e.date)) {
         departments[e.department] = true;
@@ -378,7 +404,7 @@ fn is_eligible(drafts: &Drafts, start: NaiveDate) -> bool {
     for c in drafts.contacts.iter().filter(|c| in_window(c.date)) {
         departments[c.department] = true;
     }
-    departments.iter().filter(|d| **d).count() >= 2
+    departments.iter().filter(|d| **d).count()
 }
 
 /// Writes the drafted payments (with refunds and the planted effect) and contacts.

@@ -66,6 +66,32 @@ pub enum FileFormat {
     Parquet,
 }
 
+/// How the municipality chooses whom to enrol in the coordinated course. Every
+/// citizen draws a start in 2023 first; the rule then looks at the rows before
+/// that start (contacts and payments, before any planted effect). All three
+/// rules ask for rows in at least two departments in the 12 months before the
+/// start, and give cohorts of about the same size (about 0.5 % of citizens).
+///
+/// A realised-savings estimate must recover [`PLANTED_EFFECT`] whichever rule
+/// chose the cohort: the rules differ in how far the cohort's costs before the
+/// start lie from everyone else's, and so in how much it drifts back afterwards.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EnrolBy {
+    /// The costliest: cost in the 12 months before the start of at least
+    /// 1.25 million kroner (about the top-5 % cut-off of active citizens), then
+    /// half of these at random. The cohort regresses strongly towards the mean.
+    #[default]
+    EarlierCost,
+    /// Chance alone: a small share of everyone in two or more departments,
+    /// whatever their cost. The cohort's cost before the start is typical of
+    /// multi-department citizens, far below the other rules' cohorts.
+    Random,
+    /// A recent crisis: cost in the 3 months before the start of at least
+    /// 330,000 kroner, then half of these at random. The cohort's last months
+    /// before the start are extreme, its earlier months much less so.
+    Recent,
+}
+
 /// What to generate and where.
 #[derive(Clone, Debug)]
 pub struct GenerateRequest {
@@ -80,6 +106,8 @@ pub struct GenerateRequest {
     pub dialect: Dialect,
     /// CSV or Parquet.
     pub format: FileFormat,
+    /// Who is enrolled in the coordinated course.
+    pub enrol_by: EnrolBy,
 }
 
 /// What [`generate`] wrote.
@@ -133,7 +161,9 @@ pub fn generate(req: &GenerateRequest) -> Result<GenerateSummary> {
     std::fs::create_dir_all(&req.out)
         .with_context(|| format!("cannot create output directory {}", req.out.display()))?;
     let mut sink = output::FileSink::create(&req.out, req.dialect, req.format)?;
-    population::Population::new(req.seed, req.citizens).run(&mut sink)?;
+    population::Population::new(req.seed, req.citizens)
+        .enrolling_by(req.enrol_by)
+        .run(&mut sink)?;
     let mut summary = sink.finish()?;
     let config_path = req.out.join("tvaers.toml");
     let text = config::render(req.dialect, req.format);

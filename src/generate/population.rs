@@ -18,7 +18,7 @@ use super::citizen::{write_citizen, Citizen, Drafts};
 use super::departments::{ADULT, CHILD, DEPARTMENTS, PARENT, YOUTH};
 use super::random::{mix64, splitmix64, Draws};
 use super::tables::{HouseholdRow, RowSink};
-use super::{date, DATA_FROM, DATA_TO};
+use super::{date, EnrolBy, DATA_FROM, DATA_TO};
 
 /// Household sizes 1–6 and their weights.
 const SIZE_WEIGHTS: [f64; 6] = [0.38, 0.27, 0.14, 0.13, 0.05, 0.03];
@@ -45,6 +45,7 @@ pub(crate) struct Population {
     id_keys: (u64, u64),
     caseworker_pools: [u64; 5],
     calendar: Calendar,
+    enrol_by: EnrolBy,
 }
 
 struct Member {
@@ -73,6 +74,15 @@ impl Population {
             id_keys,
             caseworker_pools,
             calendar: Calendar::new(),
+            enrol_by: EnrolBy::default(),
+        }
+    }
+
+    /// The same municipality with its cohort chosen by `rule`.
+    pub(crate) fn enrolling_by(self, rule: EnrolBy) -> Self {
+        Self {
+            enrol_by: rule,
+            ..self
         }
     }
 
@@ -119,6 +129,7 @@ impl Population {
                     &citizen,
                     &self.calendar,
                     &self.caseworker_pools,
+                    self.enrol_by,
                     &mut drafts,
                     sink,
                 )?;

@@ -299,7 +299,7 @@ pub(crate) mod tests {
 
     #[test]
     fn streaming_generated_csv_and_parquet_gives_the_loaded_units() {
-        use crate::generate::{generate, Dialect, FileFormat, GenerateRequest};
+        use crate::generate::{generate, Dialect, EnrolBy, FileFormat, GenerateRequest};
         let dir = tempfile::tempdir().unwrap();
         for (name, dialect, format) in [
             ("danish", Dialect::Danish, FileFormat::Csv),
@@ -312,6 +312,7 @@ pub(crate) mod tests {
                 out: out.clone(),
                 dialect,
                 format,
+                enrol_by: EnrolBy::EarlierCost,
             })
             .unwrap();
             let config = Config::load(&out.join("tvaers.toml")).unwrap();

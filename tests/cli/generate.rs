@@ -139,3 +139,52 @@ fn generated_municipality_loads_without_rejects_in_every_format() {
     assert_eq!(plain, hotspots("danish"));
     assert_eq!(plain, hotspots("parquet"));
 }
+
+#[test]
+fn enrol_by_changes_who_is_enrolled_and_earlier_cost_is_the_default() {
+    let wd = Workdir::new();
+    let generate = |out: &str, rule: Option<&str>| {
+        let mut args = vec![
+            "generate",
+            "--citizens",
+            "2000",
+            "--seed",
+            "9",
+            "--out",
+            out,
+        ];
+        if let Some(rule) = rule {
+            args.extend(["--enrol-by", rule]);
+        }
+        let run = wd.run(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        files(&wd.path().join(out))
+    };
+    let default = generate("default", None);
+    assert!(default == generate("earlier", Some("earlier-cost")));
+    let enrolments = "koordinering/forloeb.csv";
+    for rule in ["random", "recent"] {
+        let other = generate(rule, Some(rule));
+        assert_eq!(
+            default.keys().collect::<Vec<_>>(),
+            other.keys().collect::<Vec<_>>()
+        );
+        assert!(
+            other["husstande/husstande.csv"] == default["husstande/husstande.csv"],
+            "{rule}: the households are the same municipality's"
+        );
+        assert!(other[enrolments] != default[enrolments], "{rule}");
+        let enrolled = other[enrolments].split(|b| *b == b'\n').count();
+        assert!(enrolled > 3, "{rule}: {enrolled} lines of enrolments");
+    }
+    let run = wd.run(&[
+        "generate",
+        "--citizens",
+        "10",
+        "--out",
+        "x",
+        "--enrol-by",
+        "cost",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}

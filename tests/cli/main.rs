@@ -3,11 +3,13 @@
 
 mod generate;
 mod hotspots;
+mod independent;
 mod ladder;
 mod load;
 mod overview;
 mod pseudonymise;
 mod realised;
+mod realised_independent;
 mod savings;
 mod validate;
 mod workdir;

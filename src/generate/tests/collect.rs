@@ -10,7 +10,7 @@ use crate::generate::population::Population;
 use crate::generate::tables::{
     ContactRow, EnrolmentRow, ExpenseRow, HouseholdRow, LadderRow, RowSink,
 };
-use crate::generate::{ANALYSIS_FROM, ANALYSIS_TO};
+use crate::generate::{EnrolBy, ANALYSIS_FROM, ANALYSIS_TO};
 
 /// Budget-area classes the analysis below needs: the two planted areas and the rest.
 pub(super) const KONTANTE: usize = 0;
@@ -45,8 +45,16 @@ pub(super) struct Collected {
 
 impl Collected {
     pub(super) fn of(citizens: u64, seed: u64) -> Self {
+        Self::enrolling_by(citizens, seed, EnrolBy::EarlierCost)
+    }
+
+    /// The municipality with its cohort chosen by `rule`.
+    pub(super) fn enrolling_by(citizens: u64, seed: u64, rule: EnrolBy) -> Self {
         let mut collected = Collected::default();
-        Population::new(seed, citizens).run(&mut collected).unwrap();
+        Population::new(seed, citizens)
+            .enrolling_by(rule)
+            .run(&mut collected)
+            .unwrap();
         collected
     }
 

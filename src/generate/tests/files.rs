@@ -21,6 +21,7 @@ fn request(
         out: out.to_path_buf(),
         dialect,
         format,
+        enrol_by: EnrolBy::EarlierCost,
     }
 }
 

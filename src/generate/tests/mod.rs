@@ -3,6 +3,7 @@
 
 mod calibration;
 mod collect;
+mod enrolment;
 mod files;
 
 use std::collections::{HashMap, HashSet};
