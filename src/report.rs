@@ -5,7 +5,9 @@
 use crate::config::{Period, SavingsConfig};
 use crate::hotspots::{self, HotspotCriteria};
 use crate::output::{Document, Part, Value};
-use crate::overview::overview;
+use crate::overview::{overview, AreaCost};
+use crate::savings::CohortCost;
+use std::collections::BTreeSet;
 use crate::savings::{self, cohort_cost, Scenario};
 use crate::units::Units;
 use polars::prelude::*;
@@ -31,7 +33,8 @@ pub fn report(
     families: &Units,
     request: &ReportRequest,
 ) -> PolarsResult<Document> {
-    let overview = overview(citizens, request.min_cell)?.document()?;
+    let population = overview(citizens, request.min_cell)?;
+    let overview = population.document()?;
     let date = |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, Value::date);
     let mut parts = vec![(
         String::new(),
@@ -56,12 +59,16 @@ pub fn report(
         let table = hotspots::compact_table(&selected, &units.areas, None)?.with_title(title);
         parts.push((key.to_string(), Part::Table(table)));
     }
-    parts.extend(savings_parts(request, citizens)?);
+    parts.extend(savings_parts(request, citizens, &population.budget_areas)?);
     Ok(Document { parts })
 }
 
 /// The base case for every citizen hotspot (the lists above are capped, the cohort is not).
-fn savings_parts(request: &ReportRequest, units: &Units) -> PolarsResult<Vec<(String, Part)>> {
+fn savings_parts(
+    request: &ReportRequest,
+    units: &Units,
+    population: &[AreaCost],
+) -> PolarsResult<Vec<(String, Part)>> {
     let all = HotspotCriteria {
         limit: None,
         ..request.criteria.clone()
@@ -77,7 +84,8 @@ fn savings_parts(request: &ReportRequest, units: &Units) -> PolarsResult<Vec<(St
             )])
         }
     };
-    let document = savings::case_document(&case, &request.savings, request.min_cell)?;
+    let hidden = given_away(population, &cost, request.min_cell);
+    let document = savings::case_document(&case, &request.savings, request.min_cell, &hidden)?;
     Ok(document
         .parts
         .into_iter()
@@ -87,4 +95,22 @@ fn savings_parts(request: &ReportRequest, units: &Units) -> PolarsResult<Vec<(St
             _ => None,
         })
         .collect())
+}
+
+/// The cohort's areas the overview of all units would give away: the
+/// overview's cost of an area less the cohort's is the cost of the units
+/// outside the cohort, so when they are fewer than `min_cell` (but some),
+/// or when the overview hides the area and the cohort holds nearly all of
+/// it, the savings row of the area is hidden too.
+pub fn given_away(population: &[AreaCost], cohort: &CohortCost, min_cell: u32) -> BTreeSet<String> {
+    let m = u64::from(min_cell);
+    population
+        .iter()
+        .filter_map(|area| {
+            let inside = cohort.areas.get(&area.area)?.units;
+            let outside = area.exact_units.saturating_sub(inside);
+            let hidden_there = !area.status.is_shown();
+            (outside < m && (outside > 0 || hidden_there)).then(|| area.area.clone())
+        })
+        .collect()
 }

@@ -7,13 +7,14 @@
 
 mod cohort;
 mod document;
+mod visible;
 
 pub use cohort::{read_cohort, CohortError};
 pub use document::{areas_table, case_document, cases_document};
+pub use visible::{shown, shown_beside, Visible};
 
 use crate::config::{Period, SavingsConfig};
 use crate::schema::col as column;
-use crate::suppress;
 use crate::units::Units;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -57,6 +58,8 @@ pub struct CohortCost {
     pub areas: BTreeMap<String, AreaCost>,
     /// Per (budget area, department): cost over the period.
     pub by_department: BTreeMap<(String, String), f64>,
+    /// Per (budget area, department): cohort units with expense rows there.
+    pub cell_units: BTreeMap<(String, String), u64>,
     /// Per department: cohort units with rows there.
     pub department_units: BTreeMap<String, u64>,
 }
@@ -111,7 +114,13 @@ pub fn cohort_cost(units: &Units, cohort: &[String]) -> PolarsResult<CohortCost>
     }
     let split = expenses
         .group_by([col(column::BUDGET_AREA), col(column::DEPARTMENT)])
-        .agg([col("amount").sum().alias("cost")])
+        .agg([
+            col("amount").sum().alias("cost"),
+            col("unit_id")
+                .n_unique()
+                .cast(DataType::UInt64)
+                .alias("units"),
+        ])
         .with_columns([
             col(column::BUDGET_AREA).cast(DataType::String),
             col(column::DEPARTMENT).cast(DataType::String),
@@ -122,14 +131,17 @@ pub fn cohort_cost(units: &Units, cohort: &[String]) -> PolarsResult<CohortCost>
         )
         .collect()?;
     let mut by_department = BTreeMap::new();
-    let (a, d, c) = (
+    let mut cell_units = BTreeMap::new();
+    let (a, d, c, u) = (
         split.column(column::BUDGET_AREA)?.str()?,
         split.column(column::DEPARTMENT)?.str()?,
         split.column("cost")?.f64()?,
+        split.column("units")?.u64()?,
     );
-    for ((a, d), c) in a.iter().zip(d.iter()).zip(c.iter()) {
+    for (((a, d), c), u) in a.iter().zip(d.iter()).zip(c.iter()).zip(u.iter()) {
         if let (Some(a), Some(d)) = (a, d) {
             by_department.insert((a.to_string(), d.to_string()), c.unwrap_or(0.0));
+            cell_units.insert((a.to_string(), d.to_string()), u.unwrap_or(0));
         }
     }
     let per_department = rows
@@ -154,6 +166,7 @@ pub fn cohort_cost(units: &Units, cohort: &[String]) -> PolarsResult<CohortCost>
         units: cohort.len() as u64,
         areas,
         by_department,
+        cell_units,
         department_units,
     })
 }
@@ -192,6 +205,24 @@ pub struct DepartmentSavings {
     pub discounted: f64,
 }
 
+/// One department's part of one area: the pieces department figures are
+/// added up from, kept so that they can be added over the shown areas only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellSavings {
+    /// Budget area.
+    pub area: String,
+    /// Department.
+    pub department: String,
+    /// Cohort units with expense rows in the area booked by the department.
+    pub units: u64,
+    /// Yearly cost booked by the department in the area.
+    pub baseline: f64,
+    /// Its share of the area's total savings.
+    pub total: f64,
+    /// The same, discounted.
+    pub discounted: f64,
+}
+
 /// The headline of the case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -222,6 +253,8 @@ pub struct SavingsCase {
     pub areas: Vec<AreaSavings>,
     /// Per department, by name.
     pub departments: Vec<DepartmentSavings>,
+    /// Per (area, department), by area then department.
+    pub cells: Vec<CellSavings>,
     /// Net per year 0…H (year 0 is minus the setup cost).
     pub net_by_year: Vec<f64>,
 }
@@ -321,7 +354,8 @@ pub fn model(
         cumulative >= 0.0
     });
 
-    let departments = split_by_department(cohort, &areas, years);
+    let cells = split_by_department(cohort, &areas, years);
+    let departments = departments(&cohort.department_units, &cells);
     Ok(SavingsCase {
         scenario,
         summary: Summary {
@@ -335,82 +369,61 @@ pub fn model(
         },
         areas,
         departments,
+        cells,
         net_by_year,
     })
 }
 
 /// Each department gets each area's savings in proportion to its share of
 /// the cohort's cost in that area.
-fn split_by_department(
-    cohort: &CohortCost,
-    areas: &[AreaSavings],
-    years: f64,
-) -> Vec<DepartmentSavings> {
-    let mut out: BTreeMap<&str, DepartmentSavings> = BTreeMap::new();
+fn split_by_department(cohort: &CohortCost, areas: &[AreaSavings], years: f64) -> Vec<CellSavings> {
+    let mut cells = Vec::with_capacity(cohort.by_department.len());
     for ((area, department), cost) in &cohort.by_department {
-        let entry = out.entry(department).or_insert_with(|| DepartmentSavings {
+        let mut cell = CellSavings {
+            area: area.clone(),
             department: department.clone(),
             units: cohort
-                .department_units
-                .get(department)
+                .cell_units
+                .get(&(area.clone(), department.clone()))
                 .copied()
                 .unwrap_or(0),
-            baseline: 0.0,
+            baseline: cost / years,
             total: 0.0,
             discounted: 0.0,
-        });
-        entry.baseline += cost / years;
+        };
         let area_cost = cohort.areas.get(area).map_or(0.0, |a| a.cost);
         if let (Some(saved), true) = (areas.iter().find(|a| &a.area == area), area_cost != 0.0) {
             let share = cost / area_cost;
-            entry.total += saved.total * share;
-            entry.discounted += saved.discounted * share;
+            cell.total = saved.total * share;
+            cell.discounted = saved.discounted * share;
         }
+        cells.push(cell);
+    }
+    cells
+}
+
+/// Department figures added up from `cells` (all of them, or those of the
+/// shown areas), by department name.
+pub fn departments<'a>(
+    cohort_units: &'a BTreeMap<String, u64>,
+    cells: impl IntoIterator<Item = &'a CellSavings>,
+) -> Vec<DepartmentSavings> {
+    let mut out: BTreeMap<&str, DepartmentSavings> = BTreeMap::new();
+    for cell in cells {
+        let entry = out
+            .entry(&cell.department)
+            .or_insert_with(|| DepartmentSavings {
+                department: cell.department.clone(),
+                units: cohort_units.get(&cell.department).copied().unwrap_or(0),
+                baseline: 0.0,
+                total: 0.0,
+                discounted: 0.0,
+            });
+        entry.baseline += cell.baseline;
+        entry.total += cell.total;
+        entry.discounted += cell.discounted;
     }
     out.into_values().collect()
-}
-
-/// Which figures of a case may be shown (SPEC §4): rows from fewer than
-/// `min_cell` units are hidden, and where only one area (or department) is
-/// hidden, the next smallest by baseline goes with it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shown {
-    /// Whether the summary may be shown (the cohort has `min_cell` units).
-    pub summary: bool,
-    /// Per area, in `areas` order.
-    pub areas: Vec<bool>,
-    /// Per department, in `departments` order.
-    pub departments: Vec<bool>,
-}
-
-/// Decides what of `case` may be shown.
-pub fn shown(case: &SavingsCase, min_cell: u32) -> Shown {
-    let visible = |hidden: Vec<bool>, sizes: Vec<f64>| -> Vec<bool> {
-        suppress::complementary(&hidden, &sizes)
-            .into_iter()
-            .map(|h| !h)
-            .collect()
-    };
-    let summary = suppress::count(case.summary.cohort_units, min_cell).is_some();
-    let areas = visible(
-        case.areas
-            .iter()
-            .map(|a| !summary || suppress::count(a.units, min_cell).is_none())
-            .collect(),
-        case.areas.iter().map(|a| a.baseline).collect(),
-    );
-    let departments = visible(
-        case.departments
-            .iter()
-            .map(|d| !summary || suppress::count(d.units, min_cell).is_none())
-            .collect(),
-        case.departments.iter().map(|d| d.baseline).collect(),
-    );
-    Shown {
-        summary,
-        areas,
-        departments,
-    }
 }
 
 #[cfg(test)]
@@ -451,6 +464,11 @@ mod tests {
                 (("A".into(), "X".into()), 30_000.0),
                 (("A".into(), "Y".into()), 10_000.0),
                 (("B".into(), "Y".into()), 20_000.0),
+            ]),
+            cell_units: BTreeMap::from([
+                (("A".into(), "X".into()), 2),
+                (("A".into(), "Y".into()), 1),
+                (("B".into(), "Y".into()), 1),
             ]),
             department_units: BTreeMap::from([("X".into(), 2), ("Y".into(), 2)]),
         }
@@ -576,18 +594,90 @@ mod tests {
 
     #[test]
     fn small_areas_are_hidden_with_the_next_smallest() {
+        use crate::suppress::Status::{Below, Complement, Shown};
         let case = model(&cohort(), &config(), period(), Scenario::Base).unwrap();
-        // B has one unit: hidden; A is then the only other area and goes too.
+        // B has one unit: hidden; A is then the only other area and goes too,
+        // and the departments, added up over the shown areas, are empty.
+        let two = shown(&case, 2);
         assert_eq!(
-            shown(&case, 2),
-            Shown {
-                summary: true,
-                areas: vec![false, false],
-                departments: vec![true, true]
-            }
+            (two.summary, two.areas, two.departments.len()),
+            (Shown, vec![Complement, Below], 0)
         );
-        let hidden = shown(&case, 3);
-        assert!(!hidden.summary && hidden.areas.iter().chain(&hidden.departments).all(|v| !v));
-        assert_eq!(shown(&case, 1).areas, vec![true, true]);
+        let three = shown(&case, 3);
+        assert_eq!((three.summary, three.areas), (Below, vec![Below, Below]));
+        let one = shown(&case, 1);
+        assert_eq!(one.areas, vec![Shown, Shown]);
+        assert_eq!(one.departments, case.departments);
+    }
+
+    /// Four areas with effects 0.1, 0.2, 0.3, 0.05: B (2 units) and C (3
+    /// units) are below five; D (8 units, the smallest shown) joins them.
+    fn four_areas() -> CohortCost {
+        let area = |units, cost| AreaCost { units, cost };
+        let key = |a: &str, d: &str| (a.to_string(), d.to_string());
+        CohortCost {
+            units: 30,
+            areas: BTreeMap::from([
+                ("A".into(), area(20, 400_000.0)),
+                ("B".into(), area(2, 40_000.0)),
+                ("C".into(), area(3, 80_000.0)),
+                ("D".into(), area(8, 20_000.0)),
+            ]),
+            by_department: BTreeMap::from([
+                (key("A", "X"), 400_000.0),
+                (key("B", "X"), 40_000.0),
+                (key("C", "Y"), 80_000.0),
+                (key("D", "Y"), 20_000.0),
+            ]),
+            cell_units: BTreeMap::from([
+                (key("A", "X"), 20),
+                (key("B", "X"), 2),
+                (key("C", "Y"), 3),
+                (key("D", "Y"), 8),
+            ]),
+            department_units: BTreeMap::from([("X".into(), 22), ("Y".into(), 11)]),
+        }
+    }
+
+    #[test]
+    fn department_baselines_and_gross_savings_solved_two_hidden_areas() {
+        use crate::suppress::Status::{Below, Complement, Shown};
+        let mut config = config();
+        config.effects = BTreeMap::from([
+            ("A".into(), 0.1),
+            ("B".into(), 0.2),
+            ("C".into(), 0.3),
+            ("D".into(), 0.05),
+        ]);
+        let case = model(&four_areas(), &config, period(), Scenario::Base).unwrap();
+        let v = shown(&case, 5);
+        assert_eq!(v.areas, vec![Shown, Below, Below, Complement]);
+        assert_eq!(v.summary, Shown);
+        // Departments cover only A: X's baseline is A's, Y books nothing there.
+        // Before, X + Y = A + B + C + D and the gross savings gave a second
+        // equation in B and C, enough to solve both.
+        let d: Vec<(&str, f64)> = v
+            .departments
+            .iter()
+            .map(|d| (d.department.as_str(), d.baseline))
+            .collect();
+        assert_eq!(d, vec![("X", 100_000.0)]);
+        assert_eq!((v.department_money, v.departments_partial), (Shown, true));
+    }
+
+    #[test]
+    fn a_small_department_part_of_a_shown_area_hides_department_money() {
+        use crate::suppress::Status::{Complement, Shown};
+        let mut cohort = four_areas();
+        // Y books 2 units' cost in A: A − X would give it.
+        cohort
+            .by_department
+            .insert(("A".into(), "Y".into()), 10_000.0);
+        cohort.cell_units.insert(("A".into(), "Y".into()), 2);
+        cohort.areas.get_mut("A").unwrap().cost += 10_000.0;
+        let case = model(&cohort, &config(), period(), Scenario::Base).unwrap();
+        let v = shown(&case, 5);
+        assert_eq!(v.department_money, Complement);
+        assert_eq!(v.department_units, vec![Shown, Shown]);
     }
 }
