@@ -229,7 +229,7 @@ pub fn is_protected(
     // leaves; only a complement (itself `min_cell` units or more) may stand
     // alone, beside hidden parts of 0.
     if let [only] = holding[..] {
-        if status[only] != Status::Complement {
+        if status[only] != Status::Complement || hidden.len() == 1 {
             return false;
         }
     }
