@@ -212,6 +212,43 @@ mod tests {
     }
 
     #[test]
+    fn share_up_two_beside_share_up_one_counted_those_who_moved_one_step() {
+        // 10 moved up, 7 of them two steps: the shares gave the 3 who moved
+        // exactly one step by difference.
+        let g = LadderGroup {
+            group: "cohort",
+            units: 20,
+            mean_first: 1.0,
+            mean_last: 2.0,
+            up_one: 10,
+            up_two: 7,
+            at_top: 5,
+        };
+        let t = table(&[g], 4, 5).unwrap();
+        let row = |name: &str| t.frame.column(name).unwrap().f64().unwrap().get(0);
+        assert_eq!(row("share_up_1"), Some(0.5));
+        assert_eq!(row("share_up_2"), None);
+        assert_eq!(row("share_at_top"), Some(0.25));
+        assert_eq!(t.complement_cells, vec![("share_up_2".to_string(), 0)]);
+    }
+
+    #[test]
+    fn shares_are_rounded_to_a_tenth_of_a_percent() {
+        let g = LadderGroup {
+            group: "cohort",
+            units: 15,
+            mean_first: 1.0,
+            mean_last: 2.0,
+            up_one: 5,
+            up_two: 0,
+            at_top: 0,
+        };
+        let t = table(&[g], 4, 5).unwrap();
+        let up_one = t.frame.column("share_up_1").unwrap().f64().unwrap().get(0);
+        assert_eq!(up_one, Some(0.333));
+    }
+
+    #[test]
     fn shares_hide_small_counts_and_small_complements() {
         let g = LadderGroup {
             group: "cohort",

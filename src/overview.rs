@@ -167,7 +167,12 @@ pub fn overview(units: &Units, min_cell: u32) -> PolarsResult<Overview> {
         })
         .collect();
 
-    let overlaps = overlaps(units.departments.clone().lazy(), min_cell)?;
+    let bands_hidden = bands
+        .parts
+        .iter()
+        .zip(&band_units)
+        .any(|(s, &u)| !s.is_shown() && u > 0);
+    let overlaps = overlaps(units.departments.clone().lazy(), bands_hidden, min_cell)?;
     let (budget_areas, areas_total) = budget_areas(
         units.costs.clone().lazy(),
         total_status.is_shown(),
@@ -264,7 +269,12 @@ pub(crate) fn complements(statuses: impl Iterator<Item = Status>) -> Vec<usize> 
         .collect()
 }
 
-fn overlaps(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<Overlap>> {
+/// Every pair's units, protected as parts of a total. `bands_hidden` says a
+/// band that holds units is hidden: with at most four departments the pairs
+/// add up to `u2 + 3 u3 + 6 u4` exactly, a second equation beside "the bands
+/// add up to the units" that would solve two hidden bands, so a pair is then
+/// hidden too (and protected in turn).
+fn overlaps(rows: LazyFrame, bands_hidden: bool, min_cell: u32) -> PolarsResult<Vec<Overlap>> {
     let pairs = rows
         .select([
             col(metric::UNIT_ID),
@@ -318,9 +328,18 @@ fn overlaps(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<Overlap>> {
     // which the bands give exactly when there are at most four departments:
     // protect them as parts of a shown total always.
     let parts: Vec<Part> = pairs.iter().map(|p| Part::new(p.2, p.2 as f64)).collect();
+    let mut start = suppress::primary(&parts, min_cell);
+    if bands_hidden && departments.len() <= 4 && start.iter().all(|s| s.is_shown()) {
+        let smallest = (0..parts.len())
+            .filter(|&i| parts[i].units > 0)
+            .min_by(|&a, &b| parts[a].units.cmp(&parts[b].units).then(a.cmp(&b)));
+        if let Some(i) = smallest {
+            start[i] = Status::Complement;
+        }
+    }
     let status = suppress::protect(
         &parts,
-        &suppress::primary(&parts, min_cell),
+        &start,
         Membership::Disjoint,
         true,
         min_cell,

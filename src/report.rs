@@ -114,3 +114,52 @@ pub fn given_away(population: &[AreaCost], cohort: &CohortCost, min_cell: u32) -
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::savings::AreaCost as CohortArea;
+    use crate::suppress::Status;
+    use std::collections::BTreeMap;
+
+    fn area(name: &str, units: u64, status: Status) -> AreaCost {
+        AreaCost {
+            area: name.into(),
+            units: status.show(units),
+            cost: status.show(1000.0),
+            status,
+            exact_units: units,
+        }
+    }
+
+    #[test]
+    fn overview_areas_less_the_cohorts_gave_the_cost_of_a_few_units() {
+        let population = [
+            area("A", 12, Status::Shown),
+            area("B", 30, Status::Shown),
+            area("C", 9, Status::Complement),
+            area("D", 40, Status::Complement),
+            area("E", 20, Status::Shown),
+        ];
+        let cohort = CohortCost {
+            units: 40,
+            areas: BTreeMap::from([
+                // 12 − 10: the overview less the cohort is 2 units' cost.
+                ("A".into(), CohortArea { units: 10, cost: 1.0 }),
+                // 30 − 10: 20 units outside, nothing to hide.
+                ("B".into(), CohortArea { units: 10, cost: 1.0 }),
+                // Hidden in the overview, all 9 in the cohort: equal figures.
+                ("C".into(), CohortArea { units: 9, cost: 1.0 }),
+                // Hidden in the overview, 30 outside the cohort: safe.
+                ("D".into(), CohortArea { units: 10, cost: 1.0 }),
+                // Shown in both and equal: nothing hidden is given away.
+                ("E".into(), CohortArea { units: 20, cost: 1.0 }),
+            ]),
+            by_department: BTreeMap::new(),
+            cell_units: BTreeMap::new(),
+            department_units: BTreeMap::new(),
+        };
+        let hidden: Vec<String> = given_away(&population, &cohort, 5).into_iter().collect();
+        assert_eq!(hidden, ["A", "C"]);
+    }
+}

@@ -9,6 +9,7 @@ mod overview;
 mod pseudonymise;
 mod realised;
 mod savings;
+mod suppression;
 mod suppression_audit;
 mod validate;
 mod workdir;
