@@ -46,10 +46,10 @@ pub(super) fn criteria(selection: &SelectionArgs, limit: Option<usize>) -> Resul
 }
 
 pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let destination = Destination::new(&args.output)?;
+    let mut destination = Destination::new(&args.output)?;
     let criteria = criteria(&args.selection, args.limit)?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
-    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, mode(args.unit))?;
+    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, &mut destination, mode(args.unit))?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     let selected = hotspots::select(&units, &criteria)?;
     destination.write(|options, out| {
@@ -65,9 +65,8 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
 
 pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, mode(args.unit))?;
+    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, &mut destination, mode(args.unit))?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    destination.set_min_cell(ws.config.min_cell);
     let document = overview(&units, ws.config.min_cell)?.document()?;
     destination.write(|options, out| render_document(&document, options, out))
 }
@@ -78,12 +77,12 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
     let (ws, units) = workspace::open_units_in(
         &args.workspace,
         diagnostics,
+        &mut destination,
         &[UnitMode::Citizen, UnitMode::Family],
     )?;
     let [citizens, families] = <[_; 2]>::try_from(units)
         .map_err(|_| anyhow::anyhow!("expected citizen and family units"))?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    destination.set_min_cell(ws.config.min_cell);
     let request = ReportRequest {
         period: ws.period,
         min_cell: ws.config.min_cell,
@@ -100,7 +99,7 @@ pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()>
     let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
     // The hotspot cohort needs the citizen units; a given cohort only the ladder.
     let hotspot_cohort = file_cohort.is_none() && !args.enrolled;
-    let (ws, units) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
+    let (ws, units) = workspace::open_with(&args.workspace, diagnostics, &mut destination, |config, period| {
         let ladder = load::load_kinds(config, period, &[Kind::Ladder, Kind::Enrolments])?;
         if !hotspot_cohort {
             return Ok((ladder, None));
@@ -109,7 +108,6 @@ pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()>
         Ok((Loaded::combine(config, vec![ladder, rows]), units.pop()))
     })?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    destination.set_min_cell(ws.config.min_cell);
     let cohort = match (file_cohort, units) {
         (Some(ids), _) => ids,
         (None, Some(units)) => hotspots::cohort(&units, &criteria)?,
@@ -149,11 +147,10 @@ pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result
         resamples: args.resamples,
         seed: args.seed,
     };
-    let (ws, estimate) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
+    let (ws, estimate) = workspace::open_with(&args.workspace, diagnostics, &mut destination, |config, period| {
         Ok(realised(config, period, &request)?)
     })?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    destination.set_min_cell(ws.config.min_cell);
     if estimate.cohort_units == 0 {
         anyhow::bail!(
             "no enrolled units: realised needs an enrolments source with a {} column",
