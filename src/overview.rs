@@ -143,10 +143,7 @@ pub fn overview(units: &Units, min_cell: u32) -> PolarsResult<Overview> {
         band_cost[band] += c;
     }
     let total_status = Status::of(n, min_cell);
-    let parts: Vec<Part> = band_units
-        .iter()
-        .map(|&u| Part::new(u, u as f64))
-        .collect();
+    let parts: Vec<Part> = band_units.iter().map(|&u| Part::new(u, u as f64)).collect();
     let bands = suppress::protect(
         &parts,
         &suppress::primary(&parts, min_cell),
@@ -213,7 +210,8 @@ impl Overview {
             ),
             (
                 "total_cost".to_string(),
-                self.total_cost.map_or(hidden(self.total_status), Value::Money),
+                self.total_cost
+                    .map_or(hidden(self.total_status), Value::Money),
             ),
             ("top_share".to_string(), Value::Object(shares)),
         ];
@@ -240,7 +238,9 @@ impl Overview {
                     .with_title("Units and cost by number of departments")
                     .with_money(["cost"])
                     .with_suppressed(["units", "cost"])
-                    .with_complement_rows(complements(self.by_departments.iter().map(|b| b.status))),
+                    .with_complement_rows(complements(
+                        self.by_departments.iter().map(|b| b.status),
+                    )),
             )
             .with_table(
                 "overlaps",
@@ -337,13 +337,7 @@ fn overlaps(rows: LazyFrame, bands_hidden: bool, min_cell: u32) -> PolarsResult<
             start[i] = Status::Complement;
         }
     }
-    let status = suppress::protect(
-        &parts,
-        &start,
-        Membership::Disjoint,
-        true,
-        min_cell,
-    );
+    let status = suppress::protect(&parts, &start, Membership::Disjoint, true, min_cell);
     Ok(pairs
         .into_iter()
         .zip(status.parts)
@@ -413,7 +407,14 @@ fn budget_areas(
             exact_units: units[i],
         })
         .collect();
-    Ok((areas, if total_shown { status.total } else { Status::Shown }))
+    Ok((
+        areas,
+        if total_shown {
+            status.total
+        } else {
+            Status::Shown
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -7,10 +7,10 @@ use crate::hotspots::{self, HotspotCriteria};
 use crate::output::{Document, Part, Value};
 use crate::overview::{overview, AreaCost};
 use crate::savings::CohortCost;
-use std::collections::BTreeSet;
 use crate::savings::{self, cohort_cost, Scenario};
 use crate::units::Units;
 use polars::prelude::*;
+use std::collections::BTreeSet;
 
 /// What the report covers.
 #[derive(Debug, Clone)]
@@ -145,15 +145,45 @@ mod tests {
             units: 40,
             areas: BTreeMap::from([
                 // 12 − 10: the overview less the cohort is 2 units' cost.
-                ("A".into(), CohortArea { units: 10, cost: 1.0 }),
+                (
+                    "A".into(),
+                    CohortArea {
+                        units: 10,
+                        cost: 1.0,
+                    },
+                ),
                 // 30 − 10: 20 units outside, nothing to hide.
-                ("B".into(), CohortArea { units: 10, cost: 1.0 }),
+                (
+                    "B".into(),
+                    CohortArea {
+                        units: 10,
+                        cost: 1.0,
+                    },
+                ),
                 // Hidden in the overview, all 9 in the cohort: equal figures.
-                ("C".into(), CohortArea { units: 9, cost: 1.0 }),
+                (
+                    "C".into(),
+                    CohortArea {
+                        units: 9,
+                        cost: 1.0,
+                    },
+                ),
                 // Hidden in the overview, 30 outside the cohort: safe.
-                ("D".into(), CohortArea { units: 10, cost: 1.0 }),
+                (
+                    "D".into(),
+                    CohortArea {
+                        units: 10,
+                        cost: 1.0,
+                    },
+                ),
                 // Shown in both and equal: nothing hidden is given away.
-                ("E".into(), CohortArea { units: 20, cost: 1.0 }),
+                (
+                    "E".into(),
+                    CohortArea {
+                        units: 20,
+                        cost: 1.0,
+                    },
+                ),
             ]),
             by_department: BTreeMap::new(),
             cell_units: BTreeMap::new(),

@@ -155,7 +155,10 @@ pub struct Protected {
 
 /// Primary statuses of parts: [`Status::Below`] under `min_cell` units.
 pub fn primary(parts: &[Part], min_cell: u32) -> Vec<Status> {
-    parts.iter().map(|p| Status::of(p.units, min_cell)).collect()
+    parts
+        .iter()
+        .map(|p| Status::of(p.units, min_cell))
+        .collect()
 }
 
 /// Complementary suppression for parts that add up to a total (rule 2 of the

@@ -49,7 +49,12 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
     let criteria = criteria(&args.selection, args.limit)?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
-    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, &mut destination, mode(args.unit))?;
+    let (ws, units) = workspace::open_units(
+        &args.workspace,
+        diagnostics,
+        &mut destination,
+        mode(args.unit),
+    )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     let selected = hotspots::select(&units, &criteria)?;
     destination.write(|options, out| {
@@ -65,7 +70,12 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
 
 pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, &mut destination, mode(args.unit))?;
+    let (ws, units) = workspace::open_units(
+        &args.workspace,
+        diagnostics,
+        &mut destination,
+        mode(args.unit),
+    )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     let document = overview(&units, ws.config.min_cell)?.document()?;
     destination.write(|options, out| render_document(&document, options, out))
@@ -99,14 +109,19 @@ pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()>
     let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
     // The hotspot cohort needs the citizen units; a given cohort only the ladder.
     let hotspot_cohort = file_cohort.is_none() && !args.enrolled;
-    let (ws, units) = workspace::open_with(&args.workspace, diagnostics, &mut destination, |config, period| {
-        let ladder = load::load_kinds(config, period, &[Kind::Ladder, Kind::Enrolments])?;
-        if !hotspot_cohort {
-            return Ok((ladder, None));
-        }
-        let (rows, mut units) = stream(config, period, &[UnitMode::Citizen])?;
-        Ok((Loaded::combine(config, vec![ladder, rows]), units.pop()))
-    })?;
+    let (ws, units) = workspace::open_with(
+        &args.workspace,
+        diagnostics,
+        &mut destination,
+        |config, period| {
+            let ladder = load::load_kinds(config, period, &[Kind::Ladder, Kind::Enrolments])?;
+            if !hotspot_cohort {
+                return Ok((ladder, None));
+            }
+            let (rows, mut units) = stream(config, period, &[UnitMode::Citizen])?;
+            Ok((Loaded::combine(config, vec![ladder, rows]), units.pop()))
+        },
+    )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     let cohort = match (file_cohort, units) {
         (Some(ids), _) => ids,
@@ -147,9 +162,12 @@ pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result
         resamples: args.resamples,
         seed: args.seed,
     };
-    let (ws, estimate) = workspace::open_with(&args.workspace, diagnostics, &mut destination, |config, period| {
-        Ok(realised(config, period, &request)?)
-    })?;
+    let (ws, estimate) = workspace::open_with(
+        &args.workspace,
+        diagnostics,
+        &mut destination,
+        |config, period| Ok(realised(config, period, &request)?),
+    )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     if estimate.cohort_units == 0 {
         anyhow::bail!(

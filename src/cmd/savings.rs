@@ -17,7 +17,12 @@ pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
     let criteria = criteria(&args.selection, None)?;
     let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
-    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, &mut destination, mode(args.unit))?;
+    let (ws, units) = workspace::open_units(
+        &args.workspace,
+        diagnostics,
+        &mut destination,
+        mode(args.unit),
+    )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     let config = assumptions(&ws.config.savings, &args.assumptions)?;
 

@@ -311,8 +311,14 @@ mod tests {
             .unwrap();
         let table = Table { frame, ..table };
         let text = render(&table, None);
-        assert!(text.contains("│ Kontante ydelser ┆    .. ┆ 1,234,567.89 ┆"), "{text}");
-        assert!(text.contains("│ Sundhed          ┆    <5 ┆           <5 ┆"), "{text}");
+        assert!(
+            text.contains("│ Kontante ydelser ┆    .. ┆ 1,234,567.89 ┆"),
+            "{text}"
+        );
+        assert!(
+            text.contains("│ Sundhed          ┆    <5 ┆           <5 ┆"),
+            "{text}"
+        );
         assert!(text.ends_with(
             "\n<5: fewer than 5 units; hidden for privacy.\n\
              ..: 5 units or more; hidden so that no figure marked <5 can be worked out from the others.\n"

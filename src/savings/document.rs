@@ -4,12 +4,12 @@
 //! get a `scenario` column.
 
 use super::{shown_beside, SavingsCase, Visible};
-use crate::overview::complements;
-use crate::suppress::Status;
-use std::collections::BTreeSet;
 use crate::config::SavingsConfig;
 use crate::output::{Document, Table, Value};
+use crate::overview::complements;
+use crate::suppress::Status;
 use polars::prelude::*;
+use std::collections::BTreeSet;
 
 /// One scenario: `summary` (fields), `areas` and `departments` (tables), then `assumptions`.
 /// `hidden_elsewhere` names areas another part of the same document would
@@ -49,10 +49,7 @@ pub fn case_document(
     ];
     Ok(Document::new()
         .with_fields("summary", summary)
-        .with_table(
-            "areas",
-            areas_table(&[(case, &visible)], config, false)?,
-        )
+        .with_table("areas", areas_table(&[(case, &visible)], config, false)?)
         .with_table(
             "departments",
             departments_table(&[(case, &visible)], min_cell, false)?,
@@ -145,7 +142,10 @@ pub fn cases_document(
         .with_fields("assumptions", assumptions(config)))
 }
 
-fn paired<'a>(cases: &'a [SavingsCase], visible: &'a [Visible]) -> Vec<(&'a SavingsCase, &'a Visible)> {
+fn paired<'a>(
+    cases: &'a [SavingsCase],
+    visible: &'a [Visible],
+) -> Vec<(&'a SavingsCase, &'a Visible)> {
     cases.iter().zip(visible).collect()
 }
 

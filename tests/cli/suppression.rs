@@ -14,9 +14,13 @@ fn bands_workdir() -> Workdir {
         csv.push_str(&format!("u{i},A,2023-02-01,1000,57201\n"));
     }
     for i in 7..=11 {
-        csv.push_str(&format!("u{i},A,2023-02-01,500,57201\nu{i},B,2023-03-01,500,57201\n"));
+        csv.push_str(&format!(
+            "u{i},A,2023-02-01,500,57201\nu{i},B,2023-03-01,500,57201\n"
+        ));
     }
-    csv.push_str("u12,A,2023-02-01,3000,57201\nu12,C,2023-03-01,3000,57201\nu12,D,2023-04-01,1000,57201\n");
+    csv.push_str(
+        "u12,A,2023-02-01,3000,57201\nu12,C,2023-03-01,3000,57201\nu12,D,2023-04-01,1000,57201\n",
+    );
     wd.write("expenses.csv", csv);
     wd.write(
         "tvaers.toml",
@@ -43,7 +47,10 @@ fn a_band_of_zero_units_protected_a_band_of_one_unit() {
             {"departments": "4+", "units": null, "cost": null}
         ])
     );
-    assert_eq!((v["units"].clone(), v["total_cost"].clone()), (12.into(), 18000.0.into()));
+    assert_eq!(
+        (v["units"].clone(), v["total_cost"].clone()),
+        (12.into(), 18000.0.into())
+    );
 }
 
 #[test]

@@ -69,7 +69,8 @@ fn generate(seed: u64) -> Population {
         for d in 0..spread {
             let department = (unit + d * 7) % departments;
             for _ in 0..1 + rng.below(2) {
-                let area = (rng.below(areas as u64) * rng.below(areas as u64) / areas as u64) as usize;
+                let area =
+                    (rng.below(areas as u64) * rng.below(areas as u64) / areas as u64) as usize;
                 let cost = 100 + (rng.below(1000) * rng.below(1000)) as i64;
                 rows.push(Row {
                     unit,
@@ -79,7 +80,10 @@ fn generate(seed: u64) -> Population {
                 });
             }
         }
-        for (i, step) in (0..rng.below(3)).map(|_| 1 + rng.below(4) as i64).enumerate() {
+        for (i, step) in (0..rng.below(3))
+            .map(|_| 1 + rng.below(4) as i64)
+            .enumerate()
+        {
             steps.push((unit, 1 + i as u32, step));
         }
     }
@@ -104,7 +108,12 @@ fn write(population: &Population, dir: &std::path::Path) -> Config {
     toml.push_str("\n[savings]\nhorizon_years = 3\n[savings.effects]\n\"Area 0\" = 0.1\n\"Area 1\" = 0.3\ndefault = 0.05\n");
     for d in 0..population.departments {
         let mut csv = String::from("citizen,date,amount,account\n");
-        for (i, r) in population.rows.iter().filter(|r| r.department == d).enumerate() {
+        for (i, r) in population
+            .rows
+            .iter()
+            .filter(|r| r.department == d)
+            .enumerate()
+        {
             csv.push_str(&format!(
                 "u{},2023-{:02}-01,{},9{}01\n",
                 r.unit,
@@ -153,56 +162,10 @@ impl System {
         self.rows.push((row, value));
     }
 
-    /// Whether Σ coefficient × unknown is known from the equations.
-    fn known(&self, terms: &[(usize, f64)]) -> bool {
+    /// The equations as rows of `n` coefficients.
+    fn matrix(&self) -> Vec<Vec<f64>> {
         let n = self.names.len();
-        let rank = |rows: &[Vec<f64>]| {
-            let mut m: Vec<Vec<f64>> = rows.to_vec();
-            let mut rank = 0;
-            for col in 0..n {
-                let Some(p) = (rank..m.len()).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs())) else {
-                    break;
-                };
-                if m[p][col].abs() < 1e-9 {
-                    continue;
-                }
-                m.swap(rank, p);
-                let pivot = m[rank][col];
-                for r in 0..m.len() {
-                    if r != rank {
-                        let f = m[r][col] / pivot;
-                        for c in 0..n {
-                            m[r][c] -= f * m[rank][c];
-                        }
-                    }
-                }
-                rank += 1;
-            }
-            rank
-        };
-        let mut rows: Vec<Vec<f64>> = self
-            .rows
-            .iter()
-            .map(|(r, _)| {
-                let mut r = r.clone();
-                r.resize(n, 0.0);
-                r
-            })
-            .collect();
-        let before = rank(&rows);
-        let mut target = vec![0.0; n];
-        for &(i, c) in terms {
-            target[i] += c;
-        }
-        rows.push(target);
-        rank(&rows) == before
-    }
-
-    /// Unknowns that hold units and lie in the row space of the equations.
-    fn solvable(&self) -> Vec<String> {
-        let n = self.names.len();
-        let mut m: Vec<Vec<f64>> = self
-            .rows
+        self.rows
             .iter()
             .map(|(r, _)| {
                 let mut r = r.clone();
@@ -210,39 +173,70 @@ impl System {
                 let scale = r.iter().fold(0.0f64, |a, x| a.max(x.abs())).max(1e-300);
                 r.iter().map(|x| x / scale).collect()
             })
-            .collect();
-        let mut pivots = Vec::new();
-        let mut row = 0;
-        for col in 0..n {
-            let Some(p) = (row..m.len()).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs())) else {
-                break;
-            };
-            if m[p][col].abs() < 1e-9 {
-                continue;
-            }
-            m.swap(row, p);
-            let pivot = m[row][col];
-            for x in m[row].iter_mut() {
-                *x /= pivot;
-            }
-            for r in 0..m.len() {
-                if r != row && m[r][col].abs() > 0.0 {
-                    let f = m[r][col];
-                    for c in 0..n {
-                        m[r][c] -= f * m[row][c];
-                    }
-                }
-            }
-            pivots.push((row, col));
-            row += 1;
+            .collect()
+    }
+
+    /// Whether Σ coefficient × unknown is known from the equations.
+    fn known(&self, terms: &[(usize, f64)]) -> bool {
+        let mut rows = self.matrix();
+        let before = reduce(&mut rows.clone()).len();
+        let mut target = vec![0.0; self.names.len()];
+        for &(i, c) in terms {
+            target[i] += c;
         }
+        rows.push(target);
+        reduce(&mut rows).len() == before
+    }
+
+    /// Unknowns that hold units and lie in the row space of the equations.
+    fn solvable(&self) -> Vec<String> {
+        let mut m = self.matrix();
+        let pivots = reduce(&mut m);
         pivots
             .into_iter()
-            .filter(|&(r, c)| (0..n).all(|j| j == c || m[r][j].abs() < 1e-9))
+            .filter(|&(r, c)| {
+                m[r].iter()
+                    .enumerate()
+                    .all(|(j, x)| j == c || x.abs() < 1e-9)
+            })
             .filter(|&(_, c)| self.units[c] > 0)
             .map(|(_, c)| self.names[c].clone())
             .collect()
     }
+}
+
+/// Gauss–Jordan elimination with partial pivoting, in place: the reduced
+/// rows and the (row, column) of every pivot.
+fn reduce(m: &mut [Vec<f64>]) -> Vec<(usize, usize)> {
+    let n = m.first().map_or(0, Vec::len);
+    let mut pivots = Vec::new();
+    let mut row = 0;
+    for col in 0..n {
+        let Some(p) = (row..m.len()).max_by(|&a, &b| m[a][col].abs().total_cmp(&m[b][col].abs()))
+        else {
+            break;
+        };
+        if m[p][col].abs() < 1e-9 {
+            continue;
+        }
+        m.swap(row, p);
+        let pivot = m[row][col];
+        for x in m[row].iter_mut() {
+            *x /= pivot;
+        }
+        let pivot_row = m[row].clone();
+        for (r, other) in m.iter_mut().enumerate() {
+            let f = other[col];
+            if r != row && f != 0.0 {
+                for (x, p) in other.iter_mut().zip(&pivot_row) {
+                    *x -= f * p;
+                }
+            }
+        }
+        pivots.push((row, col));
+        row += 1;
+    }
+    pivots
 }
 
 /// Bound propagation over integer counts with non-negative coefficients:
@@ -292,7 +286,11 @@ fn band(departments: usize) -> usize {
 }
 
 /// Failures of the overview's figures.
-fn audit_overview(p: &Population, o: &tvaers::overview::Overview, v: &serde_json::Value) -> Vec<String> {
+fn audit_overview(
+    p: &Population,
+    o: &tvaers::overview::Overview,
+    v: &serde_json::Value,
+) -> Vec<String> {
     let m = u64::from(p.min_cell);
     let mut fails = Vec::new();
     let mut unit_departments: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); p.units];
@@ -341,9 +339,17 @@ fn audit_overview(p: &Population, o: &tvaers::overview::Overview, v: &serde_json
         // Bands the number of departments rules out are known to be empty.
         for i in p.departments.min(4)..4 {
             if v["by_departments"][i]["units"].is_null() {
-                let idx = s.names.iter().position(|n| n == &format!("band {i} units")).unwrap();
+                let idx = s
+                    .names
+                    .iter()
+                    .position(|n| n == &format!("band {i} units"))
+                    .unwrap();
                 s.equation(&[(idx, 1.0)], 0.0);
-                let idx = s.names.iter().position(|n| n == &format!("band {i} cost")).unwrap();
+                let idx = s
+                    .names
+                    .iter()
+                    .position(|n| n == &format!("band {i} cost"))
+                    .unwrap();
                 s.equation(&[(idx, 1.0)], 0.0);
             }
         }
@@ -353,7 +359,12 @@ fn audit_overview(p: &Population, o: &tvaers::overview::Overview, v: &serde_json
         let mut hidden_units = BTreeSet::new();
         for (i, a) in v["budget_areas"].as_array().unwrap().iter().enumerate() {
             let index: usize = a["area"].as_str().unwrap()[5..].parse().unwrap();
-            let members: BTreeSet<usize> = p.rows.iter().filter(|r| r.area == index).map(|r| r.unit).collect();
+            let members: BTreeSet<usize> = p
+                .rows
+                .iter()
+                .filter(|r| r.area == index)
+                .map(|r| r.unit)
+                .collect();
             match a["cost"].as_f64() {
                 Some(c) => known += c,
                 None => {
@@ -365,7 +376,10 @@ fn audit_overview(p: &Population, o: &tvaers::overview::Overview, v: &serde_json
         }
         s.equation(&area_terms, t - known);
         if !hidden_units.is_empty() && (hidden_units.len() as u64) < m {
-            fails.push(format!("hidden areas add up to {} units", hidden_units.len()));
+            fails.push(format!(
+                "hidden areas add up to {} units",
+                hidden_units.len()
+            ));
         }
     }
     // Overlaps: the pairs add up to Σ d(d − 1)/2, which the bands give with at most four departments.
@@ -375,7 +389,10 @@ fn audit_overview(p: &Population, o: &tvaers::overview::Overview, v: &serde_json
     for (i, pair) in v["overlaps"].as_array().unwrap().iter().enumerate() {
         let a: usize = pair["a"].as_str().unwrap()[1..].parse().unwrap();
         let b: usize = pair["b"].as_str().unwrap()[1..].parse().unwrap();
-        let truth = unit_departments.iter().filter(|d| d.contains(&a) && d.contains(&b)).count() as u64;
+        let truth = unit_departments
+            .iter()
+            .filter(|d| d.contains(&a) && d.contains(&b))
+            .count() as u64;
         match pair["units"].as_f64() {
             Some(u) => known_pairs += u,
             None => {
@@ -402,7 +419,10 @@ fn audit_overview(p: &Population, o: &tvaers::overview::Overview, v: &serde_json
         s.equation(&terms, -value);
     }
     if hidden_pairs > 0 && hidden_pairs < m && s.known(&pair_terms) {
-        fails.push(format!("hidden overlaps add up to {hidden_pairs}: {}", v["overlaps"]));
+        fails.push(format!(
+            "hidden overlaps add up to {hidden_pairs}: {}",
+            v["overlaps"]
+        ));
     }
     fails.extend(s.solvable().into_iter().map(|n| format!("{n} is solvable")));
     // Counts pinned by the markers' ranges: `<m` is 0…m−1, `..` at least m.
@@ -432,7 +452,11 @@ fn audit_overview(p: &Population, o: &tvaers::overview::Overview, v: &serde_json
             if k < m || (k != last && k - last < m) {
                 fails.push(format!("top {percent} % share over {k} units after {last}"));
             }
-            assert_eq!(share, (share * 1000.0).round() / 1000.0, "shares are rounded");
+            assert_eq!(
+                share,
+                (share * 1000.0).round() / 1000.0,
+                "shares are rounded"
+            );
             last = k;
             last_shown = Some(k);
         }
@@ -504,7 +528,10 @@ fn audit_savings(
     if let Some(gross) = v[summary]["gross_savings"].as_f64() {
         s.equation(&terms, gross - known);
         if !hidden_units.is_empty() && hidden_units.len() < m {
-            fails.push(format!("hidden areas in the gross savings hold {} units", hidden_units.len()));
+            fails.push(format!(
+                "hidden areas in the gross savings hold {} units",
+                hidden_units.len()
+            ));
         }
     }
     fails.extend(s.solvable().into_iter().map(|n| format!("{n} is solvable")));
@@ -519,18 +546,25 @@ fn audit_savings(
             .collect();
         let mut sum = 0.0;
         for d in departments {
-            let Some(baseline) = d["baseline"].as_f64() else { continue };
+            let Some(baseline) = d["baseline"].as_f64() else {
+                continue;
+            };
             sum += baseline;
             let department: usize = d["department"].as_str().unwrap()[1..].parse().unwrap();
             for &a in &shown {
                 let piece: BTreeSet<usize> = p
                     .rows
                     .iter()
-                    .filter(|r| r.area == a && r.department == department && cohort.contains(&r.unit))
+                    .filter(|r| {
+                        r.area == a && r.department == department && cohort.contains(&r.unit)
+                    })
                     .map(|r| r.unit)
                     .collect();
                 if !piece.is_empty() && piece.len() < m {
-                    fails.push(format!("department {department} shows a piece of area {a} with {} units", piece.len()));
+                    fails.push(format!(
+                        "department {department} shows a piece of area {a} with {} units",
+                        piece.len()
+                    ));
                 }
             }
         }
@@ -541,7 +575,10 @@ fn audit_savings(
             .filter_map(|a| a["baseline"].as_f64())
             .sum();
         if departments.iter().all(|d| d["baseline"].is_number()) && !departments.is_empty() {
-            assert!((sum - areas_sum).abs() < 0.05, "departments add up to the shown areas: {sum} {areas_sum}");
+            assert!(
+                (sum - areas_sum).abs() < 0.05,
+                "departments add up to the shown areas: {sum} {areas_sum}"
+            );
         }
     }
     fails
@@ -598,7 +635,11 @@ fn audit_one(seed: u64) -> Vec<String> {
 
     let o = overview(&units, config.min_cell).unwrap();
     let ov = json(&o.document().unwrap());
-    fails.extend(audit_overview(&p, &o, &ov).into_iter().map(|f| format!("overview: {f}")));
+    fails.extend(
+        audit_overview(&p, &o, &ov)
+            .into_iter()
+            .map(|f| format!("overview: {f}")),
+    );
 
     let threshold = [0.0, 2000.0, 20_000.0, 100_000.0][(seed % 4) as usize];
     let criteria = HotspotCriteria {
@@ -610,7 +651,9 @@ fn audit_one(seed: u64) -> Vec<String> {
     let cohort: BTreeSet<usize> = ids.iter().map(|id| id[1..].parse().unwrap()).collect();
     let cost = savings::cohort_cost(&units, &ids).unwrap();
     let case = savings::model(&cost, &config.savings, config.period, Scenario::Base).unwrap();
-    let sv = json(&savings::case_document(&case, &config.savings, config.min_cell, &BTreeSet::new()).unwrap());
+    let sv = json(
+        &savings::case_document(&case, &config.savings, config.min_cell, &BTreeSet::new()).unwrap(),
+    );
     fails.extend(
         audit_savings(&p, &cohort, &sv, "summary", "areas", None)
             .into_iter()
@@ -626,25 +669,48 @@ fn audit_one(seed: u64) -> Vec<String> {
     };
     let (_, mut families) = units::stream(&config, config.period, &[UnitMode::Family]).unwrap();
     let rv = json(&tvaers::report::report(&units, &families.pop().unwrap(), &request).unwrap());
-    fails.extend(audit_overview(&p, &o, &rv).into_iter().map(|f| format!("report overview: {f}")));
     fails.extend(
-        audit_savings(&p, &cohort, &rv, "savings_summary", "savings_areas", Some(&rv))
+        audit_overview(&p, &o, &rv)
             .into_iter()
-            .map(|f| format!("report savings: {f}")),
+            .map(|f| format!("report overview: {f}")),
+    );
+    fails.extend(
+        audit_savings(
+            &p,
+            &cohort,
+            &rv,
+            "savings_summary",
+            "savings_areas",
+            Some(&rv),
+        )
+        .into_iter()
+        .map(|f| format!("report savings: {f}")),
     );
 
     let loaded = tvaers::load::load(&config, config.period).unwrap();
     if let Some(top) = tvaers::ladder::highest_step(&loaded).unwrap() {
         let groups = tvaers::ladder::ladder(&loaded, config.period, &ids, top).unwrap();
         let lv = table_json(&tvaers::ladder::table(&groups, top, config.min_cell).unwrap());
-        fails.extend(audit_ladder(&p, &cohort, &lv).into_iter().map(|f| format!("ladder: {f}")));
+        fails.extend(
+            audit_ladder(&p, &cohort, &lv)
+                .into_iter()
+                .map(|f| format!("ladder: {f}")),
+        );
     }
-    fails.into_iter().map(|f| format!("seed {seed}: {f}")).collect()
+    fails
+        .into_iter()
+        .map(|f| format!("seed {seed}: {f}"))
+        .collect()
 }
 
 fn audit(seeds: std::ops::Range<u64>) {
     let fails: Vec<String> = seeds.flat_map(audit_one).collect();
-    assert!(fails.is_empty(), "{} failures:\n{}", fails.len(), fails.join("\n"));
+    assert!(
+        fails.is_empty(),
+        "{} failures:\n{}",
+        fails.len(),
+        fails.join("\n")
+    );
 }
 
 #[test]
