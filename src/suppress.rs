@@ -29,6 +29,27 @@
 //!
 //! Both kinds of hidden figure are empty in CSV and `null` in JSON; only text
 //! tables tell them apart.
+//!
+//! How an analysis uses it, for a table of parts beside a shown total:
+//!
+//! ```text
+//! let parts: Vec<Part> = rows.iter().map(|r| Part::new(r.units, r.cost)).collect();
+//! let start = suppress::primary(&parts, min_cell);        // plus any forced Complement
+//! let done = suppress::protect(&parts, &start, Membership::Overlapping,
+//!                              total_status.is_shown(), min_cell);
+//! let total_status = total_status.and(done.total);         // hide the total if it must go
+//! // cells: done.parts[i].show(value) → Option for the frame;
+//! // fields: status.value(Value::Money(x)) → `<5` / `..` markers;
+//! // tables: Table::with_suppressed([...]).with_complement_rows(rows whose status is Complement)
+//! ```
+//!
+//! A figure that enters a total with a known weight (an effect, a number of
+//! months) gives that weight as [`Part::weight`]; a figure whose units are
+//! counted as the units of another (a mean, a per-unit-month figure) takes
+//! that figure's status. Where one document shows the same figure twice
+//! (two tables over overlapping populations), start the second table with
+//! the first one's hidden figures as [`Status::Complement`], as `report`
+//! does for the savings areas beside the overview's.
 
 /// A figure that may be suppressed.
 pub type Shown<T> = Option<T>;

@@ -125,3 +125,70 @@ fn top_shares_at_full_precision_gave_the_cost_of_four_units_by_difference() {
         run.stdout
     );
 }
+
+#[test]
+fn department_baselines_and_gross_savings_solved_two_hidden_areas() {
+    // Areas A (8 units, all booked by X), B (2 units, X), C (3 units, Y) and
+    // D (6 units, Y), effects 0.1, 0.2, 0.3, 0.05, over exactly four years.
+    // B and C are below five and D (the smallest other) joins them. Before,
+    // X + Y covered every area, so X + Y − A = B + C + D and the gross
+    // savings gave a second equation: two hidden areas were solvable. Now the
+    // departments cover A only, and the summary keeps every area.
+    let wd = Workdir::new();
+    let mut csv = String::from("citizen,department,date,amount,account\n");
+    let mut ids = String::from("unit_id\n");
+    let mut unit = 0;
+    for (area, department, units, cost) in [
+        ("91", "X", 8, 1000),
+        ("92", "X", 2, 4000),
+        ("93", "Y", 3, 4000),
+        ("94", "Y", 6, 500),
+    ] {
+        for _ in 0..units {
+            unit += 1;
+            csv.push_str(&format!(
+                "u{unit},{department},2023-02-01,{cost},{area}01\n"
+            ));
+            ids.push_str(&format!("u{unit}\n"));
+        }
+    }
+    wd.write("expenses.csv", csv);
+    wd.write("cohort.csv", ids);
+    wd.write(
+        "tvaers.toml",
+        "[analysis]\nfrom = \"2022-01-01\"\nto = \"2025-12-31\"\nmin_cell = 5\n\n\
+         [budget_areas]\n\"91\" = \"A\"\n\"92\" = \"B\"\n\"93\" = \"C\"\n\"94\" = \"D\"\n\n\
+         [savings]\nhorizon_years = 1\nramp_up = []\nsetup_cost = 0\ncoordinator_cost = 0\n\
+         [savings.effects]\n\"A\" = 0.1\n\"B\" = 0.2\n\"C\" = 0.3\n\"D\" = 0.05\n\n\
+         [[sources]]\nname = \"expenses\"\nkind = \"expenses\"\npath = \"expenses.csv\"\n\
+         [sources.columns]\ndepartment = \"department\"\n",
+    );
+    let run = wd.run(&["savings", "--cohort", "cohort.csv", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let shown: Vec<(&str, Option<f64>)> = v["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["budget_area"].as_str().unwrap(), a["baseline"].as_f64()))
+        .collect();
+    assert_eq!(
+        shown,
+        [("A", Some(2000.0)), ("B", None), ("C", None), ("D", None)]
+    );
+    let departments: Vec<(&str, Option<f64>, Option<f64>)> = v["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["department"].as_str().unwrap(),
+                d["baseline"].as_f64(),
+                d["total"].as_f64(),
+            )
+        })
+        .collect();
+    assert_eq!(departments, [("X", Some(2000.0), Some(200.0))]);
+    // 2000 × 0.1 + 2000 × 0.2 + 3000 × 0.3 + 750 × 0.05 = 1537.5 a year.
+    assert_eq!(v["summary"]["gross_savings"], 1537.5);
+}
