@@ -9,7 +9,7 @@ use crate::config::Period;
 use crate::load::Loaded;
 use crate::output::Table;
 use crate::schema::Kind;
-use crate::suppress;
+use crate::suppress::{self, Status};
 use crate::units::in_period;
 use polars::prelude::*;
 use std::collections::HashSet;
@@ -106,24 +106,43 @@ pub fn ladder(
 }
 
 /// The groups as a table, suppressed: a group below `min_cell` citizens shows
-/// nothing; a share is hidden when its count or the rest is below `min_cell`.
+/// nothing; a share is hidden when its count or the rest is below `min_cell`
+/// (share × units gives the count back); the share up two steps is hidden
+/// as a complement beside a shown share up one step when the citizens who
+/// moved exactly one step are fewer than `min_cell` (the difference of the
+/// two would count them). Shares are rounded to 0.1 %.
 pub fn table(groups: &[LadderGroup], top: i64, min_cell: u32) -> PolarsResult<Table> {
-    let share = |k: u64, n: u64| -> Option<f64> {
-        let shown =
-            suppress::count(k, min_cell).is_some() && suppress::count(n - k, min_cell).is_some();
-        (shown && n > 0).then(|| k as f64 / n as f64)
+    let status = |k: u64, n: u64| Status::of(k, min_cell).and(Status::of(n - k, min_cell));
+    let up_two = |g: &LadderGroup| {
+        let own = status(g.up_two, g.units);
+        if own.is_shown()
+            && status(g.up_one, g.units).is_shown()
+            && !Status::of(g.up_one - g.up_two, min_cell).is_shown()
+        {
+            Status::Complement
+        } else {
+            own
+        }
     };
+    let share = |s: Status, k: u64, n: u64| s.show(suppress::round_share(k as f64 / n as f64));
     let visible = |g: &LadderGroup| suppress::count(g.units, min_cell).is_some();
     let frame = df!(
         "group" => groups.iter().map(|g| g.group).collect::<Vec<_>>(),
         "units" => groups.iter().map(|g| visible(g).then_some(g.units)).collect::<Vec<_>>(),
         "mean_first_step" => groups.iter().map(|g| visible(g).then_some(g.mean_first)).collect::<Vec<_>>(),
         "mean_last_step" => groups.iter().map(|g| visible(g).then_some(g.mean_last)).collect::<Vec<_>>(),
-        "share_up_1" => groups.iter().map(|g| share(g.up_one, g.units)).collect::<Vec<_>>(),
-        "share_up_2" => groups.iter().map(|g| share(g.up_two, g.units)).collect::<Vec<_>>(),
-        "share_at_top" => groups.iter().map(|g| share(g.at_top, g.units)).collect::<Vec<_>>(),
+        "share_up_1" => groups.iter().map(|g| share(status(g.up_one, g.units), g.up_one, g.units)).collect::<Vec<_>>(),
+        "share_up_2" => groups.iter().map(|g| share(up_two(g), g.up_two, g.units)).collect::<Vec<_>>(),
+        "share_at_top" => groups.iter().map(|g| share(status(g.at_top, g.units), g.at_top, g.units)).collect::<Vec<_>>(),
     )?;
+    let complements: Vec<usize> = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| up_two(g) == Status::Complement)
+        .map(|(i, _)| i)
+        .collect();
     Ok(Table::new(frame)
+        .with_complement_cells("share_up_2", complements)
         .with_title(format!("Progress on the step scale (top step {top})"))
         .with_shares(["share_up_1", "share_up_2", "share_at_top"])
         .with_suppressed([
@@ -190,6 +209,43 @@ mod tests {
             }
         );
         assert_eq!(highest_step(&loaded).unwrap(), Some(4));
+    }
+
+    #[test]
+    fn share_up_two_beside_share_up_one_counted_those_who_moved_one_step() {
+        // 10 moved up, 7 of them two steps: the shares gave the 3 who moved
+        // exactly one step by difference.
+        let g = LadderGroup {
+            group: "cohort",
+            units: 20,
+            mean_first: 1.0,
+            mean_last: 2.0,
+            up_one: 10,
+            up_two: 7,
+            at_top: 5,
+        };
+        let t = table(&[g], 4, 5).unwrap();
+        let row = |name: &str| t.frame.column(name).unwrap().f64().unwrap().get(0);
+        assert_eq!(row("share_up_1"), Some(0.5));
+        assert_eq!(row("share_up_2"), None);
+        assert_eq!(row("share_at_top"), Some(0.25));
+        assert_eq!(t.complement_cells, vec![("share_up_2".to_string(), 0)]);
+    }
+
+    #[test]
+    fn shares_are_rounded_to_a_tenth_of_a_percent() {
+        let g = LadderGroup {
+            group: "cohort",
+            units: 15,
+            mean_first: 1.0,
+            mean_last: 2.0,
+            up_one: 5,
+            up_two: 0,
+            at_top: 0,
+        };
+        let t = table(&[g], 4, 5).unwrap();
+        let up_one = t.frame.column("share_up_1").unwrap().f64().unwrap().get(0);
+        assert_eq!(up_one, Some(0.333));
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! The population overview (SPEC §2 "Overview"): how concentrated cost is,
 //! how many units span several departments, which departments share units,
 //! and what each budget area costs. Every figure passes small-cell
-//! suppression before it leaves this module, as overviews get shared.
+//! suppression before it leaves this module, as overviews get shared: the
+//! departments bands add up to the units and total cost, the budget areas
+//! to the total cost and the overlaps to a sum the bands nearly give, so
+//! each is protected as parts of a total (`suppress::protect`), and the top
+//! shares as nested groups (`suppress::cumulative`), rounded to 0.1 %.
 
 use crate::hotspots::Percent;
 use crate::output::{Document, Table, Value};
 use crate::schema::col as column;
-use crate::suppress::{self, Shown};
+use crate::suppress::{self, Membership, Part, Shown, Status};
 use crate::units::{metric, Units};
 use polars::prelude::*;
 
@@ -22,8 +26,12 @@ pub struct TopShare {
     pub percent: u64,
     /// Units in the top group, `ceil(N × percent / 100)`.
     pub units: u64,
-    /// Their share of total cost (suppressed when they are fewer than `min_cell`).
+    /// Their share of total cost, rounded to 0.1 % (suppressed when they,
+    /// or the units between them and the next smaller shown group, are
+    /// fewer than `min_cell`).
     pub share: Shown<f64>,
+    /// Why the share is hidden, if it is.
+    pub status: Status,
 }
 
 /// Units and cost of the units active in a number of departments.
@@ -35,6 +43,8 @@ pub struct Band {
     pub units: Shown<u64>,
     /// Their total cost.
     pub cost: Shown<f64>,
+    /// Why the band is hidden, if it is.
+    pub status: Status,
 }
 
 /// Units active in both of two departments.
@@ -46,6 +56,8 @@ pub struct Overlap {
     pub b: String,
     /// Units with rows in both.
     pub units: Shown<u64>,
+    /// Why the count is hidden, if it is.
+    pub status: Status,
 }
 
 /// Cost and units of one budget area.
@@ -57,6 +69,11 @@ pub struct AreaCost {
     pub units: Shown<u64>,
     /// The area's cost.
     pub cost: Shown<f64>,
+    /// Why the area is hidden, if it is.
+    pub status: Status,
+    /// Units with cost in the area, exact: for deciding what other tables
+    /// of the same document may show; never published.
+    pub exact_units: u64,
 }
 
 /// The overview of all active units.
@@ -66,6 +83,8 @@ pub struct Overview {
     pub units: Shown<u64>,
     /// Their total cost.
     pub total_cost: Shown<f64>,
+    /// Why `units` and `total_cost` are hidden, if they are.
+    pub total_status: Status,
     /// Concentration of cost.
     pub top_share: Vec<TopShare>,
     /// Units and cost by number of departments.
@@ -96,16 +115,22 @@ pub fn overview(units: &Units, min_cell: u32) -> PolarsResult<Overview> {
 
     let mut ranked = costs.clone();
     ranked.sort_by(|a, b| b.total_cmp(a));
+    let sizes: Vec<u64> = TOP_PERCENTS
+        .iter()
+        .map(|&percent| Percent::whole(percent).of(n))
+        .collect();
+    let statuses = suppress::cumulative(&sizes, n, min_cell);
     let top_share = TOP_PERCENTS
         .iter()
-        .map(|&percent| {
-            let k = Percent::whole(percent).of(n);
+        .zip(sizes.iter().zip(&statuses))
+        .map(|(&percent, (&k, &status))| {
             let top: f64 = ranked[..k as usize].iter().sum();
-            let share = (total != 0.0).then(|| top / total);
+            let share = (total != 0.0).then(|| suppress::round_share(top / total));
             TopShare {
                 percent,
                 units: k,
-                share: share.and_then(|s| suppress::over_units(s, k, min_cell)),
+                share: share.and_then(|s| status.show(s)),
+                status,
             }
         })
         .collect();
@@ -117,27 +142,44 @@ pub fn overview(units: &Units, min_cell: u32) -> PolarsResult<Overview> {
         band_units[band] += 1;
         band_cost[band] += c;
     }
-    let hidden: Vec<bool> = band_units
-        .iter()
-        .map(|&u| suppress::count(u, min_cell).is_none())
-        .collect();
-    let sizes: Vec<f64> = band_units.iter().map(|&u| u as f64).collect();
-    let hidden = suppress::complementary(&hidden, &sizes);
+    let total_status = Status::of(n, min_cell);
+    let parts: Vec<Part> = band_units.iter().map(|&u| Part::new(u, u as f64)).collect();
+    let bands = suppress::protect(
+        &parts,
+        &suppress::primary(&parts, min_cell),
+        Membership::Disjoint,
+        total_status.is_shown(),
+        min_cell,
+    );
+    // Bands that cannot be protected while the total shows hide the total.
+    let total_status = total_status.and(bands.total);
     let by_departments = BANDS
         .iter()
         .enumerate()
         .map(|(i, label)| Band {
             departments: label,
-            units: (!hidden[i]).then_some(band_units[i]),
-            cost: (!hidden[i]).then_some(band_cost[i]),
+            units: bands.parts[i].show(band_units[i]),
+            cost: bands.parts[i].show(band_cost[i]),
+            status: bands.parts[i],
         })
         .collect();
 
-    let overlaps = overlaps(units.departments.clone().lazy(), min_cell)?;
-    let budget_areas = budget_areas(units.costs.clone().lazy(), min_cell)?;
+    let bands_hidden = bands
+        .parts
+        .iter()
+        .zip(&band_units)
+        .any(|(s, &u)| !s.is_shown() && u > 0);
+    let overlaps = overlaps(units.departments.clone().lazy(), bands_hidden, min_cell)?;
+    let (budget_areas, areas_total) = budget_areas(
+        units.costs.clone().lazy(),
+        total_status.is_shown(),
+        min_cell,
+    )?;
+    let total_status = total_status.and(areas_total);
     Ok(Overview {
-        units: suppress::count(n, min_cell),
-        total_cost: suppress::over_units(total, n, min_cell),
+        units: total_status.show(n),
+        total_cost: total_status.show(total),
+        total_status,
         top_share,
         by_departments,
         overlaps,
@@ -150,21 +192,27 @@ impl Overview {
     /// `total_cost`, `top_share`, then the tables `by_departments`, `overlaps`
     /// and `budget_areas`. Suppressed figures are marked as such.
     pub fn document(&self) -> PolarsResult<Document> {
-        let money = |x: Shown<f64>| x.map_or(Value::Suppressed, Value::Money);
-        let count = |n: Shown<u64>| n.map_or(Value::Suppressed, Value::UInt);
+        let hidden = |status: Status| status.value(Value::Null);
         let shares = self
             .top_share
             .iter()
             .map(|t| {
                 (
                     t.percent.to_string(),
-                    t.share.map_or(Value::Suppressed, Value::Share),
+                    t.share.map_or(hidden(t.status), Value::Share),
                 )
             })
             .collect();
         let fields = vec![
-            ("units".to_string(), count(self.units)),
-            ("total_cost".to_string(), money(self.total_cost)),
+            (
+                "units".to_string(),
+                self.units.map_or(hidden(self.total_status), Value::UInt),
+            ),
+            (
+                "total_cost".to_string(),
+                self.total_cost
+                    .map_or(hidden(self.total_status), Value::Money),
+            ),
             ("top_share".to_string(), Value::Object(shares)),
         ];
         let bands = df!(
@@ -189,25 +237,44 @@ impl Overview {
                 Table::new(bands)
                     .with_title("Units and cost by number of departments")
                     .with_money(["cost"])
-                    .with_suppressed(["units", "cost"]),
+                    .with_suppressed(["units", "cost"])
+                    .with_complement_rows(complements(
+                        self.by_departments.iter().map(|b| b.status),
+                    )),
             )
             .with_table(
                 "overlaps",
                 Table::new(overlaps)
                     .with_title("Units active in both departments")
-                    .with_suppressed(["units"]),
+                    .with_suppressed(["units"])
+                    .with_complement_rows(complements(self.overlaps.iter().map(|o| o.status))),
             )
             .with_table(
                 "budget_areas",
                 Table::new(areas)
                     .with_title("Cost per budget area")
                     .with_money(["cost"])
-                    .with_suppressed(["units", "cost"]),
+                    .with_suppressed(["units", "cost"])
+                    .with_complement_rows(complements(self.budget_areas.iter().map(|a| a.status))),
             ))
     }
 }
 
-fn overlaps(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<Overlap>> {
+/// Rows hidden as complements, for `Table::with_complement_rows`.
+pub(crate) fn complements(statuses: impl Iterator<Item = Status>) -> Vec<usize> {
+    statuses
+        .enumerate()
+        .filter(|(_, s)| *s == Status::Complement)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Every pair's units, protected as parts of a total. `bands_hidden` says a
+/// band that holds units is hidden: with at most four departments the pairs
+/// add up to `u2 + 3 u3 + 6 u4` exactly, a second equation beside "the bands
+/// add up to the units" that would solve two hidden bands, so a pair is then
+/// hidden too (and protected in turn).
+fn overlaps(rows: LazyFrame, bands_hidden: bool, min_cell: u32) -> PolarsResult<Vec<Overlap>> {
     let pairs = rows
         .select([
             col(metric::UNIT_ID),
@@ -250,21 +317,46 @@ fn overlaps(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<Overlap>> {
             found.insert((a.to_string(), b.to_string()), n);
         }
     }
-    let mut out = Vec::new();
+    let mut pairs = Vec::new();
     for (i, a) in departments.iter().enumerate() {
         for b in &departments[i + 1..] {
             let units = found.get(&(a.clone(), b.clone())).copied().unwrap_or(0);
-            out.push(Overlap {
-                a: a.clone(),
-                b: b.clone(),
-                units: suppress::count(units, min_cell),
-            });
+            pairs.push((a.clone(), b.clone(), units));
         }
     }
-    Ok(out)
+    // The pairs add up to the sum over units of d(d − 1)/2 for d departments,
+    // which the bands give exactly when there are at most four departments:
+    // protect them as parts of a shown total always.
+    let parts: Vec<Part> = pairs.iter().map(|p| Part::new(p.2, p.2 as f64)).collect();
+    let mut start = suppress::primary(&parts, min_cell);
+    if bands_hidden && departments.len() <= 4 && start.iter().all(|s| s.is_shown()) {
+        let smallest = (0..parts.len())
+            .filter(|&i| parts[i].units > 0)
+            .min_by(|&a, &b| parts[a].units.cmp(&parts[b].units).then(a.cmp(&b)));
+        if let Some(i) = smallest {
+            start[i] = Status::Complement;
+        }
+    }
+    let status = suppress::protect(&parts, &start, Membership::Disjoint, true, min_cell);
+    Ok(pairs
+        .into_iter()
+        .zip(status.parts)
+        .map(|((a, b, units), status)| Overlap {
+            a,
+            b,
+            units: status.show(units),
+            status,
+        })
+        .collect())
 }
 
-fn budget_areas(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<AreaCost>> {
+/// The areas and, when they cannot be protected while the total cost shows,
+/// [`Status::Complement`] for the total.
+fn budget_areas(
+    rows: LazyFrame,
+    total_shown: bool,
+    min_cell: u32,
+) -> PolarsResult<(Vec<AreaCost>, Status)> {
     let areas = rows
         .filter(col(column::BUDGET_AREA).is_not_null())
         .group_by([col(column::BUDGET_AREA)])
@@ -291,20 +383,38 @@ fn budget_areas(rows: LazyFrame, min_cell: u32) -> PolarsResult<Vec<AreaCost>> {
         .iter()
         .map(|c| c.unwrap_or(0.0))
         .collect();
-    let hidden: Vec<bool> = units
+    // Only money adds up (a unit can have cost in several areas).
+    let parts: Vec<Part> = units
         .iter()
-        .map(|&u| suppress::count(u, min_cell).is_none())
+        .zip(&costs)
+        .map(|(&u, &c)| Part::new(u, c))
         .collect();
-    let hidden = suppress::complementary(&hidden, &costs);
-    Ok(names
+    let status = suppress::protect(
+        &parts,
+        &suppress::primary(&parts, min_cell),
+        Membership::Overlapping,
+        total_shown,
+        min_cell,
+    );
+    let areas = names
         .iter()
         .enumerate()
         .map(|(i, area)| AreaCost {
             area: area.unwrap_or_default().to_string(),
-            units: (!hidden[i]).then_some(units[i]),
-            cost: (!hidden[i]).then_some(costs[i]),
+            units: status.parts[i].show(units[i]),
+            cost: status.parts[i].show(costs[i]),
+            status: status.parts[i],
+            exact_units: units[i],
         })
-        .collect())
+        .collect();
+    Ok((
+        areas,
+        if total_shown {
+            status.total
+        } else {
+            Status::Shown
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -336,14 +446,15 @@ mod tests {
             .iter()
             .map(|t| (t.percent, t.units, t.share))
             .collect();
-        let one = 1500.0 / 4700.0;
+        // Shares are published rounded to 0.1 %: 1500/4700 = 31.9 %, 3000/4700 = 63.8 %.
+        let one = 0.319;
         assert_eq!(
             shares,
             vec![
                 (1, 1, Some(one)),
                 (5, 1, Some(one)),
                 (10, 1, Some(one)),
-                (20, 2, Some(3000.0 / 4700.0))
+                (20, 2, Some(0.638))
             ]
         );
         let bands: Vec<(&str, Shown<u64>, Shown<f64>)> = o
@@ -406,7 +517,7 @@ mod tests {
         assert_eq!((o.units, o.total_cost), (Some(6), Some(4700.0)));
         // A share held by one unit is a sum from fewer than two units.
         let shares: Vec<Shown<f64>> = o.top_share.iter().map(|t| t.share).collect();
-        assert_eq!(shares, vec![None, None, None, Some(3000.0 / 4700.0)]);
+        assert_eq!(shares, vec![None, None, None, Some(0.638)]);
         // Two bands hidden already: nothing more to hide.
         let bands: Vec<Shown<u64>> = o.by_departments.iter().map(|b| b.units).collect();
         assert_eq!(bands, vec![Some(4), Some(2), None, None]);

@@ -5,10 +5,12 @@
 use crate::config::{Period, SavingsConfig};
 use crate::hotspots::{self, HotspotCriteria};
 use crate::output::{Document, Part, Value};
-use crate::overview::overview;
+use crate::overview::{overview, AreaCost};
+use crate::savings::CohortCost;
 use crate::savings::{self, cohort_cost, Scenario};
 use crate::units::Units;
 use polars::prelude::*;
+use std::collections::BTreeSet;
 
 /// What the report covers.
 #[derive(Debug, Clone)]
@@ -31,7 +33,8 @@ pub fn report(
     families: &Units,
     request: &ReportRequest,
 ) -> PolarsResult<Document> {
-    let overview = overview(citizens, request.min_cell)?.document()?;
+    let population = overview(citizens, request.min_cell)?;
+    let overview = population.document()?;
     let date = |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, Value::date);
     let mut parts = vec![(
         String::new(),
@@ -56,12 +59,16 @@ pub fn report(
         let table = hotspots::compact_table(&selected, &units.areas, None)?.with_title(title);
         parts.push((key.to_string(), Part::Table(table)));
     }
-    parts.extend(savings_parts(request, citizens)?);
+    parts.extend(savings_parts(request, citizens, &population.budget_areas)?);
     Ok(Document { parts })
 }
 
 /// The base case for every citizen hotspot (the lists above are capped, the cohort is not).
-fn savings_parts(request: &ReportRequest, units: &Units) -> PolarsResult<Vec<(String, Part)>> {
+fn savings_parts(
+    request: &ReportRequest,
+    units: &Units,
+    population: &[AreaCost],
+) -> PolarsResult<Vec<(String, Part)>> {
     let all = HotspotCriteria {
         limit: None,
         ..request.criteria.clone()
@@ -77,7 +84,8 @@ fn savings_parts(request: &ReportRequest, units: &Units) -> PolarsResult<Vec<(St
             )])
         }
     };
-    let document = savings::case_document(&case, &request.savings, request.min_cell)?;
+    let hidden = given_away(population, &cost, request.min_cell);
+    let document = savings::case_document(&case, &request.savings, request.min_cell, &hidden)?;
     Ok(document
         .parts
         .into_iter()
@@ -87,4 +95,101 @@ fn savings_parts(request: &ReportRequest, units: &Units) -> PolarsResult<Vec<(St
             _ => None,
         })
         .collect())
+}
+
+/// The cohort's areas the overview of all units would give away: the
+/// overview's cost of an area less the cohort's is the cost of the units
+/// outside the cohort, so when they are fewer than `min_cell` (but some),
+/// or when the overview hides the area and the cohort holds nearly all of
+/// it, the savings row of the area is hidden too.
+pub fn given_away(population: &[AreaCost], cohort: &CohortCost, min_cell: u32) -> BTreeSet<String> {
+    let m = u64::from(min_cell);
+    population
+        .iter()
+        .filter_map(|area| {
+            let inside = cohort.areas.get(&area.area)?.units;
+            let outside = area.exact_units.saturating_sub(inside);
+            let hidden_there = !area.status.is_shown();
+            (outside < m && (outside > 0 || hidden_there)).then(|| area.area.clone())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::savings::AreaCost as CohortArea;
+    use crate::suppress::Status;
+    use std::collections::BTreeMap;
+
+    fn area(name: &str, units: u64, status: Status) -> AreaCost {
+        AreaCost {
+            area: name.into(),
+            units: status.show(units),
+            cost: status.show(1000.0),
+            status,
+            exact_units: units,
+        }
+    }
+
+    #[test]
+    fn overview_areas_less_the_cohorts_gave_the_cost_of_a_few_units() {
+        let population = [
+            area("A", 12, Status::Shown),
+            area("B", 30, Status::Shown),
+            area("C", 9, Status::Complement),
+            area("D", 40, Status::Complement),
+            area("E", 20, Status::Shown),
+        ];
+        let cohort = CohortCost {
+            units: 40,
+            areas: BTreeMap::from([
+                // 12 − 10: the overview less the cohort is 2 units' cost.
+                (
+                    "A".into(),
+                    CohortArea {
+                        units: 10,
+                        cost: 1.0,
+                    },
+                ),
+                // 30 − 10: 20 units outside, nothing to hide.
+                (
+                    "B".into(),
+                    CohortArea {
+                        units: 10,
+                        cost: 1.0,
+                    },
+                ),
+                // Hidden in the overview, all 9 in the cohort: equal figures.
+                (
+                    "C".into(),
+                    CohortArea {
+                        units: 9,
+                        cost: 1.0,
+                    },
+                ),
+                // Hidden in the overview, 30 outside the cohort: safe.
+                (
+                    "D".into(),
+                    CohortArea {
+                        units: 10,
+                        cost: 1.0,
+                    },
+                ),
+                // Shown in both and equal: nothing hidden is given away.
+                (
+                    "E".into(),
+                    CohortArea {
+                        units: 20,
+                        cost: 1.0,
+                    },
+                ),
+            ]),
+            by_department: BTreeMap::new(),
+            cell_units: BTreeMap::new(),
+            department_units: BTreeMap::new(),
+        };
+        let hidden: Vec<String> = given_away(&population, &cohort, 5).into_iter().collect();
+        assert_eq!(hidden, ["A", "C"]);
+    }
 }

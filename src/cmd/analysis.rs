@@ -47,10 +47,15 @@ pub(super) fn criteria(selection: &SelectionArgs, limit: Option<usize>) -> Resul
 }
 
 pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let destination = Destination::new(&args.output)?;
+    let mut destination = Destination::new(&args.output)?;
     let criteria = criteria(&args.selection, args.limit)?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
-    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, mode(args.unit))?;
+    let (ws, units) = workspace::open_units(
+        &args.workspace,
+        diagnostics,
+        &mut destination,
+        mode(args.unit),
+    )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     let selected = hotspots::select(&units, &criteria)?;
     destination.write(|options, out| {
@@ -66,9 +71,13 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
 
 pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, mode(args.unit))?;
+    let (ws, units) = workspace::open_units(
+        &args.workspace,
+        diagnostics,
+        &mut destination,
+        mode(args.unit),
+    )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    destination.set_min_cell(ws.config.min_cell);
     let document = overview(&units, ws.config.min_cell)?.document()?;
     destination.write(|options, out| render_document(&document, options, out))
 }
@@ -79,12 +88,12 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
     let (ws, units) = workspace::open_units_in(
         &args.workspace,
         diagnostics,
+        &mut destination,
         &[UnitMode::Citizen, UnitMode::Family],
     )?;
     let [citizens, families] = <[_; 2]>::try_from(units)
         .map_err(|_| anyhow::anyhow!("expected citizen and family units"))?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    destination.set_min_cell(ws.config.min_cell);
     let request = ReportRequest {
         period: ws.period,
         min_cell: ws.config.min_cell,
@@ -101,16 +110,20 @@ pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()>
     let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
     // The hotspot cohort needs the citizen units; a given cohort only the ladder.
     let hotspot_cohort = file_cohort.is_none() && !args.enrolled;
-    let (ws, units) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
-        let ladder = load::load_kinds(config, period, &[Kind::Ladder, Kind::Enrolments])?;
-        if !hotspot_cohort {
-            return Ok((ladder, None));
-        }
-        let (rows, mut units) = stream(config, period, &[UnitMode::Citizen])?;
-        Ok((Loaded::combine(config, vec![ladder, rows]), units.pop()))
-    })?;
+    let (ws, units) = workspace::open_with(
+        &args.workspace,
+        diagnostics,
+        &mut destination,
+        |config, period| {
+            let ladder = load::load_kinds(config, period, &[Kind::Ladder, Kind::Enrolments])?;
+            if !hotspot_cohort {
+                return Ok((ladder, None));
+            }
+            let (rows, mut units) = stream(config, period, &[UnitMode::Citizen])?;
+            Ok((Loaded::combine(config, vec![ladder, rows]), units.pop()))
+        },
+    )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    destination.set_min_cell(ws.config.min_cell);
     let cohort = match (file_cohort, units) {
         (Some(ids), _) => ids,
         (None, Some(units)) => hotspots::cohort(&units, &criteria)?,
@@ -176,11 +189,13 @@ pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<(
         EveryArg::Quarter => Every::Quarter,
         EveryArg::Year => Every::Year,
     };
-    let (ws, monitor) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
-        Ok(monitor(config, period, &request, every)?)
-    })?;
+    let (ws, monitor) = workspace::open_with(
+        &args.workspace,
+        diagnostics,
+        &mut destination,
+        |config, period| Ok(monitor(config, period, &request, every)?),
+    )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    destination.set_min_cell(ws.config.min_cell);
     if monitor.realised.enrolled_units == 0 {
         return Err(no_enrolments(args.matching.unit));
     }
@@ -204,11 +219,13 @@ pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<(
 pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
     let request = realised_request(&args.matching);
-    let (ws, estimate) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
-        Ok(realised(config, period, &request)?)
-    })?;
+    let (ws, estimate) = workspace::open_with(
+        &args.workspace,
+        diagnostics,
+        &mut destination,
+        |config, period| Ok(realised(config, period, &request)?),
+    )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    destination.set_min_cell(ws.config.min_cell);
     if estimate.enrolled_units == 0 {
         return Err(no_enrolments(args.matching.unit));
     }

@@ -86,8 +86,9 @@ impl Destination {
         })
     }
 
-    /// Sets the small-cell threshold shown in suppressed cells.
-    pub fn set_min_cell(&mut self, min_cell: u32) {
+    /// Sets the small-cell threshold shown in suppressed cells; called where
+    /// the workspace is opened (`workspace::open_with`), from the config.
+    fn set_min_cell(&mut self, min_cell: u32) {
         self.options.min_cell = min_cell;
     }
 

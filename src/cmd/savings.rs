@@ -17,9 +17,13 @@ pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
     let criteria = criteria(&args.selection, None)?;
     let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
-    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, mode(args.unit))?;
+    let (ws, units) = workspace::open_units(
+        &args.workspace,
+        diagnostics,
+        &mut destination,
+        mode(args.unit),
+    )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    destination.set_min_cell(ws.config.min_cell);
     let config = assumptions(&ws.config.savings, &args.assumptions)?;
 
     let cohort = match file_cohort {
@@ -46,16 +50,16 @@ pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
     destination.write(|options, out| {
         if options.format == Format::Csv {
             // SPEC §6: CSV is one row per budget area (per scenario, side by side).
+            let visible: Vec<_> = cases.iter().map(|c| savings::shown(c, min_cell)).collect();
             let table = areas_table(
-                &cases.iter().collect::<Vec<_>>(),
+                &cases.iter().zip(&visible).collect::<Vec<_>>(),
                 &config,
-                min_cell,
                 cases.len() > 1,
             )?;
             return render_table(&table, options, out);
         }
         let document = match cases.as_slice() {
-            [one] => case_document(one, &config, min_cell)?,
+            [one] => case_document(one, &config, min_cell, &Default::default())?,
             many => cases_document(many, &config, min_cell)?,
         };
         render_document(&document, options, out)

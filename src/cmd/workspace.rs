@@ -1,8 +1,9 @@
 //! Opening a workspace for any analysis command: the config, the period with
 //! command-line overrides, the sources the command needs loaded or streamed,
-//! rejects written and counted.
+//! rejects written and counted, and the output's small-cell threshold set
+//! from the config's `[analysis] min_cell` (the one place it comes from).
 
-use super::Diagnostics;
+use super::{Destination, Diagnostics};
 use crate::cli::WorkspaceArgs;
 use anyhow::{Context, Result};
 use tvaers::config::{check_period, Config, Period};
@@ -22,8 +23,9 @@ pub struct Workspace {
 pub fn open_validated(
     args: &WorkspaceArgs,
     diagnostics: &Diagnostics,
+    destination: &mut Destination,
 ) -> Result<(Workspace, Summary)> {
-    open_with(args, diagnostics, |config, period| {
+    open_with(args, diagnostics, destination, |config, period| {
         Ok(validate::read(config, period)?)
     })
 }
@@ -33,9 +35,10 @@ pub fn open_validated(
 pub fn open_units(
     args: &WorkspaceArgs,
     diagnostics: &Diagnostics,
+    destination: &mut Destination,
     mode: UnitMode,
 ) -> Result<(Workspace, Units)> {
-    let (ws, mut units) = open_units_in(args, diagnostics, &[mode])?;
+    let (ws, mut units) = open_units_in(args, diagnostics, destination, &[mode])?;
     let units = units.pop().context("no units were gathered")?;
     Ok((ws, units))
 }
@@ -44,21 +47,25 @@ pub fn open_units(
 pub fn open_units_in(
     args: &WorkspaceArgs,
     diagnostics: &Diagnostics,
+    destination: &mut Destination,
     modes: &[UnitMode],
 ) -> Result<(Workspace, Vec<Units>)> {
-    open_with(args, diagnostics, |config, period| {
+    open_with(args, diagnostics, destination, |config, period| {
         Ok(units::stream(config, period, modes)?)
     })
 }
 
 /// Reads the config and, by `read`, the sources a command needs; writes
-/// `--rejects` and notes how many rows were rejected.
+/// `--rejects` and notes how many rows were rejected. `destination` takes
+/// the config's `min_cell`, so no command can render with another.
 pub fn open_with<T>(
     args: &WorkspaceArgs,
     diagnostics: &Diagnostics,
+    destination: &mut Destination,
     read: impl FnOnce(&Config, Period) -> Result<(Loaded, T)>,
 ) -> Result<(Workspace, T)> {
     let (config, period) = configure(args)?;
+    destination.set_min_cell(config.min_cell);
     let (loaded, gathered) = read(&config, period)?;
     Ok((finish(args, diagnostics, config, period, loaded)?, gathered))
 }

@@ -29,6 +29,8 @@ pub(super) enum Cell<'a> {
     Null,
     /// A null in a suppressed column: hidden for privacy.
     Suppressed,
+    /// A null in a suppressed column, in a row hidden to protect another.
+    Complement,
     Int(i64),
     UInt(u64),
     F64(f64),
@@ -56,6 +58,10 @@ pub(super) struct ColumnView<'a> {
     pub(super) name: &'a str,
     pub(super) role: Role,
     suppressed: bool,
+    /// Rows whose suppressed cells are complements (sorted).
+    complement_rows: &'a [usize],
+    /// Further rows of this column whose suppressed cell is a complement.
+    complement_cells: Vec<usize>,
     values: Values<'a>,
 }
 
@@ -74,6 +80,12 @@ impl<'a> ColumnView<'a> {
         };
         match cell {
             Some(cell) => cell,
+            None if self.suppressed
+                && (self.complement_rows.binary_search(&row).is_ok()
+                    || self.complement_cells.contains(&row)) =>
+            {
+                Cell::Complement
+            }
             None if self.suppressed => Cell::Suppressed,
             None => Cell::Null,
         }
@@ -139,6 +151,13 @@ impl<'a> TableView<'a> {
                     name,
                     role,
                     suppressed: table.suppressed.iter().any(|s| s == name),
+                    complement_rows: &table.complement_rows,
+                    complement_cells: table
+                        .complement_cells
+                        .iter()
+                        .filter(|(c, _)| c == name)
+                        .map(|(_, r)| *r)
+                        .collect(),
                     values: read_values(column)?,
                 };
                 if role != Role::Plain

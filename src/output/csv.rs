@@ -108,7 +108,7 @@ fn field_text<'a>(cell: Cell<'a>, role: Role, decimal_comma: bool) -> Cow<'a, st
         }
     };
     match (cell, role) {
-        (Cell::Null | Cell::Suppressed, _) => Cow::Borrowed(""),
+        (Cell::Null | Cell::Suppressed | Cell::Complement, _) => Cow::Borrowed(""),
         (Cell::Int(i), Role::Money) => number(Decimal::from_i64(i).round(2)),
         (Cell::UInt(u), Role::Money) => number(Decimal::from_u64(u).round(2)),
         (Cell::Int(i), _) => Cow::Owned(i.to_string()),

@@ -18,6 +18,9 @@ pub enum Value {
     Null,
     /// Suppressed for privacy: `<{min_cell}` in tables, empty in CSV, `null` in JSON.
     Suppressed,
+    /// Suppressed to protect another suppressed figure, though it holds
+    /// `min_cell` units or more: `..` in tables, empty in CSV, `null` in JSON.
+    Complement,
     /// `true` / `false`.
     Bool(bool),
     /// A signed integer (counts, years).
@@ -52,6 +55,7 @@ impl Value {
         let cell = match self {
             Value::Null => (Cell::Null, Role::Plain),
             Value::Suppressed => (Cell::Suppressed, Role::Plain),
+            Value::Complement => (Cell::Complement, Role::Plain),
             Value::Bool(b) => (Cell::Bool(*b), Role::Plain),
             Value::Int(i) => (Cell::Int(*i), Role::Plain),
             Value::UInt(u) => (Cell::UInt(*u), Role::Plain),

@@ -129,7 +129,7 @@ impl Serialize for JsonValue<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.0 {
             Value::Object(fields) => Fields(fields).serialize(serializer),
-            Value::Null | Value::Suppressed => serializer.serialize_none(),
+            Value::Null | Value::Suppressed | Value::Complement => serializer.serialize_none(),
             Value::Bool(b) => serializer.serialize_bool(*b),
             Value::Int(i) => serializer.serialize_i64(*i),
             Value::UInt(u) => serializer.serialize_u64(*u),
@@ -180,7 +180,7 @@ impl Serialize for JsonCell<'_> {
         let JsonCell(cell, role) = *self;
         let money = role == Role::Money;
         match cell {
-            Cell::Null | Cell::Suppressed => serializer.serialize_none(),
+            Cell::Null | Cell::Suppressed | Cell::Complement => serializer.serialize_none(),
             Cell::Int(i) => serializer.serialize_i64(i),
             Cell::UInt(u) => serializer.serialize_u64(u),
             Cell::F64(x) if money => serialize_money(Decimal::from_f64(x), serializer),

@@ -97,6 +97,12 @@ pub struct Table {
     pub shares: Vec<String>,
     /// Names of columns whose nulls mean "suppressed".
     pub suppressed: Vec<String>,
+    /// Rows (sorted, from 0) whose suppressed cells protect another
+    /// suppressed figure: `..` instead of `<{min_cell}` in text tables.
+    pub complement_rows: Vec<usize>,
+    /// Single cells (column, row) hidden as complements, where the rest of
+    /// their row is not.
+    pub complement_cells: Vec<(String, usize)>,
 }
 
 impl Table {
@@ -108,6 +114,8 @@ impl Table {
             money: Vec::new(),
             shares: Vec::new(),
             suppressed: Vec::new(),
+            complement_rows: Vec::new(),
+            complement_cells: Vec::new(),
         }
     }
 
@@ -135,6 +143,28 @@ impl Table {
         columns: impl IntoIterator<Item = S>,
     ) -> Table {
         self.suppressed.extend(columns.into_iter().map(Into::into));
+        self
+    }
+}
+
+impl Table {
+    /// Marks rows whose suppressed cells are complements (hidden to protect
+    /// another suppressed figure, though they hold `min_cell` units or more).
+    pub fn with_complement_rows(mut self, rows: impl IntoIterator<Item = usize>) -> Table {
+        self.complement_rows.extend(rows);
+        self.complement_rows.sort_unstable();
+        self.complement_rows.dedup();
+        self
+    }
+
+    /// Marks single cells of `column` as complements, by row.
+    pub fn with_complement_cells(
+        mut self,
+        column: &str,
+        rows: impl IntoIterator<Item = usize>,
+    ) -> Table {
+        self.complement_cells
+            .extend(rows.into_iter().map(|r| (column.to_string(), r)));
         self
     }
 }

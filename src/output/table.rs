@@ -2,7 +2,8 @@
 //!
 //! Built with comfy-table: numbers right-aligned, money with thousands
 //! grouping and 2 decimals (`1,234,567.89`), shares as percentages with one
-//! decimal (`12.3 %`), suppressed cells as `<5`, other floats rounded to 4
+//! decimal (`12.3 %`), suppressed cells as `<5` (or `..` where a figure is
+//! hidden to protect another, explained under the output), other floats rounded to 4
 //! decimals for reading (CSV and JSON keep every digit). Text columns wrap
 //! to fit the width; numeric columns never wrap, so a very wide table may
 //! run past it rather than split a number. The width is always given
@@ -33,7 +34,9 @@ pub(super) fn write_table(
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut text = String::new();
-    push_table(&mut text, title, view, opts);
+    let mut markers = Markers::default();
+    push_table(&mut text, title, view, opts, &mut markers);
+    markers.push_legend(&mut text, opts.min_cell);
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
@@ -46,6 +49,7 @@ pub(super) fn write_document(
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut text = String::new();
+    let mut markers = Markers::default();
     for (index, (key, part)) in parts.iter().enumerate() {
         if index > 0 {
             text.push('\n');
@@ -56,15 +60,50 @@ pub(super) fn write_document(
                     .title
                     .as_deref()
                     .or(Some(*key).filter(|k| !k.is_empty()));
-                push_table(&mut text, title, view, opts);
+                push_table(&mut text, title, view, opts, &mut markers);
             }
-            PreparedPart::Fields(fields) => push_fields(&mut text, key, fields, opts),
+            PreparedPart::Fields(fields) => push_fields(&mut text, key, fields, opts, &mut markers),
         }
     }
+    markers.push_legend(&mut text, opts.min_cell);
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
 }
+
+/// Which suppression markers were printed, to explain them once below.
+#[derive(Default)]
+struct Markers {
+    below: bool,
+    complement: bool,
+}
+
+impl Markers {
+    fn saw(&mut self, cell: Cell<'_>) {
+        self.below |= cell == Cell::Suppressed;
+        self.complement |= cell == Cell::Complement;
+    }
+
+    fn push_legend(&self, text: &mut String, min_cell: u32) {
+        if self.below || self.complement {
+            text.push('\n');
+        }
+        if self.below {
+            text.push_str(&format!(
+                "<{min_cell}: fewer than {min_cell} units; hidden for privacy.\n"
+            ));
+        }
+        if self.complement {
+            text.push_str(&format!(
+                "{COMPLEMENT}: {min_cell} units or more; hidden so that no figure marked <{min_cell} can be worked out from the others.\n"
+            ));
+        }
+    }
+}
+
+/// The marker of a figure hidden to protect another (Statistics Denmark's
+/// sign for discretion).
+const COMPLEMENT: &str = "..";
 
 fn new_table(opts: &RenderOptions) -> comfy_table::Table {
     let mut table = comfy_table::Table::new();
@@ -76,7 +115,13 @@ fn new_table(opts: &RenderOptions) -> comfy_table::Table {
     table
 }
 
-fn push_table(text: &mut String, title: Option<&str>, view: &TableView<'_>, opts: &RenderOptions) {
+fn push_table(
+    text: &mut String,
+    title: Option<&str>,
+    view: &TableView<'_>,
+    opts: &RenderOptions,
+    markers: &mut Markers,
+) {
     if let Some(title) = title {
         text.push_str(title);
         text.push('\n');
@@ -93,7 +138,10 @@ fn push_table(text: &mut String, title: Option<&str>, view: &TableView<'_>, opts
         let cells: Vec<String> = view
             .columns
             .iter()
-            .map(|c| cell_text(c.cell(row), c.role, opts.min_cell))
+            .map(|c| {
+                markers.saw(c.cell(row));
+                cell_text(c.cell(row), c.role, opts.min_cell)
+            })
             .collect();
         for (wrap, cell) in wraps.iter_mut().zip(&cells) {
             *wrap |= cell.contains(' ');
@@ -124,13 +172,20 @@ fn push_table(text: &mut String, title: Option<&str>, view: &TableView<'_>, opts
     }
 }
 
-fn push_fields(text: &mut String, key: &str, fields: &[(String, Value)], opts: &RenderOptions) {
+fn push_fields(
+    text: &mut String,
+    key: &str,
+    fields: &[(String, Value)],
+    opts: &RenderOptions,
+    markers: &mut Markers,
+) {
     if !key.is_empty() {
         text.push_str(key);
         text.push('\n');
     }
     let mut table = new_table(opts);
     for (name, cell, role) in flat_fields(fields) {
+        markers.saw(cell);
         table.add_row([name, cell_text(cell, role, opts.min_cell)]);
     }
     if let Some(names) = table.column_mut(0) {
@@ -148,6 +203,7 @@ fn cell_text(cell: Cell<'_>, role: Role, min_cell: u32) -> String {
     let decimal = match cell {
         Cell::Null => return String::new(),
         Cell::Suppressed => return format!("<{min_cell}"),
+        Cell::Complement => return COMPLEMENT.to_string(),
         Cell::Bool(b) => return b.to_string(),
         Cell::Str(s) => return s.to_string(),
         Cell::Date(days) => return iso_date(days),
@@ -240,8 +296,33 @@ mod tests {
 │ Kontante ydelser ┆   120 ┆ 1,234,567.89 ┆ 12.3 % ┆    0.3 │
 │ Sundhed          ┆    <5 ┆           <5 ┆  0.1 % ┆   1e-7 │
 └──────────────────┴───────┴──────────────┴────────┴────────┘
+
+<5: fewer than 5 units; hidden for privacy.
 "
         );
+    }
+
+    #[test]
+    fn complements_show_as_two_dots_and_both_markers_are_explained() {
+        let table = areas().with_complement_rows([0]);
+        let mut frame = table.frame.clone();
+        frame
+            .replace("units", Column::new("units".into(), [None::<i64>, None]))
+            .unwrap();
+        let table = Table { frame, ..table };
+        let text = render(&table, None);
+        assert!(
+            text.contains("│ Kontante ydelser ┆    .. ┆ 1,234,567.89 ┆"),
+            "{text}"
+        );
+        assert!(
+            text.contains("│ Sundhed          ┆    <5 ┆           <5 ┆"),
+            "{text}"
+        );
+        assert!(text.ends_with(
+            "\n<5: fewer than 5 units; hidden for privacy.\n\
+             ..: 5 units or more; hidden so that no figure marked <5 can be worked out from the others.\n"
+        ), "{text}");
     }
 
     #[test]
@@ -342,6 +423,8 @@ overlaps
 ╞═══╪═══════╡
 │ X ┆     3 │
 └───┴───────┘
+
+<5: fewer than 5 units; hidden for privacy.
 "
         );
     }

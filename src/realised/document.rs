@@ -8,25 +8,27 @@ use crate::output::{Document, Table, Value};
 use crate::suppress;
 use polars::prelude::*;
 
-/// Why a unit-level figure is hidden or shown, per area row (the total last).
-fn shown_areas(r: &Realised, min_cell: u32) -> Vec<bool> {
+/// Each area row's status (the total last). An area is a part of the total
+/// (a unit can have cost in several: overlapping parts), counted by the
+/// fewer of its enrolled and comparison units with cost there; the total is
+/// hidden with everything when either group is below `min_cell`.
+pub(crate) fn area_status(r: &Realised, min_cell: u32) -> Vec<suppress::Status> {
+    use suppress::{Membership, Part, Status};
     let groups = groups_shown(r, min_cell);
-    let parts: Vec<_> = r.areas.iter().filter(|a| a.area != TOTAL).collect();
-    let hidden: Vec<bool> = parts
+    let parts: Vec<Part> = r
+        .areas
         .iter()
-        .map(|a| {
-            !groups
-                || suppress::count(a.cohort_with_cost, min_cell).is_none()
-                || suppress::count(a.comparison_with_cost, min_cell).is_none()
-        })
+        .filter(|a| a.area != TOTAL)
+        .map(|a| Part::new(a.cohort_with_cost.min(a.comparison_with_cost), a.cohort.before.abs()))
         .collect();
-    let sizes: Vec<f64> = parts.iter().map(|a| a.cohort.before.abs()).collect();
-    let mut shown: Vec<bool> = suppress::complementary(&hidden, &sizes)
-        .into_iter()
-        .map(|h| !h)
-        .collect();
-    shown.push(groups);
-    shown
+    let mut start = suppress::primary(&parts, min_cell);
+    if !groups {
+        start.iter_mut().for_each(|s| *s = s.and(Status::Below));
+    }
+    let done = suppress::protect(&parts, &start, Membership::Overlapping, groups, min_cell);
+    let mut status = done.parts;
+    status.push(if groups { done.total } else { Status::Below });
+    status
 }
 
 fn groups_shown(r: &Realised, min_cell: u32) -> bool {
@@ -74,7 +76,11 @@ impl Realised {
     /// smallest goes with it (the total is shown beside them). Features and
     /// months of the event study from fewer than `min_cell` units are hidden.
     pub fn document(&self, min_cell: u32) -> PolarsResult<Document> {
-        let shown = shown_areas(self, min_cell);
+        let status = area_status(self, min_cell);
+        let shown: Vec<bool> = status.iter().map(|s| s.is_shown()).collect();
+        let complement: Vec<usize> = (0..status.len())
+            .filter(|&i| status[i] == suppress::Status::Complement)
+            .collect();
         let groups = groups_shown(self, min_cell);
         let value = |v: f64, show: bool| (show && v.is_finite()).then_some(v);
         let column = |f: &dyn Fn(usize) -> f64| -> Vec<Option<f64>> {
@@ -100,9 +106,9 @@ impl Realised {
             "saving" => column(&|i| -a[i].did),
             "saving_low" => column(&|i| -a[i].did_interval.1),
             "saving_high" => column(&|i| -a[i].did_interval.0),
-            "saving_share" => column(&|i| a[i].relative),
-            "saving_share_low" => column(&|i| a[i].relative_interval.0),
-            "saving_share_high" => column(&|i| a[i].relative_interval.1),
+            "saving_share" => column(&|i| suppress::round_share(a[i].relative)),
+            "saving_share_low" => column(&|i| suppress::round_share(a[i].relative_interval.0)),
+            "saving_share_high" => column(&|i| suppress::round_share(a[i].relative_interval.1)),
             "saving_per_year" => column(&|i| -a[i].did * 12.0 * units),
             "pre_smd" => column(&|i| self.pre_smd(area_of(i))),
             "balanced" => (0..a.len()).map(|i| shown[i].then(|| self.balanced(area_of(i)))).collect::<Vec<_>>(),
@@ -134,7 +140,8 @@ impl Realised {
                     .chain(&shares)
                     .chain(&["cohort_units", "comparison_units", "pre_smd", "balanced"])
                     .copied(),
-            );
+            )
+            .with_complement_rows(complement);
 
         let area_shown = |b: &super::Balance| {
             groups && b.area.or(b.share_of).is_none_or(|i| shown[i])

@@ -433,15 +433,26 @@ impl Monitor {
             "cumulative_realised_high", "investment_to_date", "net_to_date",
         ]);
         let breakdown = |label: &str, groups: &[(String, Vec<MonitorRow>)], units: &[u64], title: String| -> PolarsResult<Table> {
-            let hidden: Vec<bool> = units.iter().map(|&n| suppress::count(n, min_cell).is_none()).collect();
-            let sizes: Vec<f64> = units.iter().map(|&n| n as f64).collect();
-            let hidden = suppress::complementary(&hidden, &sizes);
+            // Areas (or departments) add up to the total; a unit can be in several.
+            let parts: Vec<suppress::Part> = units.iter().map(|&n| suppress::Part::new(n, n as f64)).collect();
+            let start = suppress::primary(&parts, min_cell);
+            let done = suppress::protect(&parts, &start, suppress::Membership::Overlapping, true, min_cell);
+            let statuses: Vec<suppress::Status> = if done.total.is_shown() {
+                done.parts
+            } else {
+                start.iter().map(|s| s.and(suppress::Status::Complement)).collect()
+            };
+            let hidden: Vec<bool> = statuses.iter().map(|s| !s.is_shown()).collect();
+            let mut complement = Vec::new();
             let mut name = Vec::new();
             let mut start = Vec::new();
             let mut end = Vec::new();
             let mut columns: [Vec<Option<f64>>; 6] = Default::default();
-            for ((group, rows), hide) in groups.iter().zip(&hidden) {
+            for (((group, rows), hide), status) in groups.iter().zip(&hidden).zip(&statuses) {
                 for r in rows {
+                    if *status == suppress::Status::Complement {
+                        complement.push(name.len());
+                    }
                     let show = !hide && shown_row(r);
                     name.push(group.as_str());
                     start.push(r.period_start);
@@ -470,7 +481,8 @@ impl Monitor {
             Ok(Table::new(frame)
                 .with_title(title)
                 .with_money(money_columns)
-                .with_suppressed(money_columns))
+                .with_suppressed(money_columns)
+                .with_complement_rows(complement))
         };
         let areas = breakdown("budget_area", &self.areas, &self.area_units, "Per budget area: who gains so far".into())?;
         let departments = breakdown("department", &self.departments, &self.department_units, "Per department: who gains so far".into())?;

@@ -1,27 +1,28 @@
 //! A savings case as output: SPEC §6's shapes (`summary`, `areas`,
 //! `departments`), with every figure from fewer than `min_cell` units shown
-//! as suppressed. Several scenarios side by side get a `scenario` column.
+//! as suppressed (`visible.rs` says which). Several scenarios side by side
+//! get a `scenario` column.
 
-use super::{shown, SavingsCase};
+use super::{shown_beside, SavingsCase, Visible};
 use crate::config::SavingsConfig;
 use crate::output::{Document, Table, Value};
+use crate::overview::complements;
+use crate::suppress::Status;
 use polars::prelude::*;
+use std::collections::BTreeSet;
 
 /// One scenario: `summary` (fields), `areas` and `departments` (tables), then `assumptions`.
+/// `hidden_elsewhere` names areas another part of the same document would
+/// give away (see [`shown_beside`]); empty for `savings` alone.
 pub fn case_document(
     case: &SavingsCase,
     config: &SavingsConfig,
     min_cell: u32,
+    hidden_elsewhere: &BTreeSet<String>,
 ) -> PolarsResult<Document> {
-    let visible = shown(case, min_cell);
+    let visible = shown_beside(case, min_cell, hidden_elsewhere);
     let s = &case.summary;
-    let show = |v: Value| {
-        if visible.summary {
-            v
-        } else {
-            Value::Suppressed
-        }
-    };
+    let show = |v: Value| visible.summary.value(v);
     let summary = vec![
         (
             "cohort_units".to_string(),
@@ -48,8 +49,11 @@ pub fn case_document(
     ];
     Ok(Document::new()
         .with_fields("summary", summary)
-        .with_table("areas", areas_table(&[case], config, min_cell, false)?)
-        .with_table("departments", departments_table(&[case], min_cell, false)?)
+        .with_table("areas", areas_table(&[(case, &visible)], config, false)?)
+        .with_table(
+            "departments",
+            departments_table(&[(case, &visible)], min_cell, false)?,
+        )
         .with_fields("assumptions", assumptions(config)))
 }
 
@@ -66,8 +70,13 @@ pub fn cases_document(
             .collect();
     let mut units = Vec::new();
     let mut payback = Vec::new();
-    for case in cases {
-        let visible = shown(case, min_cell).summary;
+    let none = BTreeSet::new();
+    let visible: Vec<Visible> = cases
+        .iter()
+        .map(|c| shown_beside(c, min_cell, &none))
+        .collect();
+    for (case, shown) in cases.iter().zip(&visible) {
+        let visible = shown.summary.is_shown();
         let s = &case.summary;
         for (i, v) in [
             Some(s.investment),
@@ -106,7 +115,10 @@ pub fn cases_document(
         .with_shares(["roi"]);
     // Every scenario has the same cohort, so all are shown or none; a null
     // payback year then means "never", not "suppressed".
-    if cases.first().is_some_and(|c| !shown(c, min_cell).summary) {
+    if let Some(hidden) = visible.first().map(|v| v.summary).filter(|s| !s.is_shown()) {
+        if hidden == Status::Complement {
+            summary = summary.with_complement_rows(0..cases.len());
+        }
         summary = summary.with_suppressed([
             "cohort_units",
             "investment",
@@ -121,20 +133,27 @@ pub fn cases_document(
         .with_table("summary", summary)
         .with_table(
             "areas",
-            areas_table(&cases.iter().collect::<Vec<_>>(), config, min_cell, true)?,
+            areas_table(&paired(cases, &visible), config, true)?,
         )
         .with_table(
             "departments",
-            departments_table(&cases.iter().collect::<Vec<_>>(), min_cell, true)?,
+            departments_table(&paired(cases, &visible), min_cell, true)?,
         )
         .with_fields("assumptions", assumptions(config)))
 }
 
-/// `budget_area,units,baseline,effect,year_1…year_H,total,discounted` (SPEC §6).
+fn paired<'a>(
+    cases: &'a [SavingsCase],
+    visible: &'a [Visible],
+) -> Vec<(&'a SavingsCase, &'a Visible)> {
+    cases.iter().zip(visible).collect()
+}
+
+/// `budget_area,units,baseline,effect,year_1…year_H,total,discounted` (SPEC
+/// §6), each case with what of it may be shown ([`super::shown`]).
 pub fn areas_table(
-    cases: &[&SavingsCase],
+    cases: &[(&SavingsCase, &Visible)],
     config: &SavingsConfig,
-    min_cell: u32,
     with_scenario: bool,
 ) -> PolarsResult<Table> {
     let horizon = config.horizon_years as usize;
@@ -146,9 +165,11 @@ pub fn areas_table(
     let mut years: Vec<Vec<Option<f64>>> = vec![Vec::new(); horizon];
     let mut total = Vec::new();
     let mut discounted = Vec::new();
-    for case in cases {
-        let visible = shown(case, min_cell);
-        for (a, show) in case.areas.iter().zip(visible.areas) {
+    let mut statuses = Vec::new();
+    for (case, visible) in cases {
+        for (a, &status) in case.areas.iter().zip(&visible.areas) {
+            statuses.push(status);
+            let show = status.is_shown();
             let keep = |v: f64| show.then_some(v);
             scenario.push(case.scenario.as_str());
             area.push(a.area.clone());
@@ -189,12 +210,14 @@ pub fn areas_table(
         .with_title("Savings per budget area")
         .with_money(money)
         .with_shares(["effect"])
-        .with_suppressed(suppressed))
+        .with_suppressed(suppressed)
+        .with_complement_rows(complements(statuses.into_iter())))
 }
 
-/// `department,units,baseline,total,discounted`: who gains.
+/// `department,units,baseline,total,discounted`: who gains, over the shown
+/// areas only.
 fn departments_table(
-    cases: &[&SavingsCase],
+    cases: &[(&SavingsCase, &Visible)],
     min_cell: u32,
     with_scenario: bool,
 ) -> PolarsResult<Table> {
@@ -204,16 +227,33 @@ fn departments_table(
     let mut baseline = Vec::new();
     let mut total = Vec::new();
     let mut discounted = Vec::new();
-    for case in cases {
-        let visible = shown(case, min_cell);
-        for (d, show) in case.departments.iter().zip(visible.departments) {
+    let mut complement_rows = Vec::new();
+    let mut partial = false;
+    let mut withheld = false;
+    for (case, visible) in cases {
+        partial |= visible.departments_partial;
+        let money = visible.department_money;
+        withheld |= money == Status::Complement;
+        for (d, &count) in visible.departments.iter().zip(&visible.department_units) {
+            if money == Status::Complement && count.is_shown() {
+                complement_rows.push(name.len());
+            }
             scenario.push(case.scenario.as_str());
             name.push(d.department.clone());
-            units.push(show.then_some(d.units));
-            baseline.push(show.then_some(d.baseline));
-            total.push(show.then_some(d.total));
-            discounted.push(show.then_some(d.discounted));
+            units.push(count.show(d.units));
+            baseline.push(money.show(d.baseline));
+            total.push(money.show(d.total));
+            discounted.push(money.show(d.discounted));
         }
+    }
+    let mut title = "Savings per department (by its share of each area's cost)".to_string();
+    if partial {
+        title.push_str("; over the shown budget areas only");
+    }
+    if withheld {
+        title.push_str(&format!(
+            "; money hidden: a department's part of an area holds fewer than {min_cell} units"
+        ));
     }
     let height = name.len();
     let mut columns = Vec::new();
@@ -228,9 +268,10 @@ fn departments_table(
         Column::new("discounted".into(), discounted),
     ]);
     Ok(Table::new(DataFrame::new(height, columns)?)
-        .with_title("Savings per department (by its share of each area's cost)")
+        .with_title(title)
         .with_money(["baseline", "total", "discounted"])
-        .with_suppressed(["units", "baseline", "total", "discounted"]))
+        .with_suppressed(["units", "baseline", "total", "discounted"])
+        .with_complement_rows(complement_rows))
 }
 
 fn assumptions(config: &SavingsConfig) -> Vec<(String, Value)> {

@@ -7,13 +7,14 @@
 
 mod cohort;
 mod document;
+mod visible;
 
 pub use cohort::{read_cohort, CohortError};
 pub use document::{areas_table, case_document, cases_document};
+pub use visible::{shown, shown_beside, Visible};
 
 use crate::config::{Period, SavingsConfig};
 use crate::schema::col as column;
-use crate::suppress;
 use crate::units::Units;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -57,6 +58,8 @@ pub struct CohortCost {
     pub areas: BTreeMap<String, AreaCost>,
     /// Per (budget area, department): cost over the period.
     pub by_department: BTreeMap<(String, String), f64>,
+    /// Per (budget area, department): cohort units with expense rows there.
+    pub cell_units: BTreeMap<(String, String), u64>,
     /// Per department: cohort units with rows there.
     pub department_units: BTreeMap<String, u64>,
 }
@@ -111,7 +114,13 @@ pub fn cohort_cost(units: &Units, cohort: &[String]) -> PolarsResult<CohortCost>
     }
     let split = expenses
         .group_by([col(column::BUDGET_AREA), col(column::DEPARTMENT)])
-        .agg([col("amount").sum().alias("cost")])
+        .agg([
+            col("amount").sum().alias("cost"),
+            col("unit_id")
+                .n_unique()
+                .cast(DataType::UInt64)
+                .alias("units"),
+        ])
         .with_columns([
             col(column::BUDGET_AREA).cast(DataType::String),
             col(column::DEPARTMENT).cast(DataType::String),
@@ -122,14 +131,17 @@ pub fn cohort_cost(units: &Units, cohort: &[String]) -> PolarsResult<CohortCost>
         )
         .collect()?;
     let mut by_department = BTreeMap::new();
-    let (a, d, c) = (
+    let mut cell_units = BTreeMap::new();
+    let (a, d, c, u) = (
         split.column(column::BUDGET_AREA)?.str()?,
         split.column(column::DEPARTMENT)?.str()?,
         split.column("cost")?.f64()?,
+        split.column("units")?.u64()?,
     );
-    for ((a, d), c) in a.iter().zip(d.iter()).zip(c.iter()) {
+    for (((a, d), c), u) in a.iter().zip(d.iter()).zip(c.iter()).zip(u.iter()) {
         if let (Some(a), Some(d)) = (a, d) {
             by_department.insert((a.to_string(), d.to_string()), c.unwrap_or(0.0));
+            cell_units.insert((a.to_string(), d.to_string()), u.unwrap_or(0));
         }
     }
     let per_department = rows
@@ -154,6 +166,7 @@ pub fn cohort_cost(units: &Units, cohort: &[String]) -> PolarsResult<CohortCost>
         units: cohort.len() as u64,
         areas,
         by_department,
+        cell_units,
         department_units,
     })
 }
@@ -192,6 +205,24 @@ pub struct DepartmentSavings {
     pub discounted: f64,
 }
 
+/// One department's part of one area: the pieces department figures are
+/// added up from, kept so that they can be added over the shown areas only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellSavings {
+    /// Budget area.
+    pub area: String,
+    /// Department.
+    pub department: String,
+    /// Cohort units with expense rows in the area booked by the department.
+    pub units: u64,
+    /// Yearly cost booked by the department in the area.
+    pub baseline: f64,
+    /// Its share of the area's total savings.
+    pub total: f64,
+    /// The same, discounted.
+    pub discounted: f64,
+}
+
 /// The headline of the case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -222,6 +253,8 @@ pub struct SavingsCase {
     pub areas: Vec<AreaSavings>,
     /// Per department, by name.
     pub departments: Vec<DepartmentSavings>,
+    /// Per (area, department), by area then department.
+    pub cells: Vec<CellSavings>,
     /// Net per year 0…H (year 0 is minus the setup cost).
     pub net_by_year: Vec<f64>,
 }
@@ -321,7 +354,8 @@ pub fn model(
         cumulative >= 0.0
     });
 
-    let departments = split_by_department(cohort, &areas, years);
+    let cells = split_by_department(cohort, &areas, years);
+    let departments = departments(&cohort.department_units, &cells);
     Ok(SavingsCase {
         scenario,
         summary: Summary {
@@ -335,259 +369,62 @@ pub fn model(
         },
         areas,
         departments,
+        cells,
         net_by_year,
     })
 }
 
 /// Each department gets each area's savings in proportion to its share of
 /// the cohort's cost in that area.
-fn split_by_department(
-    cohort: &CohortCost,
-    areas: &[AreaSavings],
-    years: f64,
-) -> Vec<DepartmentSavings> {
-    let mut out: BTreeMap<&str, DepartmentSavings> = BTreeMap::new();
+fn split_by_department(cohort: &CohortCost, areas: &[AreaSavings], years: f64) -> Vec<CellSavings> {
+    let mut cells = Vec::with_capacity(cohort.by_department.len());
     for ((area, department), cost) in &cohort.by_department {
-        let entry = out.entry(department).or_insert_with(|| DepartmentSavings {
+        let mut cell = CellSavings {
+            area: area.clone(),
             department: department.clone(),
             units: cohort
-                .department_units
-                .get(department)
+                .cell_units
+                .get(&(area.clone(), department.clone()))
                 .copied()
                 .unwrap_or(0),
-            baseline: 0.0,
+            baseline: cost / years,
             total: 0.0,
             discounted: 0.0,
-        });
-        entry.baseline += cost / years;
+        };
         let area_cost = cohort.areas.get(area).map_or(0.0, |a| a.cost);
         if let (Some(saved), true) = (areas.iter().find(|a| &a.area == area), area_cost != 0.0) {
             let share = cost / area_cost;
-            entry.total += saved.total * share;
-            entry.discounted += saved.discounted * share;
+            cell.total = saved.total * share;
+            cell.discounted = saved.discounted * share;
         }
+        cells.push(cell);
+    }
+    cells
+}
+
+/// Department figures added up from `cells` (all of them, or those of the
+/// shown areas), by department name.
+pub fn departments<'a>(
+    cohort_units: &'a BTreeMap<String, u64>,
+    cells: impl IntoIterator<Item = &'a CellSavings>,
+) -> Vec<DepartmentSavings> {
+    let mut out: BTreeMap<&str, DepartmentSavings> = BTreeMap::new();
+    for cell in cells {
+        let entry = out
+            .entry(&cell.department)
+            .or_insert_with(|| DepartmentSavings {
+                department: cell.department.clone(),
+                units: cohort_units.get(&cell.department).copied().unwrap_or(0),
+                baseline: 0.0,
+                total: 0.0,
+                discounted: 0.0,
+            });
+        entry.baseline += cell.baseline;
+        entry.total += cell.total;
+        entry.discounted += cell.discounted;
     }
     out.into_values().collect()
 }
 
-/// Which figures of a case may be shown (SPEC §4): rows from fewer than
-/// `min_cell` units are hidden, and where only one area (or department) is
-/// hidden, the next smallest by baseline goes with it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shown {
-    /// Whether the summary may be shown (the cohort has `min_cell` units).
-    pub summary: bool,
-    /// Per area, in `areas` order.
-    pub areas: Vec<bool>,
-    /// Per department, in `departments` order.
-    pub departments: Vec<bool>,
-}
-
-/// Decides what of `case` may be shown.
-pub fn shown(case: &SavingsCase, min_cell: u32) -> Shown {
-    let visible = |hidden: Vec<bool>, sizes: Vec<f64>| -> Vec<bool> {
-        suppress::complementary(&hidden, &sizes)
-            .into_iter()
-            .map(|h| !h)
-            .collect()
-    };
-    let summary = suppress::count(case.summary.cohort_units, min_cell).is_some();
-    let areas = visible(
-        case.areas
-            .iter()
-            .map(|a| !summary || suppress::count(a.units, min_cell).is_none())
-            .collect(),
-        case.areas.iter().map(|a| a.baseline).collect(),
-    );
-    let departments = visible(
-        case.departments
-            .iter()
-            .map(|d| !summary || suppress::count(d.units, min_cell).is_none())
-            .collect(),
-        case.departments.iter().map(|d| d.baseline).collect(),
-    );
-    Shown {
-        summary,
-        areas,
-        departments,
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::NaiveDate;
-
-    /// 2022-01-01 to 2025-12-31 is 1461 days: exactly 4 years of 365.25 days.
-    fn period() -> Period {
-        Period {
-            from: NaiveDate::from_ymd_opt(2022, 1, 1),
-            to: NaiveDate::from_ymd_opt(2025, 12, 31),
-        }
-    }
-
-    /// Two units; area A costs 40,000 over the period (10,000 a year), booked
-    /// 30,000 by X and 10,000 by Y; area B 20,000 (5,000 a year), all Y.
-    fn cohort() -> CohortCost {
-        CohortCost {
-            units: 2,
-            areas: BTreeMap::from([
-                (
-                    "A".into(),
-                    AreaCost {
-                        units: 2,
-                        cost: 40_000.0,
-                    },
-                ),
-                (
-                    "B".into(),
-                    AreaCost {
-                        units: 1,
-                        cost: 20_000.0,
-                    },
-                ),
-            ]),
-            by_department: BTreeMap::from([
-                (("A".into(), "X".into()), 30_000.0),
-                (("A".into(), "Y".into()), 10_000.0),
-                (("B".into(), "Y".into()), 20_000.0),
-            ]),
-            department_units: BTreeMap::from([("X".into(), 2), ("Y".into(), 2)]),
-        }
-    }
-
-    fn config() -> SavingsConfig {
-        SavingsConfig {
-            horizon_years: 3,
-            discount_rate: 0.05,
-            coordinator_cost: 1000.0,
-            setup_cost: 2000.0,
-            ramp_up: vec![],
-            deadweight: 0.0,
-            optimism_bias: 0.0,
-            effects: BTreeMap::from([("A".into(), 0.2), ("default".into(), 0.1)]),
-            scenarios: Default::default(),
-        }
-    }
-
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() < 1e-9 * b.abs().max(1.0)
-    }
-
-    #[test]
-    fn plain_case_every_year_npv_roi_and_no_payback() {
-        let case = model(&cohort(), &config(), period(), Scenario::Base).unwrap();
-        let a = &case.areas[0];
-        assert_eq!(
-            (a.area.as_str(), a.units, a.baseline, a.effect),
-            ("A", 2, 10_000.0, 0.2)
-        );
-        assert_eq!(a.years, vec![2000.0, 2000.0, 2000.0]);
-        assert_eq!(
-            case.areas[1].years,
-            vec![500.0, 500.0, 500.0],
-            "B takes the default effect"
-        );
-        assert_eq!(case.net_by_year, vec![-2000.0, 500.0, 500.0, 500.0]);
-        let s = &case.summary;
-        assert_eq!(
-            (s.cohort_units, s.investment, s.gross_savings, s.net),
-            (2, 8000.0, 7500.0, -500.0)
-        );
-        // −2000 + 500/1.05 + 500/1.05² + 500/1.05³, computed apart.
-        assert!(close(s.npv, -638.3759853147608), "{}", s.npv);
-        assert_eq!(s.roi, Some(-0.0625));
-        assert_eq!(s.payback_year, None, "cumulative −2000, −1500, −1000, −500");
-        // X booked 3/4 of A; Y 1/4 of A and all of B.
-        let d: Vec<(&str, f64, f64)> = case
-            .departments
-            .iter()
-            .map(|d| (d.department.as_str(), d.baseline, d.total))
-            .collect();
-        assert_eq!(d, vec![("X", 7500.0, 4500.0), ("Y", 7500.0, 3000.0)]);
-    }
-
-    #[test]
-    fn ramp_up_deadweight_and_optimism_bias() {
-        let mut config = config();
-        config.ramp_up = vec![0.5];
-        config.deadweight = 0.1;
-        config.optimism_bias = 0.2;
-        let case = model(&cohort(), &config, period(), Scenario::Base).unwrap();
-        // 10,000 × 0.2 × 0.9 × 0.8 = 1440 a year, half of it in year 1.
-        assert!(case.areas[0]
-            .years
-            .iter()
-            .zip([720.0, 1440.0, 1440.0])
-            .all(|(a, b)| close(*a, b)));
-        assert!(close(case.areas[0].discounted, 3235.7628765792033));
-        let expected = [-2000.0, -1100.0, -200.0, -200.0];
-        assert!(
-            case.net_by_year
-                .iter()
-                .zip(expected)
-                .all(|(a, b)| close(*a, b)),
-            "{:?}",
-            case.net_by_year
-        );
-        assert!(close(case.summary.npv, -3401.792463016953));
-        assert_eq!(case.summary.payback_year, None);
-    }
-
-    #[test]
-    fn payback_in_the_first_year_it_turns_positive() {
-        let mut config = config();
-        config.coordinator_cost = 100.0;
-        let case = model(&cohort(), &config, period(), Scenario::Base).unwrap();
-        assert_eq!(case.net_by_year, vec![-2000.0, 2300.0, 2300.0, 2300.0]);
-        assert_eq!(case.summary.payback_year, Some(1));
-        assert!(close(case.summary.npv, 4263.4704675521));
-        assert!(close(case.summary.roi.unwrap(), (7500.0 - 2600.0) / 2600.0));
-    }
-
-    #[test]
-    fn scenarios_scale_the_effects() {
-        let low = model(&cohort(), &config(), period(), Scenario::Low).unwrap();
-        let high = model(&cohort(), &config(), period(), Scenario::High).unwrap();
-        assert_eq!(low.areas[0].effect, 0.1);
-        assert!(close(high.areas[0].effect, 0.3));
-        assert_eq!(low.summary.gross_savings, 3750.0);
-        let mut config = config();
-        config.effects.insert("A".into(), 0.8);
-        let err = model(&cohort(), &config, period(), Scenario::High).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("the effect for \"A\" in the high scenario"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn open_period_has_no_yearly_baseline() {
-        let open = Period {
-            from: None,
-            ..period()
-        };
-        assert_eq!(
-            model(&cohort(), &config(), open, Scenario::Base),
-            Err(SavingsError::OpenPeriod)
-        );
-    }
-
-    #[test]
-    fn small_areas_are_hidden_with_the_next_smallest() {
-        let case = model(&cohort(), &config(), period(), Scenario::Base).unwrap();
-        // B has one unit: hidden; A is then the only other area and goes too.
-        assert_eq!(
-            shown(&case, 2),
-            Shown {
-                summary: true,
-                areas: vec![false, false],
-                departments: vec![true, true]
-            }
-        );
-        let hidden = shown(&case, 3);
-        assert!(!hidden.summary && hidden.areas.iter().chain(&hidden.departments).all(|v| !v));
-        assert_eq!(shown(&case, 1).areas, vec![true, true]);
-    }
-}
+mod tests;

@@ -11,5 +11,7 @@ mod pseudonymise;
 mod realised;
 mod realised_independent;
 mod savings;
+mod suppression;
+mod suppression_audit;
 mod validate;
 mod workdir;

@@ -15,8 +15,9 @@ fn overview_json_has_the_spec_shape_with_small_cells_suppressed() {
     let expected = serde_json::json!({
         "units": 6,
         "total_cost": 4700.0,
-        // One unit holds the top 1, 5 and 10 %: a sum from fewer than two units.
-        "top_share": {"1": null, "5": null, "10": null, "20": 3000.0 / 4700.0},
+        // One unit holds the top 1, 5 and 10 %: a sum from fewer than two
+        // units. Shares are rounded to 0.1 %: 3000 / 4700 = 0.638.
+        "top_share": {"1": null, "5": null, "10": null, "20": 0.638},
         "by_departments": [
             {"departments": "1", "units": 4, "cost": 1700.0},
             {"departments": "2", "units": 2, "cost": 3000.0},
