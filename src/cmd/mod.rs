@@ -39,14 +39,14 @@ impl Diagnostics {
     /// A warning about the data or the run.
     pub fn warn(&self, message: &str) {
         if !self.quiet {
-            eprintln!("tvaers: warning: {message}");
+            crate::stdio::say(&format!("tvaers: warning: {message}"));
         }
     }
 
     /// A note on what was done.
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            eprintln!("tvaers: {message}");
+            crate::stdio::say(&format!("tvaers: {message}"));
         }
     }
 }
@@ -71,6 +71,10 @@ impl Destination {
             args.output.as_deref(),
             std::io::stdout().is_terminal(),
         )?;
+        if args.output.is_none() {
+            // Fail before the work, not after it, when the result has nowhere to go.
+            drop(crate::stdio::stdout()?);
+        }
         if args.excel_da && format != Format::Csv {
             anyhow::bail!("--excel-da shapes CSV output; it cannot be used with another format");
         }
@@ -99,10 +103,9 @@ impl Destination {
             Some(path) => output::write_atomically(path, |out| render(&self.options, out))
                 .with_context(|| format!("cannot write {}", path.display())),
             None => {
-                let stdout = std::io::stdout();
-                let mut out = std::io::BufWriter::new(stdout.lock());
-                render(&self.options, &mut out)?;
-                out.flush()?;
+                let mut out = std::io::BufWriter::new(crate::stdio::stdout()?);
+                render(&self.options, &mut out).context("cannot write to stdout")?;
+                out.flush().context("cannot write to stdout")?;
                 Ok(())
             }
         }

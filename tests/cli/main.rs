@@ -9,5 +9,6 @@ mod overview;
 mod pseudonymise;
 mod realised;
 mod savings;
+mod streams;
 mod validate;
 mod workdir;
