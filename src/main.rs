@@ -28,6 +28,8 @@ fn main() -> ExitCode {
             stdio::say(&format!("tvaers: {err:#}"));
             if err.downcast_ref::<RejectRateExceeded>().is_some() {
                 ExitCode::from(3)
+            } else if err.downcast_ref::<cmd::UsageError>().is_some() {
+                ExitCode::from(2)
             } else {
                 ExitCode::from(1)
             }

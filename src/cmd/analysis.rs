@@ -26,16 +26,10 @@ pub(super) fn mode(unit: UnitArg) -> UnitMode {
 }
 
 pub(super) fn criteria(selection: &SelectionArgs, limit: Option<usize>) -> Result<HotspotCriteria> {
-    if !(selection.min_years >= 0.0 && selection.min_years.is_finite()) {
-        anyhow::bail!(
-            "--min-years must be zero or more, found {}",
-            selection.min_years
-        );
-    }
+    // The flags' ranges are checked as they are parsed (cli.rs).
     Ok(HotspotCriteria {
         cost: match selection.min_cost {
-            Some(x) if x.is_finite() => CostCriterion::MinCost(x),
-            Some(x) => anyhow::bail!("--min-cost must be a number, found {x}"),
+            Some(x) => CostCriterion::MinCost(x),
             None => CostCriterion::TopPercent(selection.top_percent),
         },
         min_departments: selection.min_departments,

@@ -51,6 +51,12 @@ impl Diagnostics {
     }
 }
 
+/// A bad combination of flags that clap cannot see by itself: exit code 2,
+/// as for any other usage error.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
 /// The render options and destination chosen by the output flags.
 pub struct Destination {
     options: RenderOptions,
@@ -76,7 +82,11 @@ impl Destination {
             drop(crate::stdio::stdout()?);
         }
         if args.excel_da && format != Format::Csv {
-            anyhow::bail!("--excel-da shapes CSV output; it cannot be used with another format");
+            return Err(UsageError(format!(
+                "--excel-da shapes CSV output; it cannot be used with --format {}",
+                format.name()
+            ))
+            .into());
         }
         Ok(Destination {
             options: RenderOptions {

@@ -3,7 +3,8 @@
 use super::analysis::{criteria, mode};
 use super::{workspace, Destination, Diagnostics};
 use crate::cli::{AssumptionArgs, SavingsArgs, ScenarioArg};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
+use tvaers::accounts::AccountMap;
 use tvaers::config::{check_savings, SavingsConfig};
 use tvaers::hotspots;
 use tvaers::output::Format;
@@ -21,6 +22,7 @@ pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     destination.set_min_cell(ws.config.min_cell);
     let config = assumptions(&ws.config.savings, &args.assumptions)?;
+    check_effect_areas(&config, &ws.config.budget_areas, &args.assumptions)?;
 
     let cohort = match file_cohort {
         Some(ids) => ids,
@@ -86,17 +88,40 @@ fn assumptions(base: &SavingsConfig, args: &AssumptionArgs) -> Result<SavingsCon
     if let Some(v) = args.optimism_bias {
         config.optimism_bias = v;
     }
-    for effect in &args.effect {
-        let Some((area, share)) = effect.rsplit_once('=') else {
-            bail!("--effect takes AREA=SHARE, e.g. 'Kontante ydelser=0.1', found {effect:?}");
-        };
-        let share: f64 = share
-            .trim()
-            .parse()
-            .with_context(|| format!("--effect {effect:?}: {share:?} is not a number"))?;
-        config.effects.insert(area.trim().to_string(), share);
+    for (area, share) in &args.effect {
+        config.effects.insert(area.clone(), *share);
     }
     check_savings(&config)
         .map_err(|e| anyhow::anyhow!("{}", e.replace("savings.", "--").replace('_', "-")))?;
     Ok(config)
+}
+
+/// Every area an effect names must be one an account can map to (or
+/// `default`): a misspelt area would otherwise get no effect, silently.
+fn check_effect_areas(
+    config: &SavingsConfig,
+    budget_areas: &std::collections::BTreeMap<String, String>,
+    args: &AssumptionArgs,
+) -> Result<()> {
+    let map = AccountMap::new(budget_areas);
+    let known = map.area_names();
+    for area in config.effects.keys() {
+        if area == "default" || known.contains(&area.as_str()) {
+            continue;
+        }
+        let source = if args.effect.iter().any(|(a, _)| a == area) {
+            "--effect"
+        } else {
+            "savings.effects"
+        };
+        let hint = map
+            .closest_area(area)
+            .map(|c| format!("; did you mean {c:?}?"))
+            .unwrap_or_default();
+        bail!(
+            "{source} names the budget area {area:?}, which is neither in [budget_areas], \
+             nor in the default kontoplan table, nor \"default\"{hint}"
+        );
+    }
+    Ok(())
 }
