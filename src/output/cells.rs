@@ -55,6 +55,8 @@ enum Values<'a> {
 pub(super) struct ColumnView<'a> {
     pub(super) name: &'a str,
     pub(super) role: Role,
+    /// A text id or code column (see [`Table::ids`]).
+    pub(super) id: bool,
     suppressed: bool,
     values: Values<'a>,
 }
@@ -109,6 +111,7 @@ impl<'a> TableView<'a> {
             ("money", &table.money),
             ("share", &table.shares),
             ("suppressed", &table.suppressed),
+            ("id", &table.ids),
         ] {
             if let Some(missing) = marked.iter().find(|m| !names.contains(&m.as_str())) {
                 return Err(OutputError::UnknownColumn {
@@ -138,6 +141,7 @@ impl<'a> TableView<'a> {
                 let view = ColumnView {
                     name,
                     role,
+                    id: table.ids.iter().any(|s| s == name),
                     suppressed: table.suppressed.iter().any(|s| s == name),
                     values: read_values(column)?,
                 };
