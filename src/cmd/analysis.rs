@@ -41,9 +41,14 @@ pub(super) fn criteria(selection: &SelectionArgs, limit: Option<usize>) -> Resul
 
 pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let destination = Destination::new(&args.output)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: None,
+    };
     let criteria = criteria(&args.selection, args.limit)?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
-    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, mode(args.unit))?;
+    let (ws, units) =
+        workspace::open_units(&args.workspace, &writes, diagnostics, mode(args.unit))?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     let selected = hotspots::select(&units, &criteria)?;
     destination.write(|options, out| {
@@ -59,7 +64,12 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
 
 pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let (ws, units) = workspace::open_units(&args.workspace, diagnostics, mode(args.unit))?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: None,
+    };
+    let (ws, units) =
+        workspace::open_units(&args.workspace, &writes, diagnostics, mode(args.unit))?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     destination.set_min_cell(ws.config.min_cell);
     let document = overview(&units, ws.config.min_cell)?.document()?;
@@ -68,9 +78,14 @@ pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result
 
 pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: None,
+    };
     let criteria = criteria(&args.selection, Some(args.top))?;
     let (ws, units) = workspace::open_units_in(
         &args.workspace,
+        &writes,
         diagnostics,
         &[UnitMode::Citizen, UnitMode::Family],
     )?;
@@ -90,24 +105,40 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
 
 pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: args.cohort.as_deref(),
+    };
     let criteria = criteria(&args.selection, None)?;
-    let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
     // The hotspot cohort needs the citizen units; a given cohort only the ladder.
-    let hotspot_cohort = file_cohort.is_none() && !args.enrolled;
-    let (ws, units) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
-        let ladder = load::load_kinds(config, period, &[Kind::Ladder, Kind::Enrolments])?;
-        if !hotspot_cohort {
-            return Ok((ladder, None));
-        }
-        let (rows, mut units) = stream(config, period, &[UnitMode::Citizen])?;
-        Ok((Loaded::combine(config, vec![ladder, rows]), units.pop()))
-    })?;
+    let hotspot_cohort = args.cohort.is_none() && !args.enrolled;
+    let mut file_cohort = None;
+    let (ws, units) =
+        workspace::open_with(&args.workspace, &writes, diagnostics, |config, period| {
+            // Read after the outputs are checked against the inputs.
+            file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
+            let ladder = load::load_kinds(config, period, &[Kind::Ladder, Kind::Enrolments])?;
+            if !hotspot_cohort {
+                return Ok((ladder, None));
+            }
+            let (rows, mut units) = stream(config, period, &[UnitMode::Citizen])?;
+            Ok((Loaded::combine(config, vec![ladder, rows]), units.pop()))
+        })?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     destination.set_min_cell(ws.config.min_cell);
     let cohort = match (file_cohort, units) {
-        (Some(ids), _) => ids,
+        (Some(ids), _) => {
+            let assessed = citizens(&ws.loaded, Kind::Ladder)?;
+            let assessed: std::collections::HashSet<String> = assessed.into_iter().collect();
+            super::savings::given_cohort(
+                ids,
+                |id| assessed.contains(id),
+                "citizen assessed on the ladder",
+                diagnostics,
+            )?
+        }
         (None, Some(units)) => hotspots::cohort(&units, &criteria)?,
-        (None, None) => enrolled_citizens(&ws.loaded)?,
+        (None, None) => citizens(&ws.loaded, Kind::Enrolments)?,
     };
     let Some(top) = args.top_step.or(highest_step(&ws.loaded)?) else {
         anyhow::bail!("there are no ladder rows: add a ladder source to the config");
@@ -117,9 +148,10 @@ pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()>
     destination.write(|options, out| render_table(&table, options, out))
 }
 
-fn enrolled_citizens(loaded: &Loaded) -> Result<Vec<String>> {
+/// The distinct citizens of a kind of source, in order of first appearance.
+fn citizens(loaded: &Loaded, kind: Kind) -> Result<Vec<String>> {
     let frame = loaded
-        .frame(Kind::Enrolments)?
+        .frame(kind)?
         .select([polars::prelude::col("citizen").cast(polars::prelude::DataType::String)])
         .drop_nulls(None)
         .unique_stable(None, polars::prelude::UniqueKeepStrategy::First)
@@ -135,6 +167,10 @@ fn enrolled_citizens(loaded: &Loaded) -> Result<Vec<String>> {
 
 pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: None,
+    };
     let criteria = criteria(&args.selection, None)?;
     let request = RealisedRequest {
         mode: mode(args.unit),
@@ -143,9 +179,10 @@ pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result
         resamples: args.resamples,
         seed: args.seed,
     };
-    let (ws, estimate) = workspace::open_with(&args.workspace, diagnostics, |config, period| {
-        Ok(realised(config, period, &request)?)
-    })?;
+    let (ws, estimate) =
+        workspace::open_with(&args.workspace, &writes, diagnostics, |config, period| {
+            Ok(realised(config, period, &request)?)
+        })?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     destination.set_min_cell(ws.config.min_cell);
     if estimate.cohort_units == 0 {

@@ -8,7 +8,7 @@
 mod cohort;
 mod document;
 
-pub use cohort::{read_cohort, CohortError};
+pub use cohort::{match_cohort, read_cohort, CohortError};
 pub use document::{areas_table, case_document, cases_document};
 
 use crate::config::{Period, SavingsConfig};

@@ -6,6 +6,7 @@ mod generate;
 mod hotspots;
 mod ladder;
 mod load;
+mod outputs;
 mod overview;
 mod pseudonymise;
 mod realised;
