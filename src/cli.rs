@@ -340,9 +340,13 @@ pub struct GenerateArgs {
     /// Random seed: the same seed gives the same bytes.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Folder to write into (created if missing).
+    /// Folder to write into: new or empty (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write into a folder that is not empty, overwriting the files generate writes
+    /// (refused still when the folder holds other files the config would read).
+    #[arg(long)]
+    pub force: bool,
     /// How the files are written.
     #[arg(long, value_enum, default_value_t = DialectArg::Plain)]
     pub dialect: DialectArg,
