@@ -216,7 +216,7 @@ pub struct SavingsArgs {
     pub unit: UnitArg,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// The cohort's unit ids (a CSV with a unit_id column, or one id per line) instead of the hotspots.
+    /// The cohort's unit ids instead of the hotspots: hotspots' CSV or JSON output (a unit_id column), or one id per line.
     #[arg(long, value_name = "FILE")]
     pub cohort: Option<PathBuf>,
     /// Effects scaled by the scenario's factor (low 0.5, base 1, high 1.5), or all three side by side.
@@ -294,7 +294,7 @@ pub struct LadderArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// The cohort's citizen ids (a CSV with a unit_id column, or one per line) instead of the hotspots.
+    /// The cohort's citizen ids instead of the hotspots: hotspots' CSV or JSON output (a unit_id column), or one per line.
     #[arg(long, value_name = "FILE", conflicts_with = "enrolled")]
     pub cohort: Option<PathBuf>,
     /// The cohort is every citizen in an enrolments source.
