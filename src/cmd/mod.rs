@@ -72,6 +72,8 @@ impl Destination {
             FormatArg::Json => Format::Json,
             FormatArg::Parquet => Format::Parquet,
         });
+        // `--excel-da` on a terminal means CSV, not the terminal's table.
+        let flag = flag.or((args.excel_da && args.output.is_none()).then_some(Format::Csv));
         let format = output::resolve_format(
             flag,
             args.output.as_deref(),

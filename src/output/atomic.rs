@@ -28,8 +28,9 @@ use anyhow::{Context, Result};
 /// device (`/dev/null`, `/dev/stdout` on a terminal or pipe) or anything
 /// else that is not a regular file is written straight through, as a shell
 /// redirection would: replacing it would turn a pipe into a file nobody
-/// reads. A symbolic link is followed: what it points to is written or
-/// replaced, the link itself stays.
+/// reads. So is any path under `/dev` or `/proc` (`/dev/stdout` redirected
+/// to a file by the shell). A symbolic link is followed: what it points to
+/// is written or replaced, the link itself stays.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<()>,
@@ -49,6 +50,12 @@ enum Target {
 }
 
 fn target(path: &Path) -> Result<Target> {
+    // `/dev/stdout` or `/dev/fd/3` may lead to a regular file the shell
+    // opened (`> out.csv`): replacing that file would orphan the descriptor
+    // the rest of the output goes to, so such names are always streams.
+    if path.starts_with("/dev") || path.starts_with("/proc") {
+        return Ok(Target::Stream);
+    }
     let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     match fs::metadata(path) {
         Ok(meta) if !meta.is_file() => Ok(Target::Stream),
@@ -81,11 +88,20 @@ fn dangling_target(path: &Path) -> Result<PathBuf> {
 }
 
 fn write_through(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let file = fs::OpenOptions::new()
-        .write(true)
-        .open(path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    let mut buffered = BufWriter::new(file);
+    // Opening `/dev/stdout` anew would start at offset 0 of a file the shell
+    // redirected it to, and the process's own stdout would then overwrite
+    // what was written; writing to the open stream shares its offset.
+    let sink: Box<dyn Write> = match path.to_str() {
+        Some("/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1") => Box::new(std::io::stdout()),
+        Some("/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2") => Box::new(std::io::stderr()),
+        _ => Box::new(
+            fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?,
+        ),
+    };
+    let mut buffered = BufWriter::new(sink);
     write(&mut buffered).with_context(|| format!("cannot write {}", path.display()))?;
     buffered
         .flush()

@@ -71,3 +71,22 @@ fn rejects_to_dev_stdout_is_written_through_not_replaced() {
         run.stdout
     );
 }
+
+#[test]
+fn rejects_to_dev_stdout_redirected_to_a_file_keeps_both_outputs() {
+    let wd = Workdir::fixture("units");
+    wd.write(
+        "expenses.csv",
+        "citizen,date,amount,account,department,case\nA,bad,1,5.57.73,Job,J1\n",
+    );
+    let run = wd.shell(
+        "\"$TVAERS\" validate --format csv --max-reject-rate 1 --rejects /dev/stdout --quiet > out.csv",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = wd.read("out.csv");
+    assert!(out.starts_with("source,file,line,reason,raw\n"), "{out}");
+    assert!(
+        out.contains("source,kind,department,files,read,accepted,rejected,outside_period\n"),
+        "{out}"
+    );
+}
