@@ -111,7 +111,7 @@ def main():
         out = args.data / f"{n}-{dialect}-{fmt}"
         if not (out / "tvaers.toml").exists():
             t, rss = measure([tvaers, "generate", "--citizens", str(n), "--seed", str(SEED), "--out", out,
-                              "--dialect", dialect, "--format", fmt, "--quiet"])
+                              "--dialect", dialect, "--format", fmt, "--force", "--quiet"])
             lines.append(f"| generate {n:,} citizens, {dialect} {fmt} | {t:.1f} s | {rss:,.0f} MiB |")
         return out
 

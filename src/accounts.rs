@@ -87,6 +87,45 @@ impl AccountMap {
             .map_or(UNCATEGORISED, String::as_str);
         Mapping { area, function }
     }
+
+    /// Every budget area an account can map to: the config's, the default
+    /// table's and [`UNCATEGORISED`], sorted.
+    pub fn area_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .overrides
+            .iter()
+            .map(|(_, area)| area.as_str())
+            .chain(self.main_functions.values().map(String::as_str))
+            .chain([UNCATEGORISED])
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// The known area whose name is closest to `name` (fewest single-character
+    /// edits, case ignored), for a "did you mean" hint.
+    pub fn closest_area(&self, name: &str) -> Option<&str> {
+        let name = name.to_lowercase();
+        self.area_names()
+            .into_iter()
+            .min_by_key(|area| edit_distance(&area.to_lowercase(), &name))
+    }
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -120,6 +159,22 @@ mod tests {
             "Kontante ydelser",
             "falls back to the default table"
         );
+    }
+
+    #[test]
+    fn a_misspelt_area_finds_the_closest_known_name() {
+        let overrides = BTreeMap::from([("528".to_string(), "Børn".to_string())]);
+        let map = AccountMap::new(&overrides);
+        let names = map.area_names();
+        assert!(names.contains(&"Børn") && names.contains(&"Kontante ydelser"));
+        assert!(names.contains(&UNCATEGORISED));
+        assert_eq!(
+            map.closest_area("kontante ydelse"),
+            Some("Kontante ydelser")
+        );
+        assert_eq!(map.closest_area("Bøn"), Some("Børn"));
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub struct WorkspaceArgs {
     #[arg(long, value_name = "FILE")]
     pub rejects: Option<PathBuf>,
     /// Fail with exit code 3 when a source rejects more than this share of its rows.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.01, value_parser = parse_share)]
+    #[arg(long, value_name = "SHARE", default_value_t = 0.01, value_parser = parse_share, allow_negative_numbers = true)]
     pub max_reject_rate: f64,
 }
 
@@ -149,7 +149,7 @@ pub struct SelectionArgs {
     #[arg(long, value_name = "P", default_value = "5")]
     pub top_percent: Percent,
     /// Instead of --top-percent: keep units whose total cost is at least this.
-    #[arg(long, value_name = "AMOUNT", conflicts_with = "top_percent")]
+    #[arg(long, value_name = "AMOUNT", conflicts_with = "top_percent", value_parser = parse_amount, allow_negative_numbers = true)]
     pub min_cost: Option<f64>,
     /// Keep units active in at least this many departments.
     #[arg(long, value_name = "N", default_value_t = 2)]
@@ -158,7 +158,7 @@ pub struct SelectionArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub min_caseworkers: u32,
     /// Keep units active for at least this many years (active_days >= 365 × Y).
-    #[arg(long, value_name = "Y", default_value_t = 0.0)]
+    #[arg(long, value_name = "Y", default_value_t = 0.0, value_parser = parse_amount, allow_negative_numbers = true)]
     pub min_years: f64,
 }
 
@@ -224,7 +224,7 @@ pub struct SavingsArgs {
     pub unit: UnitArg,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// The cohort's unit ids (a CSV with a unit_id column, or one id per line) instead of the hotspots.
+    /// The cohort's unit ids instead of the hotspots: hotspots' CSV or JSON output (a unit_id column), or one id per line.
     #[arg(long, value_name = "FILE")]
     pub cohort: Option<PathBuf>,
     /// Effects scaled by the scenario's factor (low 0.5, base 1, high 1.5), or all three side by side.
@@ -238,29 +238,29 @@ pub struct SavingsArgs {
 #[derive(Debug, Args)]
 pub struct AssumptionArgs {
     /// Years modelled.
-    #[arg(long, value_name = "YEARS")]
+    #[arg(long, value_name = "YEARS", value_parser = clap::value_parser!(u32).range(1..=100))]
     pub horizon_years: Option<u32>,
-    /// Yearly discount rate (default 0.035, the Ministry of Finance's).
-    #[arg(long, value_name = "RATE")]
+    /// Yearly discount rate, at least 0 and below 1 (default 0.035, the Ministry of Finance's).
+    #[arg(long, value_name = "RATE", value_parser = parse_rate, allow_negative_numbers = true)]
     pub discount_rate: Option<f64>,
     /// Coordinator cost per unit per year.
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_negative_numbers = true)]
     pub coordinator_cost: Option<f64>,
     /// One-off cost at year 0.
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_negative_numbers = true)]
     pub setup_cost: Option<f64>,
     /// Share of the full effect in years 1, 2, …, comma-separated (e.g. 0.5,1).
-    #[arg(long, value_name = "SHARES", value_delimiter = ',')]
+    #[arg(long, value_name = "SHARES", value_delimiter = ',', value_parser = parse_share, allow_negative_numbers = true)]
     pub ramp_up: Option<Vec<f64>>,
     /// Share of the change that would have happened anyway.
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, value_name = "SHARE", value_parser = parse_share, allow_negative_numbers = true)]
     pub deadweight: Option<f64>,
     /// Share taken off every expected effect.
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, value_name = "SHARE", value_parser = parse_share, allow_negative_numbers = true)]
     pub optimism_bias: Option<f64>,
     /// Expected effect in a budget area, as AREA=SHARE (repeatable; AREA "default" for the rest).
-    #[arg(long, value_name = "AREA=SHARE")]
-    pub effect: Vec<String>,
+    #[arg(long, value_name = "AREA=SHARE", value_parser = parse_effect)]
+    pub effect: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -346,7 +346,7 @@ pub struct LadderArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    /// The cohort's citizen ids (a CSV with a unit_id column, or one per line) instead of the hotspots.
+    /// The cohort's citizen ids instead of the hotspots: hotspots' CSV or JSON output (a unit_id column), or one per line.
     #[arg(long, value_name = "FILE", conflicts_with = "enrolled")]
     pub cohort: Option<PathBuf>,
     /// The cohort is every citizen in an enrolments source.
@@ -392,9 +392,13 @@ pub struct GenerateArgs {
     /// Random seed: the same seed gives the same bytes.
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
-    /// Folder to write into (created if missing).
+    /// Folder to write into: new or empty (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write into a folder that is not empty, overwriting the files generate writes
+    /// (refused still when the folder holds other files the config would read).
+    #[arg(long)]
+    pub force: bool,
     /// How the files are written.
     #[arg(long, value_enum, default_value_t = DialectArg::Plain)]
     pub dialect: DialectArg,
@@ -433,7 +437,7 @@ pub enum FileFormatArg {
 }
 
 fn parse_share(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
+    match text.trim().parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
         _ => Err(format!("expected a share between 0 and 1, found {text:?}")),
     }
@@ -444,4 +448,40 @@ fn parse_positive(text: &str) -> Result<f64, String> {
         Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
         _ => Err(format!("expected a number above 0, found {text:?}")),
     }
+}
+
+/// An amount, a count of years or a threshold: a finite number, zero or more.
+fn parse_amount(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a number, zero or more, found {text:?}")),
+    }
+}
+
+/// A yearly discount rate: at least 0 and below 1 (a negative or 100 % rate
+/// is a typo, not an assumption).
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (0.0..1.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "expected a yearly rate, at least 0 and below 1 (e.g. 0.035), found {text:?}"
+        )),
+    }
+}
+
+/// `AREA=SHARE`, the area not empty, the share between 0 and 1. The last `=`
+/// splits, so an area name may hold one.
+fn parse_effect(text: &str) -> Result<(String, f64), String> {
+    let Some((area, share)) = text.rsplit_once('=') else {
+        return Err(format!(
+            "expected AREA=SHARE, e.g. 'Kontante ydelser=0.1', found {text:?}"
+        ));
+    };
+    let area = area.trim();
+    if area.is_empty() {
+        return Err(format!(
+            "expected AREA=SHARE with a budget area name (or \"default\"), found {text:?}"
+        ));
+    }
+    Ok((area.to_string(), parse_share(share)?))
 }

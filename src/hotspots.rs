@@ -166,7 +166,9 @@ pub fn table(
     }
     let mut money = vec![metric::TOTAL_COST.to_string()];
     money.extend(areas.iter().map(|a| crate::units::cost_column(a)));
-    Ok(Table::new(selected).with_money(money))
+    Ok(Table::new(selected)
+        .with_money(money)
+        .with_ids([crate::units::metric::UNIT_ID]))
 }
 
 /// A narrower view for reading in a terminal: the SPEC columns without the

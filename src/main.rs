@@ -4,6 +4,7 @@
 
 mod cli;
 mod cmd;
+mod stdio;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let code = if err.use_stderr() { 2 } else { 0 };
+            // clap's own printing reports a failed write instead of panicking.
             let _ = err.print();
             return ExitCode::from(code);
         }
@@ -23,9 +25,11 @@ fn main() -> ExitCode {
         // `tvaers hotspots | head` closing the pipe early is not a failure.
         Err(err) if tvaers::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("tvaers: {err:#}");
+            stdio::say(&format!("tvaers: {err:#}"));
             if err.downcast_ref::<RejectRateExceeded>().is_some() {
                 ExitCode::from(3)
+            } else if err.downcast_ref::<cmd::UsageError>().is_some() {
+                ExitCode::from(2)
             } else {
                 ExitCode::from(1)
             }

@@ -27,16 +27,10 @@ pub(super) fn mode(unit: UnitArg) -> UnitMode {
 }
 
 pub(super) fn criteria(selection: &SelectionArgs, limit: Option<usize>) -> Result<HotspotCriteria> {
-    if !(selection.min_years >= 0.0 && selection.min_years.is_finite()) {
-        anyhow::bail!(
-            "--min-years must be zero or more, found {}",
-            selection.min_years
-        );
-    }
+    // The flags' ranges are checked as they are parsed (cli.rs).
     Ok(HotspotCriteria {
         cost: match selection.min_cost {
-            Some(x) if x.is_finite() => CostCriterion::MinCost(x),
-            Some(x) => anyhow::bail!("--min-cost must be a number, found {x}"),
+            Some(x) => CostCriterion::MinCost(x),
             None => CostCriterion::TopPercent(selection.top_percent),
         },
         min_departments: selection.min_departments,
@@ -48,10 +42,15 @@ pub(super) fn criteria(selection: &SelectionArgs, limit: Option<usize>) -> Resul
 
 pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: None,
+    };
     let criteria = criteria(&args.selection, args.limit)?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
     let (ws, units) = workspace::open_units(
         &args.workspace,
+        &writes,
         diagnostics,
         &mut destination,
         mode(args.unit),
@@ -71,8 +70,13 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
 
 pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: None,
+    };
     let (ws, units) = workspace::open_units(
         &args.workspace,
+        &writes,
         diagnostics,
         &mut destination,
         mode(args.unit),
@@ -84,9 +88,14 @@ pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result
 
 pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: None,
+    };
     let criteria = criteria(&args.selection, Some(args.top))?;
     let (ws, units) = workspace::open_units_in(
         &args.workspace,
+        &writes,
         diagnostics,
         &mut destination,
         &[UnitMode::Citizen, UnitMode::Family],
@@ -106,15 +115,22 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
 
 pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: args.cohort.as_deref(),
+    };
     let criteria = criteria(&args.selection, None)?;
-    let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
     // The hotspot cohort needs the citizen units; a given cohort only the ladder.
-    let hotspot_cohort = file_cohort.is_none() && !args.enrolled;
+    let hotspot_cohort = args.cohort.is_none() && !args.enrolled;
+    let mut file_cohort = None;
     let (ws, units) = workspace::open_with(
         &args.workspace,
+        &writes,
         diagnostics,
         &mut destination,
         |config, period| {
+            // Read after the outputs are checked against the inputs.
+            file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
             let ladder = load::load_kinds(config, period, &[Kind::Ladder, Kind::Enrolments])?;
             if !hotspot_cohort {
                 return Ok((ladder, None));
@@ -125,9 +141,18 @@ pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()>
     )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     let cohort = match (file_cohort, units) {
-        (Some(ids), _) => ids,
+        (Some(ids), _) => {
+            let assessed = citizens(&ws.loaded, Kind::Ladder)?;
+            let assessed: std::collections::HashSet<String> = assessed.into_iter().collect();
+            super::savings::given_cohort(
+                ids,
+                |id| assessed.contains(id),
+                "citizen assessed on the ladder",
+                diagnostics,
+            )?
+        }
         (None, Some(units)) => hotspots::cohort(&units, &criteria)?,
-        (None, None) => enrolled_citizens(&ws.loaded)?,
+        (None, None) => citizens(&ws.loaded, Kind::Enrolments)?,
     };
     let Some(top) = args.top_step.or(highest_step(&ws.loaded)?) else {
         anyhow::bail!("there are no ladder rows: add a ladder source to the config");
@@ -137,9 +162,10 @@ pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()>
     destination.write(|options, out| render_table(&table, options, out))
 }
 
-fn enrolled_citizens(loaded: &Loaded) -> Result<Vec<String>> {
+/// The distinct citizens of a kind of source, in order of first appearance.
+fn citizens(loaded: &Loaded, kind: Kind) -> Result<Vec<String>> {
     let frame = loaded
-        .frame(Kind::Enrolments)?
+        .frame(kind)?
         .select([polars::prelude::col("citizen").cast(polars::prelude::DataType::String)])
         .drop_nulls(None)
         .unique_stable(None, polars::prelude::UniqueKeepStrategy::First)
@@ -183,6 +209,10 @@ fn no_enrolments(unit: UnitArg) -> anyhow::Error {
 
 pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: None,
+    };
     let request = realised_request(&args.matching);
     let every = match args.every {
         EveryArg::Month => Every::Month,
@@ -191,6 +221,7 @@ pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<(
     };
     let (ws, monitor) = workspace::open_with(
         &args.workspace,
+        &writes,
         diagnostics,
         &mut destination,
         |config, period| Ok(monitor(config, period, &request, every)?),
@@ -218,9 +249,14 @@ pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<(
 
 pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: None,
+    };
     let request = realised_request(&args.matching);
     let (ws, estimate) = workspace::open_with(
         &args.workspace,
+        &writes,
         diagnostics,
         &mut destination,
         |config, period| Ok(realised(config, period, &request)?),

@@ -6,6 +6,11 @@ use anyhow::Result;
 use tvaers::generate::{self, Dialect, EnrolBy, FileFormat, GenerateRequest};
 
 pub fn run(args: GenerateArgs, diagnostics: &Diagnostics) -> Result<()> {
+    let format = match args.format {
+        FileFormatArg::Csv => FileFormat::Csv,
+        FileFormatArg::Parquet => FileFormat::Parquet,
+    };
+    generate::check_out_folder(&args.out, format, args.force)?;
     let request = GenerateRequest {
         citizens: args.citizens,
         seed: args.seed,
@@ -14,10 +19,7 @@ pub fn run(args: GenerateArgs, diagnostics: &Diagnostics) -> Result<()> {
             DialectArg::Plain => Dialect::Plain,
             DialectArg::Danish => Dialect::Danish,
         },
-        format: match args.format {
-            FileFormatArg::Csv => FileFormat::Csv,
-            FileFormatArg::Parquet => FileFormat::Parquet,
-        },
+        format,
         enrol_by: match args.enrol_by {
             EnrolByArg::EarlierCost => EnrolBy::EarlierCost,
             EnrolByArg::Random => EnrolBy::Random,

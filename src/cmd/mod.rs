@@ -40,17 +40,23 @@ impl Diagnostics {
     /// A warning about the data or the run.
     pub fn warn(&self, message: &str) {
         if !self.quiet {
-            eprintln!("tvaers: warning: {message}");
+            crate::stdio::say(&format!("tvaers: warning: {message}"));
         }
     }
 
     /// A note on what was done.
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            eprintln!("tvaers: {message}");
+            crate::stdio::say(&format!("tvaers: {message}"));
         }
     }
 }
+
+/// A bad combination of flags that clap cannot see by itself: exit code 2,
+/// as for any other usage error.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
 
 /// The render options and destination chosen by the output flags.
 pub struct Destination {
@@ -67,13 +73,23 @@ impl Destination {
             FormatArg::Json => Format::Json,
             FormatArg::Parquet => Format::Parquet,
         });
+        // `--excel-da` on a terminal means CSV, not the terminal's table.
+        let flag = flag.or((args.excel_da && args.output.is_none()).then_some(Format::Csv));
         let format = output::resolve_format(
             flag,
             args.output.as_deref(),
             std::io::stdout().is_terminal(),
         )?;
+        if args.output.is_none() {
+            // Fail before the work, not after it, when the result has nowhere to go.
+            drop(crate::stdio::stdout()?);
+        }
         if args.excel_da && format != Format::Csv {
-            anyhow::bail!("--excel-da shapes CSV output; it cannot be used with another format");
+            return Err(UsageError(format!(
+                "--excel-da shapes CSV output; it cannot be used with --format {}",
+                format.name()
+            ))
+            .into());
         }
         Ok(Destination {
             options: RenderOptions {
@@ -101,10 +117,9 @@ impl Destination {
             Some(path) => output::write_atomically(path, |out| render(&self.options, out))
                 .with_context(|| format!("cannot write {}", path.display())),
             None => {
-                let stdout = std::io::stdout();
-                let mut out = std::io::BufWriter::new(stdout.lock());
-                render(&self.options, &mut out)?;
-                out.flush()?;
+                let mut out = std::io::BufWriter::new(crate::stdio::stdout()?);
+                render(&self.options, &mut out).context("cannot write to stdout")?;
+                out.flush().context("cannot write to stdout")?;
                 Ok(())
             }
         }

@@ -2,7 +2,7 @@
 
 use super::Diagnostics;
 use crate::cli::PseudonymiseArgs;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use std::io::Write;
 use tvaers::config::{parse_delimiter, parse_encoding};
 use tvaers::output::write_atomically;
@@ -40,10 +40,9 @@ pub fn run(args: PseudonymiseArgs, diagnostics: &Diagnostics) -> Result<()> {
             result.unwrap_or_default()
         }
         None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
+            let mut out = std::io::BufWriter::new(crate::stdio::stdout()?);
             let summary = pseudonymise(&args.input, &key, &request, &mut out)?;
-            out.flush()?;
+            out.flush().context("cannot write to stdout")?;
             check(&summary)?;
             summary
         }

@@ -4,30 +4,48 @@ use super::analysis::{criteria, mode};
 use super::{workspace, Destination, Diagnostics};
 use crate::cli::{AssumptionArgs, SavingsArgs, ScenarioArg};
 use anyhow::{bail, Context, Result};
+use tvaers::accounts::AccountMap;
 use tvaers::config::{check_savings, SavingsConfig};
 use tvaers::hotspots;
 use tvaers::output::Format;
 use tvaers::output::{render_document, render_table};
 use tvaers::savings::{
-    self, areas_table, case_document, cases_document, cohort_cost, read_cohort, Scenario,
+    self, areas_table, case_document, cases_document, cohort_cost, match_cohort, read_cohort,
+    Scenario,
 };
 use tvaers::validate::check_reject_rate;
 
 pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: args.cohort.as_deref(),
+    };
     let criteria = criteria(&args.selection, None)?;
-    let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
-    let (ws, units) = workspace::open_units(
+    let mode = mode(args.unit);
+    // The cohort file is read after the outputs are checked against the
+    // inputs, and before the long read of the sources.
+    let mut file_cohort = None;
+    let (ws, units) = workspace::open_with(
         &args.workspace,
+        &writes,
         diagnostics,
         &mut destination,
-        mode(args.unit),
+        |c, p| {
+            file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
+            let (loaded, mut units) = tvaers::units::stream(c, p, &[mode])?;
+            Ok((loaded, units.pop().context("no units were gathered")?))
+        },
     )?;
     check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
     let config = assumptions(&ws.config.savings, &args.assumptions)?;
+    check_effect_areas(&config, &ws.config.budget_areas, &args.assumptions)?;
 
     let cohort = match file_cohort {
-        Some(ids) => ids,
+        Some(ids) => {
+            let active = unit_ids(&units)?;
+            given_cohort(ids, |id| active.contains(id), "active unit", diagnostics)?
+        }
         None => hotspots::cohort(&units, &criteria)?,
     };
     let cost = cohort_cost(&units, &cohort)?;
@@ -90,17 +108,74 @@ fn assumptions(base: &SavingsConfig, args: &AssumptionArgs) -> Result<SavingsCon
     if let Some(v) = args.optimism_bias {
         config.optimism_bias = v;
     }
-    for effect in &args.effect {
-        let Some((area, share)) = effect.rsplit_once('=') else {
-            bail!("--effect takes AREA=SHARE, e.g. 'Kontante ydelser=0.1', found {effect:?}");
-        };
-        let share: f64 = share
-            .trim()
-            .parse()
-            .with_context(|| format!("--effect {effect:?}: {share:?} is not a number"))?;
-        config.effects.insert(area.trim().to_string(), share);
+    for (area, share) in &args.effect {
+        config.effects.insert(area.clone(), *share);
     }
     check_savings(&config)
         .map_err(|e| anyhow::anyhow!("{}", e.replace("savings.", "--").replace('_', "-")))?;
     Ok(config)
+}
+
+/// Every area an effect names must be one an account can map to (or
+/// `default`): a misspelt area would otherwise get no effect, silently.
+fn check_effect_areas(
+    config: &SavingsConfig,
+    budget_areas: &std::collections::BTreeMap<String, String>,
+    args: &AssumptionArgs,
+) -> Result<()> {
+    let map = AccountMap::new(budget_areas);
+    let known = map.area_names();
+    for area in config.effects.keys() {
+        if area == "default" || known.contains(&area.as_str()) {
+            continue;
+        }
+        let source = if args.effect.iter().any(|(a, _)| a == area) {
+            "--effect"
+        } else {
+            "savings.effects"
+        };
+        let hint = map
+            .closest_area(area)
+            .map(|c| format!("; did you mean {c:?}?"))
+            .unwrap_or_default();
+        bail!(
+            "{source} names the budget area {area:?}, which is neither in [budget_areas], \
+             nor in the default kontoplan table, nor \"default\"{hint}"
+        );
+    }
+    Ok(())
+}
+
+/// The ids of the active units.
+fn unit_ids(units: &tvaers::units::Units) -> Result<std::collections::HashSet<String>> {
+    Ok(units
+        .frame
+        .column(tvaers::units::metric::UNIT_ID)?
+        .str()?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect())
+}
+
+/// A `--cohort` file's ids that are `what` (by `is_unit`); the others are
+/// counted in a warning (never listed: they may be anyone's), and a cohort
+/// of none is an error.
+pub(super) fn given_cohort(
+    ids: Vec<String>,
+    is_unit: impl Fn(&str) -> bool,
+    what: &str,
+    diagnostics: &Diagnostics,
+) -> Result<Vec<String>> {
+    let total = ids.len();
+    let (matched, unmatched) = match_cohort(ids, is_unit);
+    if matched.is_empty() {
+        bail!("none of the {total} ids in the --cohort file matches an {what} in the period: check the file and the --unit");
+    }
+    if unmatched > 0 {
+        diagnostics.warn(&format!(
+            "{unmatched} of the {total} ids in the --cohort file match no {what} in the period; they are not counted"
+        ));
+    }
+    Ok(matched)
 }

@@ -8,7 +8,12 @@ use tvaers::validate;
 
 pub fn run(args: ValidateArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let (ws, summary) = workspace::open_validated(&args.workspace, diagnostics, &mut destination)?;
+    let writes = workspace::Writes {
+        output: args.output.output.as_deref(),
+        cohort: None,
+    };
+    let (ws, summary) =
+        workspace::open_validated(&args.workspace, &writes, diagnostics, &mut destination)?;
     let table = Table::new(validate::report_frame(ws.loaded.reports())?);
     destination.write(|options, out| render_table(&table, options, out))?;
     for warning in validate::warnings(&ws.loaded, &summary, ws.period)? {

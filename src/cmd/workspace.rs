@@ -6,6 +6,7 @@
 use super::{Destination, Diagnostics};
 use crate::cli::WorkspaceArgs;
 use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
 use tvaers::config::{check_period, Config, Period};
 use tvaers::load::{write_rejects, Loaded};
 use tvaers::output;
@@ -22,10 +23,11 @@ pub struct Workspace {
 /// Reads every source as `validate` does (see `validate::read`) and writes `--rejects`.
 pub fn open_validated(
     args: &WorkspaceArgs,
+    writes: &Writes<'_>,
     diagnostics: &Diagnostics,
     destination: &mut Destination,
 ) -> Result<(Workspace, Summary)> {
-    open_with(args, diagnostics, destination, |config, period| {
+    open_with(args, writes, diagnostics, destination, |config, period| {
         Ok(validate::read(config, period)?)
     })
 }
@@ -34,11 +36,12 @@ pub fn open_validated(
 /// as the rows are read (see `units::stream`), and writes `--rejects`.
 pub fn open_units(
     args: &WorkspaceArgs,
+    writes: &Writes<'_>,
     diagnostics: &Diagnostics,
     destination: &mut Destination,
     mode: UnitMode,
 ) -> Result<(Workspace, Units)> {
-    let (ws, mut units) = open_units_in(args, diagnostics, destination, &[mode])?;
+    let (ws, mut units) = open_units_in(args, writes, diagnostics, destination, &[mode])?;
     let units = units.pop().context("no units were gathered")?;
     Ok((ws, units))
 }
@@ -46,11 +49,12 @@ pub fn open_units(
 /// As `open_units`, for each of several modes, in one pass over the files.
 pub fn open_units_in(
     args: &WorkspaceArgs,
+    writes: &Writes<'_>,
     diagnostics: &Diagnostics,
     destination: &mut Destination,
     modes: &[UnitMode],
 ) -> Result<(Workspace, Vec<Units>)> {
-    open_with(args, diagnostics, destination, |config, period| {
+    open_with(args, writes, diagnostics, destination, |config, period| {
         Ok(units::stream(config, period, modes)?)
     })
 }
@@ -60,14 +64,65 @@ pub fn open_units_in(
 /// the config's `min_cell`, so no command can render with another.
 pub fn open_with<T>(
     args: &WorkspaceArgs,
+    writes: &Writes<'_>,
     diagnostics: &Diagnostics,
     destination: &mut Destination,
     read: impl FnOnce(&Config, Period) -> Result<(Loaded, T)>,
 ) -> Result<(Workspace, T)> {
     let (config, period) = configure(args)?;
     destination.set_min_cell(config.min_cell);
+    refuse_overwriting_inputs(args, writes, &config)?;
     let (loaded, gathered) = read(&config, period)?;
     Ok((finish(args, diagnostics, config, period, loaded)?, gathered))
+}
+
+/// What a command writes besides `--rejects`, and the cohort file it reads.
+#[derive(Default)]
+pub struct Writes<'a> {
+    /// `--output`.
+    pub output: Option<&'a Path>,
+    /// `--cohort`, an input to protect like the sources.
+    pub cohort: Option<&'a Path>,
+}
+
+/// Refuses, before anything is read, an `--output` or `--rejects` that is
+/// one of the run's inputs: the config, the cohort file or a file of a
+/// source (the globs expanded). Paths are compared canonicalised, so a
+/// link or `./` cannot hide the clash.
+fn refuse_overwriting_inputs(
+    args: &WorkspaceArgs,
+    writes: &Writes<'_>,
+    config: &Config,
+) -> Result<()> {
+    let mut inputs: Vec<(PathBuf, String)> = vec![(args.config.clone(), "the config file".into())];
+    if let Some(cohort) = writes.cohort {
+        inputs.push((cohort.to_path_buf(), "the --cohort file".into()));
+    }
+    for source in &config.sources {
+        for file in &source.files {
+            inputs.push((file.clone(), format!("a file of source {:?}", source.name)));
+        }
+    }
+    let inputs: Vec<(PathBuf, String)> = inputs
+        .into_iter()
+        .filter_map(|(path, what)| Some((std::fs::canonicalize(&path).ok()?, what)))
+        .collect();
+    for (flag, path) in [
+        ("--output", writes.output),
+        ("--rejects", args.rejects.as_deref()),
+    ] {
+        // A path that does not exist yet cannot be an input.
+        let Some(written) = path.and_then(|p| std::fs::canonicalize(p).ok()) else {
+            continue;
+        };
+        if let Some((_, what)) = inputs.iter().find(|(input, _)| *input == written) {
+            anyhow::bail!(
+                "{flag} {} is {what}: refusing to overwrite an input; write somewhere else",
+                path.map_or(String::new(), |p| p.display().to_string())
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The config, and its period with the command line's overrides.

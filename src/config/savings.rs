@@ -130,7 +130,21 @@ pub fn check_savings(config: &SavingsConfig) -> Result<(), String> {
         share("ramp_up", *v)?;
     }
     for (area, v) in &config.effects {
+        if area.trim().is_empty() {
+            return Err("savings.effects has an empty budget area name".to_string());
+        }
         share(&format!("effects.{area:?}"), *v)?;
+    }
+    for (name, v) in [
+        ("low", config.scenarios.low),
+        ("base", config.scenarios.base),
+        ("high", config.scenarios.high),
+    ] {
+        if !(v >= 0.0 && v.is_finite()) {
+            return Err(format!(
+                "savings.scenarios.{name} must be a factor of zero or more, found {v}"
+            ));
+        }
     }
     if config.horizon_years == 0 || config.horizon_years > 100 {
         return Err(format!(
@@ -138,9 +152,10 @@ pub fn check_savings(config: &SavingsConfig) -> Result<(), String> {
             config.horizon_years
         ));
     }
-    if !(config.discount_rate > -1.0 && config.discount_rate.is_finite()) {
+    // A negative rate or one of 100 % or more is a typo, not an assumption.
+    if !(0.0..1.0).contains(&config.discount_rate) {
         return Err(format!(
-            "savings.discount_rate must be a yearly rate above -1, found {}",
+            "savings.discount_rate must be a yearly rate, at least 0 and below 1, found {}",
             config.discount_rate
         ));
     }

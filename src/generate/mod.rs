@@ -40,7 +40,7 @@ mod population;
 mod random;
 mod tables;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
@@ -100,7 +100,8 @@ pub struct GenerateRequest {
     pub citizens: u64,
     /// Seed of every random choice: the same request gives the same bytes.
     pub seed: u64,
-    /// Output directory; created if missing, files in it are overwritten.
+    /// Output directory; created if missing, files in it are overwritten
+    /// (see [`check_out_folder`] for what the command allows).
     pub out: PathBuf,
     /// Spelling of the CSV files and of the column names.
     pub dialect: Dialect,
@@ -171,6 +172,55 @@ pub fn generate(req: &GenerateRequest) -> Result<GenerateSummary> {
         .with_context(|| format!("cannot write {}", config_path.display()))?;
     summary.files.push(config_path);
     Ok(summary)
+}
+
+/// Checks, before anything is written, that `out` may receive a generated
+/// municipality: it must be new or empty, unless `force`. Even with `force`,
+/// a file that the generated config's globs would read but that generate
+/// does not write (a stale `udbetalinger_1999.csv`) is refused, so it can
+/// never join a source.
+pub fn check_out_folder(out: &Path, format: FileFormat, force: bool) -> Result<()> {
+    let mut entries = match std::fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => {
+            return Err(err)
+                .with_context(|| format!("cannot read output directory {}", out.display()))
+        }
+    };
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    if !force {
+        anyhow::bail!(
+            "{} is not empty: generate writes its files and a tvaers.toml into a new or empty \
+             folder; choose another, or pass --force to overwrite the files it writes there",
+            out.display()
+        );
+    }
+    let sources = output::layout(format);
+    let written: std::collections::HashSet<std::path::PathBuf> = sources
+        .iter()
+        .flat_map(|s| s.files.iter().map(|f| out.join(f)))
+        .collect();
+    for source in &sources {
+        let pattern = out.join(&source.pattern);
+        let matches = glob::glob(&pattern.to_string_lossy())
+            .with_context(|| format!("cannot list {}", pattern.display()))?;
+        for path in matches.flatten() {
+            if !written.contains(&path) {
+                anyhow::bail!(
+                    "{} holds {}, which the generated config's source {:?} would read ({}) but \
+                     generate does not write: remove it or choose another folder",
+                    out.display(),
+                    path.display(),
+                    source.name,
+                    source.pattern
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

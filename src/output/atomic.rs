@@ -6,11 +6,13 @@
 //! directory (a rename is only atomic within one file system), flushed to
 //! disk, and renamed over the target only when everything succeeded. On any
 //! error the temporary file is removed and an existing target keeps its old
-//! contents.
+//! contents. Only regular files are replaced so: a FIFO or a device is
+//! written straight through, and a link's target is written, never the
+//! link.
 
 use std::fs;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -21,10 +23,93 @@ use anyhow::{Context, Result};
 /// target named in context), and the target is then left as it was. A
 /// replaced file keeps its permissions; a new one gets the usual permissions
 /// for new files (subject to the umask).
+///
+/// Only regular files (and new paths) are replaced. A FIFO, a character
+/// device (`/dev/null`, `/dev/stdout` on a terminal or pipe) or anything
+/// else that is not a regular file is written straight through, as a shell
+/// redirection would: replacing it would turn a pipe into a file nobody
+/// reads. So is any path under `/dev` or `/proc` (`/dev/stdout` redirected
+/// to a file by the shell). A symbolic link is followed: what it points to
+/// is written or replaced, the link itself stays.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
+    match target(path)? {
+        Target::Stream => write_through(path, write),
+        Target::File(file) => replace(&file, write),
+    }
+}
+
+/// What writing to a path means.
+enum Target {
+    /// Not a regular file: open it and write.
+    Stream,
+    /// A regular file, or a new one, at this path (links resolved).
+    File(PathBuf),
+}
+
+fn target(path: &Path) -> Result<Target> {
+    // `/dev/stdout` or `/dev/fd/3` may lead to a regular file the shell
+    // opened (`> out.csv`): replacing that file would orphan the descriptor
+    // the rest of the output goes to, so such names are always streams.
+    if path.starts_with("/dev") || path.starts_with("/proc") {
+        return Ok(Target::Stream);
+    }
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => Ok(Target::Stream),
+        Ok(_) if is_link => {
+            Ok(Target::File(fs::canonicalize(path).with_context(|| {
+                format!("cannot resolve the link {}", path.display())
+            })?))
+        }
+        Err(_) if is_link => Ok(Target::File(dangling_target(path)?)),
+        _ => Ok(Target::File(path.to_path_buf())),
+    }
+}
+
+/// Where a link to a file that does not exist yet points, through any chain
+/// of links.
+fn dangling_target(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        if !fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Ok(current);
+        }
+        let link = fs::read_link(&current)
+            .with_context(|| format!("cannot read the link {}", current.display()))?;
+        current = match current.parent() {
+            Some(parent) if link.is_relative() => parent.join(link),
+            _ => link,
+        };
+    }
+    anyhow::bail!("cannot write {}: too many levels of links", path.display())
+}
+
+fn write_through(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    // Opening `/dev/stdout` anew would start at offset 0 of a file the shell
+    // redirected it to, and the process's own stdout would then overwrite
+    // what was written; writing to the open stream shares its offset.
+    let sink: Box<dyn Write> = match path.to_str() {
+        Some("/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1") => Box::new(std::io::stdout()),
+        Some("/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2") => Box::new(std::io::stderr()),
+        _ => Box::new(
+            fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?,
+        ),
+    };
+    let mut buffered = BufWriter::new(sink);
+    write(&mut buffered).with_context(|| format!("cannot write {}", path.display()))?;
+    buffered
+        .flush()
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+fn replace(path: &Path, write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -147,5 +232,67 @@ mod tests {
         let path = dir.path().join("no-such-dir").join("report.csv");
         let err = write_atomically(&path, |_| Ok(())).unwrap_err();
         assert!(format!("{err:#}").contains("no-such-dir"), "{err:#}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_written_through_not_replaced_by_a_file() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read(fifo).unwrap())
+        };
+        write_atomically(&fifo, |out| Ok(out.write_all(b"a,b\n1,2\n")?)).unwrap();
+        assert_eq!(reader.join().unwrap(), b"a,b\n1,2\n");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(entries(dir.path()), ["pipe"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_character_device_is_written_through_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        write_atomically(Path::new("/dev/null"), |out| Ok(out.write_all(b"x\n")?)).unwrap();
+        assert!(fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_stays_a_link_and_its_target_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        fs::write(&real, b"old\n").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink("real.csv", &link).unwrap();
+        write_atomically(&link, |out| Ok(out.write_all(b"new\n")?)).unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(&real).unwrap(), b"new\n");
+
+        // A link to a file not yet written: the file is created, the link kept.
+        let dangling = dir.path().join("later.csv");
+        std::os::unix::fs::symlink("sub/made.csv", &dangling).unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        write_atomically(&dangling, |out| Ok(out.write_all(b"made\n")?)).unwrap();
+        assert!(fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(
+            fs::read(dir.path().join("sub/made.csv")).unwrap(),
+            b"made\n"
+        );
     }
 }

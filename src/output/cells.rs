@@ -57,6 +57,8 @@ enum Values<'a> {
 pub(super) struct ColumnView<'a> {
     pub(super) name: &'a str,
     pub(super) role: Role,
+    /// A text id or code column (see [`Table::ids`]).
+    pub(super) id: bool,
     suppressed: bool,
     /// Rows whose suppressed cells are complements (sorted).
     complement_rows: &'a [usize],
@@ -121,6 +123,7 @@ impl<'a> TableView<'a> {
             ("money", &table.money),
             ("share", &table.shares),
             ("suppressed", &table.suppressed),
+            ("id", &table.ids),
         ] {
             if let Some(missing) = marked.iter().find(|m| !names.contains(&m.as_str())) {
                 return Err(OutputError::UnknownColumn {
@@ -150,6 +153,7 @@ impl<'a> TableView<'a> {
                 let view = ColumnView {
                     name,
                     role,
+                    id: table.ids.iter().any(|s| s == name),
                     suppressed: table.suppressed.iter().any(|s| s == name),
                     complement_rows: &table.complement_rows,
                     complement_cells: table

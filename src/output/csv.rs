@@ -8,10 +8,15 @@
 //! empty. NaN is empty too; infinities are `inf` / `-inf`, as polars writes
 //! them.
 //!
+//! Text cells that a spreadsheet would run as formulas get a `'` in front
+//! (see `formula.rs`), in both variants.
+//!
 //! With `excel_da` the file starts with a UTF-8 BOM (so Excel does not read
 //! it as Windows-1252), fields are separated by `;` and decimals use a comma,
 //! which is what Danish Excel parses as numbers. There is no thousands
-//! separator, so `1234,50` stays a number rather than text.
+//! separator, so `1234,50` stays a number rather than text. Id columns
+//! (see [`super::Table::ids`]) are written as `="…"`, so that Excel and
+//! Calc keep `0000001234` and `7268623949e03155` as text, not as numbers.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -20,6 +25,7 @@ use anyhow::Result;
 
 use super::cells::{Cell, Role, TableView};
 use super::document::{flat_fields, PreparedPart};
+use super::formula::guard;
 use super::number::{iso_date, shortest, Decimal};
 use super::Value;
 
@@ -77,10 +83,14 @@ fn write_table_body(view: &TableView<'_>, excel_da: bool, out: &mut dyn Write) -
         return Ok(());
     }
     let mut csv = writer(excel_da, out);
-    csv.write_record(view.columns.iter().map(|c| c.name))?;
+    csv.write_record(view.columns.iter().map(|c| guard(c.name).into_owned()))?;
     for row in 0..view.height {
         for column in &view.columns {
-            csv.write_field(field_text(column.cell(row), column.role, excel_da).as_bytes())?;
+            let text = match column.cell(row) {
+                Cell::Str(id) if column.id && excel_da => Cow::Owned(excel_text(id)),
+                cell => field_text(cell, column.role, excel_da),
+            };
+            csv.write_field(text.as_bytes())?;
         }
         csv.write_record(None::<&[u8]>)?;
     }
@@ -124,9 +134,15 @@ fn field_text<'a>(cell: Cell<'a>, role: Role, decimal_comma: bool) -> Cow<'a, st
             None => non_finite(x.is_nan(), x.is_sign_negative()),
         },
         (Cell::Bool(b), _) => Cow::Borrowed(if b { "true" } else { "false" }),
-        (Cell::Str(s), _) => Cow::Borrowed(s),
+        (Cell::Str(s), _) => guard(s),
         (Cell::Date(days), _) => Cow::Owned(iso_date(days)),
     }
+}
+
+/// An id as a formula giving text, `="0123"`, which spreadsheets keep as
+/// text and `tvaers` reads back as `0123`.
+fn excel_text(id: &str) -> String {
+    format!("=\"{}\"", id.replace('"', "\"\""))
 }
 
 fn non_finite<'a>(nan: bool, negative: bool) -> Cow<'a, str> {
@@ -284,5 +300,38 @@ mod tests {
         let mut out = Vec::new();
         render_document(&single, &opts, &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "name,cost\nA,1.50\n");
+    }
+
+    #[test]
+    fn excel_da_writes_ids_as_text_formulas_so_a_spreadsheet_keeps_them() {
+        let frame = df!(
+            "unit_id" => ["7268623949e03155", "6362292062129464", "0000000000001234", "=1+1"],
+            "department" => ["Job", "=HYPERLINK(\"http://x\")", "-", "+45 1234"],
+            "cost" => [-1500.0, 1.0, 2.0, 3.0],
+        )
+        .unwrap();
+        let table = Table::new(frame).with_ids(["unit_id"]).with_money(["cost"]);
+        let mut expected = BOM.to_vec();
+        expected.extend_from_slice(
+            "unit_id;department;cost\n\
+             \"=\"\"7268623949e03155\"\"\";Job;-1500,00\n\
+             \"=\"\"6362292062129464\"\"\";\"'=HYPERLINK(\"\"http://x\"\")\";1,00\n\
+             \"=\"\"0000000000001234\"\"\";'-;2,00\n\
+             \"=\"\"=1+1\"\"\";'+45 1234;3,00\n"
+                .as_bytes(),
+        );
+        assert_eq!(
+            String::from_utf8(csv(&table, true).into_bytes()).unwrap(),
+            String::from_utf8(expected).unwrap()
+        );
+        // Plain CSV stays RFC 4180 with the ids as they are, formulas guarded.
+        assert_eq!(
+            csv(&table, false),
+            "unit_id,department,cost\n\
+             7268623949e03155,Job,-1500.00\n\
+             6362292062129464,\"'=HYPERLINK(\"\"http://x\"\")\",1.00\n\
+             0000000000001234,'-,2.00\n\
+             '=1+1,'+45 1234,3.00\n"
+        );
     }
 }

@@ -52,7 +52,7 @@ pub enum OutputError {
     UnknownColumn {
         /// The name given.
         column: String,
-        /// `money`, `share` or `suppressed`.
+        /// `money`, `share`, `suppressed` or `id`.
         role: &'static str,
         /// The frame's columns, comma-separated.
         available: String,

@@ -19,6 +19,7 @@ mod csv;
 mod document;
 mod error;
 mod format;
+mod formula;
 mod json;
 mod number;
 mod parquet;
@@ -33,6 +34,7 @@ pub use atomic::write_atomically;
 pub use document::{Document, Part, Value};
 pub use error::{is_broken_pipe, OutputError};
 pub use format::{resolve_format, Format};
+pub use formula::unguard;
 
 use cells::TableView;
 use document::{prepare, PreparedPart};
@@ -103,6 +105,10 @@ pub struct Table {
     /// Single cells (column, row) hidden as complements, where the rest of
     /// their row is not.
     pub complement_cells: Vec<(String, usize)>,
+    /// Names of text id and code columns (unit ids, cases, accounts): with
+    /// `excel_da` their cells are written as `="…"` so a spreadsheet keeps
+    /// them as text (no lost leading zeros, no `1e308` from `…e03155`).
+    pub ids: Vec<String>,
 }
 
 impl Table {
@@ -116,6 +122,7 @@ impl Table {
             suppressed: Vec::new(),
             complement_rows: Vec::new(),
             complement_cells: Vec::new(),
+            ids: Vec::new(),
         }
     }
 
@@ -134,6 +141,12 @@ impl Table {
     /// Marks columns as shares (fractions of one).
     pub fn with_shares<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Table {
         self.shares.extend(columns.into_iter().map(Into::into));
+        self
+    }
+
+    /// Marks text id and code columns, kept as text in spreadsheets.
+    pub fn with_ids<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Table {
+        self.ids.extend(columns.into_iter().map(Into::into));
         self
     }
 

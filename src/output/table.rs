@@ -9,6 +9,7 @@
 //! run past it rather than split a number. The width is always given
 //! explicitly (never detected here), so the same data gives the same bytes.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::Result;
@@ -123,7 +124,7 @@ fn push_table(
     markers: &mut Markers,
 ) {
     if let Some(title) = title {
-        text.push_str(title);
+        text.push_str(&printable(title));
         text.push('\n');
     }
     if view.columns.is_empty() {
@@ -131,7 +132,7 @@ fn push_table(
         return;
     }
     let mut table = new_table(opts);
-    table.set_header(view.columns.iter().map(|c| c.name));
+    table.set_header(view.columns.iter().map(|c| printable(c.name)));
     // A column with no spaces (ids, codes) cannot wrap usefully: keep it whole.
     let mut wraps = vec![false; view.columns.len()];
     for row in 0..view.height {
@@ -180,13 +181,16 @@ fn push_fields(
     markers: &mut Markers,
 ) {
     if !key.is_empty() {
-        text.push_str(key);
+        text.push_str(&printable(key));
         text.push('\n');
     }
     let mut table = new_table(opts);
     for (name, cell, role) in flat_fields(fields) {
         markers.saw(cell);
-        table.add_row([name, cell_text(cell, role, opts.min_cell)]);
+        table.add_row([
+            printable(&name).into_owned(),
+            cell_text(cell, role, opts.min_cell),
+        ]);
     }
     if let Some(names) = table.column_mut(0) {
         names.set_constraint(ColumnConstraint::ContentWidth);
@@ -198,6 +202,27 @@ fn push_fields(
     text.push('\n');
 }
 
+/// Text safe to show on a terminal: control characters (C0, DEL, C1, so
+/// every escape sequence's ESC) and the bidirectional overrides that can
+/// reorder what is shown are written escaped, as `\u{1b}`, so an id in the
+/// data cannot move the cursor, retitle the window or hide other cells.
+fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            escaped.extend(c.escape_unicode());
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
 /// The text of one table cell.
 fn cell_text(cell: Cell<'_>, role: Role, min_cell: u32) -> String {
     let decimal = match cell {
@@ -205,7 +230,7 @@ fn cell_text(cell: Cell<'_>, role: Role, min_cell: u32) -> String {
         Cell::Suppressed => return format!("<{min_cell}"),
         Cell::Complement => return COMPLEMENT.to_string(),
         Cell::Bool(b) => return b.to_string(),
-        Cell::Str(s) => return s.to_string(),
+        Cell::Str(s) => return printable(s).into_owned(),
         Cell::Date(days) => return iso_date(days),
         Cell::Int(i) if role == Role::Plain => return i.to_string(),
         Cell::UInt(u) if role == Role::Plain => return u.to_string(),
@@ -427,5 +452,29 @@ overlaps
 <5: fewer than 5 units; hidden for privacy.
 "
         );
+    }
+
+    #[test]
+    fn escape_sequences_in_ids_are_shown_escaped_not_sent_to_the_terminal() {
+        let frame = df!(
+            "unit_id" => ["\u{1b}]0;pwned\u{7}A", "B\u{9b}2J\u{7f}", "C\r\nD\u{202e}"],
+        )
+        .unwrap();
+        let table = Table::new(frame).with_title("ids\u{1b}[2J");
+        let mut out = Vec::new();
+        render_table(&table, &RenderOptions::new(Format::Table), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(text.starts_with("ids\\u{1b}[2J\n"), "{text}");
+        for shown in [
+            "\\u{1b}]0;pwned\\u{7}A",
+            "B\\u{9b}2J\\u{7f}",
+            "C\\u{d}\\u{a}D\\u{202e}",
+        ] {
+            assert!(text.contains(shown), "{shown} in\n{text}");
+        }
     }
 }

@@ -9,7 +9,7 @@ mod cohort;
 mod document;
 mod visible;
 
-pub use cohort::{read_cohort, CohortError};
+pub use cohort::{match_cohort, read_cohort, CohortError};
 pub use document::{areas_table, case_document, cases_document};
 pub use visible::{shown, shown_beside, Visible};
 

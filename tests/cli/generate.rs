@@ -188,3 +188,54 @@ fn enrol_by_changes_who_is_enrolled_and_earlier_cost_is_the_default() {
     ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }
+
+#[test]
+fn generate_into_a_non_empty_folder_is_refused_unless_forced() {
+    let wd = Workdir::new();
+    wd.write("m/notes.txt", "mine\n");
+    let run = wd.run(&["generate", "--citizens", "50", "--out", "m"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    crate::eqnice!(
+        "tvaers: m is not empty: generate writes its files and a tvaers.toml into a new or empty \
+         folder; choose another, or pass --force to overwrite the files it writes there\n",
+        run.stderr
+    );
+    assert!(!wd.path().join("m/tvaers.toml").exists());
+    let run = wd.run(&[
+        "generate",
+        "--citizens",
+        "50",
+        "--out",
+        "m",
+        "--force",
+        "--quiet",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(wd.read("m/notes.txt"), "mine\n");
+    // Regenerating over its own files is what --force is for.
+    let run = wd.run(&[
+        "generate",
+        "--citizens",
+        "60",
+        "--out",
+        "m",
+        "--force",
+        "--quiet",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn generate_force_refuses_a_stale_file_its_config_would_read() {
+    let wd = Workdir::new();
+    wd.write("m/boern-og-familie/udbetalinger_1999.csv", "stale\n");
+    let run = wd.run(&["generate", "--citizens", "50", "--out", "m", "--force"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    crate::eqnice!(
+        "tvaers: m holds m/boern-og-familie/udbetalinger_1999.csv, which the generated config's \
+         source \"boern-og-familie-udbetalinger\" would read (boern-og-familie/udbetalinger_*.csv) \
+         but generate does not write: remove it or choose another folder\n",
+        run.stderr
+    );
+    assert!(!wd.path().join("m/tvaers.toml").exists());
+}

@@ -148,10 +148,29 @@ fn excel_da_is_semicolons_decimal_commas_and_a_bom() {
     let out = hotspots(&wd, &["--excel-da", "--top-percent", "34"]);
     eqnice!(
         "\u{feff}rank;unit_id;members;total_cost;departments;caseworkers;contacts;cases;first_date;last_date;active_days;cost_Kontante ydelser;cost_Tilbud til børn og unge med særlige behov;cost_Tilbud til voksne med særlige behov\n\
-         1;A;1;1500,00;2;2;3;2;2023-01-01;2023-06-30;181;1000,00;500,00;0,00\n\
-         2;B;1;1500,00;2;0;1;0;2023-03-01;2023-05-01;62;1500,00;0,00;0,00\n",
+         1;\"=\"\"A\"\"\";1;1500,00;2;2;3;2;2023-01-01;2023-06-30;181;1000,00;500,00;0,00\n\
+         2;\"=\"\"B\"\"\";1;1500,00;2;0;1;0;2023-03-01;2023-05-01;62;1500,00;0,00;0,00\n",
         out
     );
+}
+
+#[test]
+fn excel_da_output_fed_back_as_a_cohort_reads_its_ids() {
+    let wd = Workdir::fixture("units");
+    let run = wd.run(&[
+        "hotspots",
+        "--excel-da",
+        "--top-percent",
+        "34",
+        "-o",
+        "top.csv",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = wd.run(&["savings", "--cohort", "top.csv", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    // A and B, as the hotspots listed them.
+    assert_eq!(value["summary"]["cohort_units"], 2, "{}", run.stdout);
 }
 
 #[test]

@@ -77,3 +77,16 @@ fn hotspots_as_the_cohort() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     eqnice!(EXPECTED, run.stdout);
 }
+
+#[test]
+fn cohort_ids_never_assessed_are_not_counted_and_are_counted_in_a_warning() {
+    let wd = workspace("");
+    wd.write("cohort.txt", "a\nb\nc\nstranger\n");
+    let run = wd.run(&["ladder", "--cohort", "cohort.txt", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    eqnice!(EXPECTED, run.stdout);
+    eqnice!(
+        "tvaers: warning: 1 of the 4 ids in the --cohort file match no citizen assessed on the ladder in the period; they are not counted\n",
+        run.stderr
+    );
+}

@@ -1,11 +1,13 @@
 //! End-to-end tests: the real binary on small fixtures in a temporary folder,
 //! comparing whole outputs. One test binary, so the build links once.
 
+mod flags;
 mod generate;
 mod hotspots;
 mod independent;
 mod ladder;
 mod load;
+mod outputs;
 mod overview;
 mod pseudonymise;
 mod realised;
@@ -13,5 +15,6 @@ mod realised_independent;
 mod savings;
 mod suppression;
 mod suppression_audit;
+mod streams;
 mod validate;
 mod workdir;

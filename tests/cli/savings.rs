@@ -140,18 +140,75 @@ fn a_cohort_below_min_cell_is_suppressed() {
 fn bad_assumptions_are_usage_errors_with_names() {
     let wd = Workdir::fixture("units");
     let run = wd.run(&["savings", "--deadweight", "2"]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
     assert!(
-        run.stderr
-            .contains("--deadweight must be between 0 and 1, found 2"),
+        run.stderr.contains(
+            "invalid value '2' for '--deadweight <SHARE>': expected a share between 0 and 1, found \"2\""
+        ),
         "{}",
         run.stderr
     );
     let run = wd.run(&["savings", "--effect", "nonsense"]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("expected AREA=SHARE"), "{}", run.stderr);
+}
+
+#[test]
+fn cohort_ids_matching_no_unit_are_not_charged_and_are_counted_in_a_warning() {
+    let wd = Workdir::fixture("units");
+    wd.write("cohort.txt", "A\nK\nnobody\n");
+    let run = wd.run(&["savings", "--format", "json", "--cohort", "cohort.txt"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v["summary"]["cohort_units"], 2, "{}", run.stdout);
     assert!(
-        run.stderr.contains("--effect takes AREA=SHARE"),
+        run.stderr.contains(
+            "tvaers: warning: 1 of the 3 ids in the --cohort file match no active unit in the period; they are not counted\n"
+        ),
         "{}",
         run.stderr
     );
+    assert!(!run.stderr.contains("nobody"), "{}", run.stderr);
+
+    wd.write("strangers.txt", "nobody\nno one\n");
+    let run = wd.run(&["savings", "--cohort", "strangers.txt"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    eqnice!(
+        "tvaers: none of the 2 ids in the --cohort file matches an active unit in the period: check the file and the --unit\n",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_cohort_file_with_a_raw_cpr_number_is_refused_without_printing_it() {
+    let wd = Workdir::fixture("units");
+    wd.write("cohort.csv", "unit_id\nA\n2512891234\n");
+    let run = wd.run(&["savings", "--cohort", "cohort.csv"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cohort file cohort.csv, line 3"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("2512891234"), "{}", run.stderr);
+}
+
+#[test]
+fn hotspots_json_output_fed_back_as_a_cohort_reads_its_ids() {
+    let wd = Workdir::fixture("units");
+    let run = wd.run(&[
+        "hotspots",
+        "--format",
+        "json",
+        "--top-percent",
+        "34",
+        "-o",
+        "top.json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = wd.run(&["savings", "--cohort", "top.json", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    // A and B: the top 34 % (3 units) in two departments or more.
+    assert_eq!(v["summary"]["cohort_units"], 2, "{}", run.stdout);
 }

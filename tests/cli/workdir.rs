@@ -80,6 +80,25 @@ impl Workdir {
     }
 }
 
+impl Workdir {
+    /// Runs a `sh` script in the workdir, with `$TVAERS` the binary: for
+    /// redirections `Command` cannot express (a closed stdout, `/dev/full`).
+    pub fn shell(&self, script: &str) -> Run {
+        let output = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .env("TVAERS", assert_cmd::cargo::cargo_bin("tvaers"))
+            .current_dir(self.dir.path())
+            .output()
+            .expect("run sh");
+        Run {
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            code: output.status.code().unwrap_or(-1),
+        }
+    }
+}
+
 /// Compares two texts, printing both in full on a mismatch.
 #[macro_export]
 macro_rules! eqnice {
