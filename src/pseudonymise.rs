@@ -7,7 +7,7 @@
 //! counted and reported, never passed silently.
 
 use crate::config::{Delimiter, Encoding};
-use crate::cpr::looks_like_cpr;
+use crate::cpr::{canonical, looks_like_cpr};
 use crate::load::text::{self, Decoder};
 use crate::load::value::clean;
 use crate::pseudonym::Key;
@@ -44,21 +44,9 @@ pub struct PseudonymiseSummary {
     pub empty: u64,
 }
 
-/// The canonical form of a CPR number, or the trimmed value itself.
+/// The canonical form of a CPR number (see `cpr::canonical`), or the value itself.
 pub fn normalise_id(value: &str) -> String {
-    if !looks_like_cpr(value) {
-        return value.to_string();
-    }
-    let compact: String = value
-        .chars()
-        .filter(|c| *c != '-')
-        .collect::<String>()
-        .to_ascii_uppercase();
-    if compact.len() == 9 {
-        format!("0{compact}")
-    } else {
-        compact
-    }
+    canonical(value).unwrap_or_else(|| value.to_string())
 }
 
 /// Streams `input` to `out`, replacing the requested columns.
@@ -201,6 +189,8 @@ mod tests {
         assert_eq!(normalise_id("101901234"), "0101901234");
         assert_eq!(normalise_id("010190-1ab2"), "0101901AB2");
         assert_eq!(normalise_id("F0000123"), "F0000123");
+        assert_eq!(normalise_id("010190\u{2013}1234"), "0101901234");
+        assert_eq!(normalise_id("101901234.0"), "0101901234");
     }
 
     fn run(input: &[u8], request: &PseudonymiseRequest) -> (Vec<u8>, PseudonymiseSummary) {
