@@ -16,6 +16,35 @@ pub fn looks_like_cpr(value: &str) -> bool {
     canonical_bytes(value).is_some()
 }
 
+/// Whether some word of `text` looks like a raw CPR number (see
+/// `looks_like_cpr`): free text such as `borger 010190 1234, ring`. A word
+/// starts with a digit after a character that is not a letter or digit and
+/// ends before such a character; windows up to the longest CPR rendering
+/// are tried, so separators inside the number are found too.
+pub fn contains_cpr(text: &str) -> bool {
+    const LONGEST: usize = 24;
+    let word = |c: char| c.is_alphanumeric();
+    let starts = text.char_indices().filter(|&(i, c)| {
+        c.is_ascii_digit() && !text[..i].chars().next_back().is_some_and(word)
+    });
+    for (start, _) in starts {
+        let rest = &text[start..];
+        let ends = rest
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .chain(std::iter::once(rest.len()))
+            .take_while(|&end| end <= LONGEST);
+        for end in ends {
+            let after = rest[end..].chars().next();
+            if !after.is_some_and(word) && looks_like_cpr(&rest[..end]) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// The canonical form of a CPR-looking value: ten characters, no separator,
 /// eCPR letters upper-cased, a lost leading zero restored; `None` for any
 /// value that does not look like a CPR number (see `looks_like_cpr`).
@@ -174,7 +203,7 @@ fn serial_part(bytes: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{canonical, looks_like_cpr};
+    use super::{canonical, contains_cpr, looks_like_cpr};
 
     #[test]
     fn plain_and_dashed_numbers() {
@@ -239,6 +268,18 @@ mod tests {
         }
         assert!(looks_like_cpr("010190\u{2013}1ab2"));
         assert!(!looks_like_cpr("320190\u{2013}1234"), "day 32");
+    }
+
+    #[test]
+    fn cpr_numbers_inside_free_text_are_found() {
+        assert!(contains_cpr("borger 010190 1234, ring"));
+        assert!(contains_cpr("id=0101901234"));
+        assert!(contains_cpr("1.01901234E8"));
+        assert!(contains_cpr("010190\u{2013}1234"));
+        assert!(!contains_cpr("a10101901234"), "part of a longer word");
+        assert!(!contains_cpr("01019012345"), "eleven digits");
+        assert!(!contains_cpr("1.234.567,89 kr, 2023-01-01, 5.28.21.001"));
+        assert!(!contains_cpr(""));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use crate::config::{Delimiter, Encoding};
 use crate::cpr::{canonical, looks_like_cpr};
-use crate::load::text::{self, Decoder};
+use crate::load::text::{self, Decoder, LineEnd};
 use crate::load::value::clean;
 use crate::pseudonym::Key;
 use anyhow::{bail, Context, Result};
@@ -56,7 +56,11 @@ pub fn pseudonymise(
     request: &PseudonymiseRequest,
     out: &mut dyn Write,
 ) -> Result<PseudonymiseSummary> {
-    let (mut reader, bom) = text::open(input)?;
+    let text::Opened {
+        mut reader,
+        bom,
+        line_end,
+    } = text::open(input)?;
     let head = reader
         .fill_buf()
         .with_context(|| format!("cannot read {}", input.display()))?;
@@ -64,10 +68,6 @@ pub fn pseudonymise(
         Delimiter::Byte(b) => b,
         Delimiter::Auto => text::sniff_delimiter(head),
     };
-    let crlf = head
-        .split(|&b| b == b'\n')
-        .next()
-        .is_some_and(|l| l.ends_with(b"\r"));
     let mut decoder = Decoder::new(input, request.encoding, bom)?;
     let mut records = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -80,10 +80,10 @@ pub fn pseudonymise(
     }
     let mut writer = csv::WriterBuilder::new()
         .delimiter(delimiter)
-        .terminator(if crlf {
-            csv::Terminator::CRLF
-        } else {
-            csv::Terminator::Any(b'\n')
+        .terminator(match line_end {
+            LineEnd::CrLf => csv::Terminator::CRLF,
+            LineEnd::Cr => csv::Terminator::Any(b'\r'),
+            LineEnd::Lf => csv::Terminator::Any(b'\n'),
         })
         .flexible(true)
         .from_writer(out);

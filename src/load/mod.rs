@@ -41,7 +41,7 @@ pub enum LoadError {
         file: PathBuf,
     },
     /// A mapped or required column is not in the file.
-    #[error("source {source_name:?}: {file} has no column {column:?} for the field {field}; the file's columns are: {}{}", found.join(", "), if column == field { format!(" (map it in [sources.columns]: {field} = \"<column name>\")") } else { String::new() })]
+    #[error("source {source_name:?}: {file} has no column {column:?} for the field {field}; the file's columns are: {}{}", column_list(found), if column == field { format!(" (map it in [sources.columns]: {field} = \"<column name>\")") } else { String::new() })]
     MissingColumn {
         /// Source name.
         source_name: String,
@@ -74,6 +74,14 @@ pub enum LoadError {
         /// What is wrong and the likely encoding.
         message: String,
     },
+    /// The file is UTF-16 or UTF-32 text, which the CSV reader does not take.
+    #[error("{file} is {encoding} text; tvaers reads CSV in UTF-8, Windows-1252 or ISO-8859-1: save the file as UTF-8 (in Excel: \"CSV UTF-8\") or Windows-1252 and run again")]
+    WideEncoding {
+        /// File.
+        file: PathBuf,
+        /// Which variant.
+        encoding: &'static str,
+    },
     /// A field holds what looks like a raw CPR number (the value is never echoed).
     #[error("source {source_name:?}: {file} line {line}: the field {field} holds what looks like a raw CPR number; tvaers reads pseudonymised data only: run `tvaers pseudonymise` on the file first")]
     Cpr {
@@ -85,6 +93,19 @@ pub enum LoadError {
         line: u64,
         /// Canonical field.
         field: &'static str,
+    },
+    /// A row that would be rejected holds what looks like a raw CPR number in
+    /// some column: its raw text would carry the number to the rejects file.
+    #[error("source {source_name:?}: {file} line {line}: {column} of a rejected row holds what looks like a raw CPR number; rejected rows are written out with their raw text, and tvaers reads pseudonymised data only: run `tvaers pseudonymise` on the file first (naming every column that holds CPR numbers)")]
+    CprInRejectedRow {
+        /// Source name.
+        source_name: String,
+        /// File.
+        file: PathBuf,
+        /// Line (row for Parquet).
+        line: u64,
+        /// The column, by position and header name (never the value).
+        column: String,
     },
     /// The CSV reader failed (an I/O error mid-file).
     #[error("{file} line {line}: {message}")]
@@ -112,6 +133,15 @@ pub enum LoadError {
         /// polars' message.
         message: String,
     },
+}
+
+/// Column names of a file for a message, control characters escaped.
+fn column_list(found: &[String]) -> String {
+    found
+        .iter()
+        .map(|name| text::printable(name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Counts of one source (SPEC §5).

@@ -143,6 +143,15 @@ fn push_rows(
         match sink.push(layout, &record) {
             Ok(()) => super::flush_now(sink, spec)?,
             Err(Problem::Reject(reason)) => {
+                let shown: Vec<&str> = used.iter().map(|&i| record[i]).collect();
+                if let Some(at) = super::reject::cpr_field(&shown) {
+                    return Err(LoadError::CprInRejectedRow {
+                        source_name: spec.name.clone(),
+                        file: path.to_path_buf(),
+                        line: row_number,
+                        column: super::reject::describe_column(header, used[at]),
+                    });
+                }
                 counts.rejected += 1;
                 rejects.push(Reject {
                     source: spec.name.clone(),

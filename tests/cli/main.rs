@@ -2,6 +2,7 @@
 //! comparing whole outputs. One test binary, so the build links once.
 
 mod generate;
+mod hostile;
 mod hotspots;
 mod ladder;
 mod load;
