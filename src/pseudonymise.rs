@@ -4,10 +4,12 @@
 //! first (no dash, ten digits, upper-case eCPR letters), so `010190-1234`,
 //! `0101901234` and `101901234` get the same pseudonym in every department
 //! that holds the key. Values that are not CPR numbers are still keyed, but
-//! counted and reported, never passed silently.
+//! counted and reported, never passed silently. A record whose fields do not
+//! line up with the header, or a CPR number in a column not being keyed,
+//! stops the run: either would leave a CPR number in the output.
 
 use crate::config::{Delimiter, Encoding};
-use crate::cpr::{canonical, looks_like_cpr};
+use crate::cpr::{canonical, contains_cpr, looks_like_cpr};
 use crate::load::text::{self, Decoder, LineEnd};
 use crate::load::value::clean;
 use crate::pseudonym::Key;
@@ -105,7 +107,11 @@ pub fn pseudonymise(
             None => bail!(
                 "{} has no column {column:?}; its columns are: {}",
                 input.display(),
-                names.join(", ")
+                names
+                    .iter()
+                    .map(|n| text::printable(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
@@ -117,6 +123,23 @@ pub fn pseudonymise(
     while records.read_byte_record(&mut record).map_err(csv_error)? {
         let line = record.position().map_or(0, |p| p.line());
         let mut fields = text::strip_cr(decoder.decode(&record, line)?);
+        if fields.len() != names.len() {
+            // An unquoted delimiter shifts every later column: the wrong
+            // value would be keyed and a CPR number left in the output.
+            bail!(
+                "{} line {line}: expected {} fields as in the header, found {}; a field holding the delimiter must be quoted. Nothing was written",
+                input.display(),
+                names.len(),
+                fields.len()
+            );
+        }
+        if let Some(i) = (0..fields.len()).find(|i| !targets.contains(i) && holds_cpr(&fields[*i])) {
+            bail!(
+                "{} line {line}: {} holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns. Nothing was written",
+                input.display(),
+                crate::load::describe_column(&names, i)
+            );
+        }
         for &i in &targets {
             let Some(field) = fields.get_mut(i) else {
                 continue;
@@ -140,6 +163,12 @@ pub fn pseudonymise(
     }
     writer.flush()?;
     Ok(summary)
+}
+
+/// Whether a field holds a CPR number, whole or in its text.
+fn holds_cpr(field: &str) -> bool {
+    let value = clean(field);
+    looks_like_cpr(value) || contains_cpr(value)
 }
 
 /// Writes records back in the input's encoding (or UTF-8).
@@ -234,6 +263,53 @@ mod tests {
                 empty: 1
             }
         );
+    }
+
+    fn run_error(input: &[u8], request: &PseudonymiseRequest) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, input).unwrap();
+        let err = pseudonymise(&path, &Key::from_bytes(&[1u8; 32]), request, &mut Vec::new())
+            .unwrap_err();
+        format!("{err:#}").replace(&dir.path().display().to_string(), "DIR")
+    }
+
+    #[test]
+    fn unquoted_delimiter_shifting_the_cpr_is_an_error_naming_the_line() {
+        let err = run_error(
+            b"navn,cpr,belob\nHansen,0101901234,10\nHansen, Jens,0101901234,10\n",
+            &request(&["cpr"]),
+        );
+        assert_eq!(
+            err,
+            "DIR/in.csv line 3: expected 3 fields as in the header, found 4; a field holding the delimiter must be quoted. Nothing was written"
+        );
+    }
+
+    #[test]
+    fn cpr_in_a_column_not_keyed_refuses_the_run() {
+        let err = run_error(
+            b"id;note\n0101901234;ok\n0202901234;ring 010190 1234\n",
+            &request(&["id"]),
+        );
+        assert_eq!(
+            err,
+            "DIR/in.csv line 3: column 2 (\"note\") holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns. Nothing was written"
+        );
+        assert!(!err.contains("1234"));
+    }
+
+    #[test]
+    fn cr_only_line_ends_are_read_and_kept() {
+        let key = Key::from_bytes(&[1u8; 32]);
+        let (out, summary) = run(b"id,n\r0101901234,1\r0202901234,2\r", &request(&["id"]));
+        let expected = format!(
+            "id,n\r{},1\r{},2\r",
+            key.pseudonym("0101901234"),
+            key.pseudonym("0202901234")
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        assert_eq!(summary.rows, 2);
     }
 
     #[test]

@@ -23,9 +23,12 @@ pub fn open_validated(
     args: &WorkspaceArgs,
     diagnostics: &Diagnostics,
 ) -> Result<(Workspace, Summary)> {
-    open_with(args, diagnostics, |config, period| {
-        Ok(validate::read(config, period)?)
-    })
+    let (config, period) = configure(args)?;
+    let (loaded, summary) = validate::read(&config, period)?;
+    Ok((
+        finish(args, diagnostics, config, period, loaded)?,
+        summary,
+    ))
 }
 
 /// Reads the config and the sources units are made of, gathering the units
@@ -60,6 +63,10 @@ pub fn open_with<T>(
 ) -> Result<(Workspace, T)> {
     let (config, period) = configure(args)?;
     let (loaded, gathered) = read(&config, period)?;
+    // `validate` lists these among its own warnings.
+    for warning in validate::placeholder_ids(loaded.reports()) {
+        diagnostics.warn(&warning.message);
+    }
     Ok((finish(args, diagnostics, config, period, loaded)?, gathered))
 }
 

@@ -6,6 +6,7 @@
 //! CPR number) stop the load with an error that names the file and line.
 
 mod csv_file;
+mod guard;
 mod parquet_file;
 mod reject;
 mod rows;
@@ -13,7 +14,7 @@ mod stream;
 pub mod text;
 pub mod value;
 
-pub use reject::{write_rejects, Reject};
+pub use reject::{describe_column, write_rejects, Reject};
 pub use stream::{for_each_row, Row, RowTarget, What};
 
 use crate::accounts::AccountMap;
@@ -165,6 +166,10 @@ pub struct SourceReport {
     pub outside_period: u64,
     /// Accepted rows dated more than five years outside the period.
     pub far_outside: u64,
+    /// Accepted rows whose citizen or family id is a placeholder for a
+    /// missing id, such as `NULL`, `N/A`, `0` or `ukendt` (see
+    /// `value::PLACEHOLDER_IDS`).
+    pub placeholder_ids: u64,
 }
 
 impl SourceReport {
@@ -277,6 +282,7 @@ struct FileRows {
     accepted: u64,
     outside_period: u64,
     far_outside: u64,
+    placeholder_ids: u64,
     departments: Vec<String>,
     rejects: Vec<Reject>,
 }
@@ -361,6 +367,7 @@ fn read_file(
         csv_file::read(file, spec, &mut sink, &mut rejects)?
     };
     let (outside_period, far_outside) = (sink.outside_period, sink.far_outside);
+    let placeholder_ids = sink.placeholder_ids;
     let (accepted, departments) = (sink.accepted, std::mem::take(&mut sink.departments));
     let frame = sink
         .finish(&spec.name, spec.department.as_deref())
@@ -374,6 +381,7 @@ fn read_file(
         accepted,
         outside_period,
         far_outside,
+        placeholder_ids,
         departments,
         rejects,
     })
@@ -390,7 +398,7 @@ fn assemble(
         message: e.to_string(),
     };
     let mut totals = FileCounts::default();
-    let (mut accepted, mut outside_period, mut far_outside) = (0, 0, 0);
+    let (mut accepted, mut outside_period, mut far_outside, mut placeholder_ids) = (0, 0, 0, 0);
     let mut departments: Vec<String> = Vec::new();
     let mut frame: Option<DataFrame> = None;
     for file in files {
@@ -399,6 +407,7 @@ fn assemble(
         accepted += file.accepted;
         outside_period += file.outside_period;
         far_outside += file.far_outside;
+        placeholder_ids += file.placeholder_ids;
         departments.extend(file.departments);
         rejects.extend(file.rejects);
         frame = Some(match frame {
@@ -430,6 +439,7 @@ fn assemble(
             rejected: totals.rejected,
             outside_period,
             far_outside,
+            placeholder_ids,
         },
         frame,
     })

@@ -163,3 +163,96 @@ fn config_without_sources_is_an_error_not_an_empty_report() {
         assert_eq!(run.stdout, "");
     }
 }
+
+/// A contacts file `k.parquet` with the given citizen column and dates.
+fn contacts_parquet(wd: &Workdir, citizen: polars::prelude::Column) {
+    use polars::prelude::*;
+    let height = citizen.len();
+    let mut frame = DataFrame::new(
+        height,
+        vec![
+            citizen,
+            Column::new("date".into(), vec!["2023-01-05"; height]),
+        ],
+    )
+    .unwrap();
+    let file = std::fs::File::create(wd.path().join("k.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut frame).unwrap();
+}
+
+#[test]
+fn cpr_in_a_parquet_float_or_integer_id_column_is_refused() {
+    use polars::prelude::*;
+    for citizen in [
+        Column::new("citizen".into(), [2.5e9f64, 101_901_234.0]),
+        Column::new("citizen".into(), [2_500_000_000i64, 101_901_234]),
+    ] {
+        let wd = contacts("k.parquet");
+        contacts_parquet(&wd, citizen);
+        let run = validate(&wd);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        eqnice!(
+            "tvaers: source \"k\": k.parquet line 2: the field citizen holds what looks like a raw CPR number; tvaers reads pseudonymised data only: run `tvaers pseudonymise` on the file first\n",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn damaged_parquet_footer_is_one_clean_error_not_a_panic() {
+    use polars::prelude::*;
+    let wd = contacts("k.parquet");
+    contacts_parquet(&wd, Column::new("citizen".into(), ["a1", "a2"]));
+    let path = wd.path().join("k.parquet");
+    let bytes = std::fs::read(&path).unwrap();
+    let n = bytes.len();
+    let footer = u32::from_le_bytes(bytes[n - 8..n - 4].try_into().unwrap()) as usize;
+    // Every byte of the footer's metadata, damaged in turn.
+    for at in (n - 8 - footer)..(n - 8) {
+        let mut damaged = bytes.clone();
+        damaged[at] ^= 0xFF;
+        std::fs::write(&path, &damaged).unwrap();
+        let run = validate(&wd);
+        if run.code == 0 {
+            // Some bytes (a statistic, a name) change no structure.
+            continue;
+        }
+        assert_eq!(run.code, 1, "byte {at}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("tvaers: cannot read Parquet file k.parquet: "),
+            "byte {at}: {}",
+            run.stderr
+        );
+        assert_eq!(run.stderr.lines().count(), 1, "byte {at}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "byte {at}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn placeholder_ids_are_kept_but_warned_about_without_naming_ids() {
+    let wd = contacts("k.csv");
+    wd.write(
+        "k.csv",
+        "citizen,date\nNULL,2023-01-05\nN/A,2023-01-06\n0,2023-01-07\nukendt,2023-01-08\n9f86d081884c7d65,2023-01-09\n",
+    );
+    let run = validate(&wd);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    eqnice!(
+        "source,kind,department,files,read,accepted,rejected,outside_period\n\
+         k,contacts,Social,1,5,5,0,0\n",
+        run.stdout
+    );
+    let warning = "tvaers: warning: source \"k\": 4 rows have a placeholder instead of a citizen or family id (such as NULL, N/A, 0 or ukendt); they are kept, but all rows with the same placeholder count as one unit: fix the extract\n";
+    eqnice!(warning, run.stderr);
+    let run = wd.run(&[
+        "hotspots",
+        "--format",
+        "csv",
+        "--top-percent",
+        "100",
+        "--min-departments",
+        "1",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    eqnice!(warning, run.stderr);
+}

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real binary on small fixtures in a temporary folder,
 //! comparing whole outputs. One test binary, so the build links once.
 
+mod amounts;
 mod generate;
 mod hostile;
 mod hotspots;
