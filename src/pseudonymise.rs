@@ -127,7 +127,7 @@ pub fn pseudonymise(
             // An unquoted delimiter shifts every later column: the wrong
             // value would be keyed and a CPR number left in the output.
             bail!(
-                "{} line {line}: expected {} fields as in the header, found {}; a field holding the delimiter must be quoted. Nothing was written",
+                "{} line {line}: expected {} fields as in the header, found {}; a field holding the delimiter must be quoted",
                 input.display(),
                 names.len(),
                 fields.len()
@@ -135,7 +135,7 @@ pub fn pseudonymise(
         }
         if let Some(i) = (0..fields.len()).find(|i| !targets.contains(i) && holds_cpr(&fields[*i])) {
             bail!(
-                "{} line {line}: {} holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns. Nothing was written",
+                "{} line {line}: {} holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns",
                 input.display(),
                 crate::load::describe_column(&names, i)
             );
@@ -282,7 +282,7 @@ mod tests {
         );
         assert_eq!(
             err,
-            "DIR/in.csv line 3: expected 3 fields as in the header, found 4; a field holding the delimiter must be quoted. Nothing was written"
+            "DIR/in.csv line 3: expected 3 fields as in the header, found 4; a field holding the delimiter must be quoted"
         );
     }
 
@@ -294,7 +294,7 @@ mod tests {
         );
         assert_eq!(
             err,
-            "DIR/in.csv line 3: column 2 (\"note\") holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns. Nothing was written"
+            "DIR/in.csv line 3: column 2 (\"note\") holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns"
         );
         assert!(!err.contains("1234"));
     }

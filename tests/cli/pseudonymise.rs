@@ -134,7 +134,7 @@ fn unquoted_delimiter_is_an_error_and_leaves_no_output_file() {
     ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     eqnice!(
-        "tvaers: in.csv line 3: expected 3 fields as in the header, found 4; a field holding the delimiter must be quoted. Nothing was written\n",
+        "tvaers: cannot write out.csv: in.csv line 3: expected 3 fields as in the header, found 4; a field holding the delimiter must be quoted\n",
         run.stderr
     );
     assert!(!wd.path().join("out.csv").exists());
@@ -157,7 +157,7 @@ fn cpr_in_a_column_not_named_refuses_the_run() {
     ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     eqnice!(
-        "tvaers: in.csv line 2: column 2 (\"mor\") holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns. Nothing was written\n",
+        "tvaers: cannot write out.csv: in.csv line 2: column 2 (\"mor\") holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns\n",
         run.stderr
     );
     assert!(!wd.path().join("out.csv").exists());
