@@ -24,9 +24,9 @@ pub fn looks_like_cpr(value: &str) -> bool {
 pub fn contains_cpr(text: &str) -> bool {
     const LONGEST: usize = 24;
     let word = |c: char| c.is_alphanumeric();
-    let starts = text.char_indices().filter(|&(i, c)| {
-        c.is_ascii_digit() && !text[..i].chars().next_back().is_some_and(word)
-    });
+    let starts = text
+        .char_indices()
+        .filter(|&(i, c)| c.is_ascii_digit() && !text[..i].chars().next_back().is_some_and(word));
     for (start, _) in starts {
         let rest = &text[start..];
         let ends = rest
@@ -50,7 +50,12 @@ pub fn contains_cpr(text: &str) -> bool {
 /// value that does not look like a CPR number (see `looks_like_cpr`).
 pub fn canonical(value: &str) -> Option<String> {
     let bytes = canonical_bytes(value)?;
-    Some(bytes.iter().map(|&b| char::from(b.to_ascii_uppercase())).collect())
+    Some(
+        bytes
+            .iter()
+            .map(|&b| char::from(b.to_ascii_uppercase()))
+            .collect(),
+    )
 }
 
 fn canonical_bytes(value: &str) -> Option<[u8; 10]> {
@@ -96,16 +101,17 @@ fn plain(bytes: &[u8]) -> Option<[u8; 10]> {
 fn is_separator(c: char) -> bool {
     matches!(
         c,
-        '-' | '\u{2010}'..='\u{2015}'
-            | '\u{2212}'
-            | '\u{fe58}'
-            | '\u{fe63}'
-            | '\u{ff0d}'
-            | ' '
-            | '\u{a0}'
-            | '\u{2007}'
-            | '\u{2009}'
-            | '\u{202f}'
+        '-' | '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2212}'
+                | '\u{fe58}'
+                | '\u{fe63}'
+                | '\u{ff0d}'
+                | ' '
+                | '\u{a0}'
+                | '\u{2007}'
+                | '\u{2009}'
+                | '\u{202f}'
     )
 }
 
@@ -131,11 +137,16 @@ fn float_rendering(bytes: &[u8]) -> Option<[u8; 10]> {
     let exponent: i32 = match exponent {
         None => 0,
         Some(e) => {
-            let digits = e.strip_prefix(b"+").or_else(|| e.strip_prefix(b"-")).unwrap_or(e);
+            let digits = e
+                .strip_prefix(b"+")
+                .or_else(|| e.strip_prefix(b"-"))
+                .unwrap_or(e);
             if digits.is_empty() || digits.len() > 2 || !digits.iter().all(u8::is_ascii_digit) {
                 return None;
             }
-            let magnitude = digits.iter().fold(0i32, |n, &d| n * 10 + i32::from(d - b'0'));
+            let magnitude = digits
+                .iter()
+                .fold(0i32, |n, &d| n * 10 + i32::from(d - b'0'));
             if e.first() == Some(&b'-') {
                 -magnitude
             } else {
@@ -253,7 +264,10 @@ mod tests {
         assert!(!looks_like_cpr("01019012345"));
         assert!(!looks_like_cpr("010190_1234"));
         assert!(!looks_like_cpr("010190--1234"));
-        assert!(!looks_like_cpr("1e019012340e0000"), "hex with an e and no decimal mark");
+        assert!(
+            !looks_like_cpr("1e019012340e0000"),
+            "hex with an e and no decimal mark"
+        );
         assert!(!looks_like_cpr("0101901234.5"), "not a whole number");
         assert!(!looks_like_cpr("10190123.4"), "eight whole digits");
         assert!(!looks_like_cpr("1.0e99"));
@@ -261,7 +275,9 @@ mod tests {
 
     #[test]
     fn space_no_break_space_and_dashes_separate_date_and_serial() {
-        for separator in [" ", "\u{a0}", "\u{2013}", "\u{2014}", "\u{2212}", "\u{2011}"] {
+        for separator in [
+            " ", "\u{a0}", "\u{2013}", "\u{2014}", "\u{2212}", "\u{2011}",
+        ] {
             let value = format!("010190{separator}1234");
             assert!(looks_like_cpr(&value), "{value:?}");
             assert_eq!(canonical(&value).as_deref(), Some("0101901234"));

@@ -133,7 +133,8 @@ pub fn pseudonymise(
                 fields.len()
             );
         }
-        if let Some(i) = (0..fields.len()).find(|i| !targets.contains(i) && holds_cpr(&fields[*i])) {
+        if let Some(i) = (0..fields.len()).find(|i| !targets.contains(i) && holds_cpr(&fields[*i]))
+        {
             bail!(
                 "{} line {line}: {} holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns",
                 input.display(),
@@ -269,8 +270,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.csv");
         std::fs::write(&path, input).unwrap();
-        let err = pseudonymise(&path, &Key::from_bytes(&[1u8; 32]), request, &mut Vec::new())
-            .unwrap_err();
+        let err = pseudonymise(
+            &path,
+            &Key::from_bytes(&[1u8; 32]),
+            request,
+            &mut Vec::new(),
+        )
+        .unwrap_err();
         format!("{err:#}").replace(&dir.path().display().to_string(), "DIR")
     }
 

@@ -25,10 +25,7 @@ pub fn open_validated(
 ) -> Result<(Workspace, Summary)> {
     let (config, period) = configure(args)?;
     let (loaded, summary) = validate::read(&config, period)?;
-    Ok((
-        finish(args, diagnostics, config, period, loaded)?,
-        summary,
-    ))
+    Ok((finish(args, diagnostics, config, period, loaded)?, summary))
 }
 
 /// Reads the config and the sources units are made of, gathering the units

@@ -142,11 +142,7 @@ fn float_text(frame: DataFrame) -> PolarsResult<DataFrame> {
             if !c.dtype().is_float() {
                 return Ok(c.clone());
             }
-            let text: StringChunked = c
-                .f64()?
-                .iter()
-                .map(|v| v.map(|v| format!("{v}")))
-                .collect();
+            let text: StringChunked = c.f64()?.iter().map(|v| v.map(|v| format!("{v}"))).collect();
             Ok(text.with_name(c.name().clone()).into_column())
         })
         .collect::<PolarsResult<Vec<_>>>()?;

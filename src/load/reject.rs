@@ -69,7 +69,10 @@ mod tests {
         assert_eq!(cpr_field(&["a", "b", "010190-1234"]), Some(2));
         assert_eq!(cpr_field(&["x", "note 010190 1234 ok"]), Some(1));
         assert_eq!(cpr_field(&["x", " =\"0101901234\" "]), Some(1));
-        assert_eq!(cpr_field(&["9f86d081884c7d65", "2023-01-01", "12,50"]), None);
+        assert_eq!(
+            cpr_field(&["9f86d081884c7d65", "2023-01-01", "12,50"]),
+            None
+        );
     }
 
     #[test]

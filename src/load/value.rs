@@ -136,7 +136,12 @@ fn exact_ore(negative: bool, whole: &str, fraction: &str) -> Result<i64, AmountE
     let kroner = whole
         .bytes()
         .fold(0i64, |n, c| n * 10 + i64::from(c - b'0'));
-    let digit = |i: usize| fraction.as_bytes().get(i).map_or(0, |c| i64::from(c - b'0'));
+    let digit = |i: usize| {
+        fraction
+            .as_bytes()
+            .get(i)
+            .map_or(0, |c| i64::from(c - b'0'))
+    };
     let mut ore = kroner * 100 + digit(0) * 10 + digit(1);
     if digit(2) >= 5 {
         ore += 1;
@@ -210,9 +215,36 @@ fn whole_digits(whole: &str, grouping: &[char]) -> Option<String> {
 /// lands on one made-up citizen or family. The loader counts them and the
 /// commands warn. All zeros (`0`, `0000000000`) count as well.
 pub const PLACEHOLDER_IDS: [&str; 30] = [
-    "null", "(null)", "<null>", "nil", "none", "na", "n/a", "n.a.", "#n/a", "#i/t", "i/t",
-    "nan", "-", "--", "---", "?", "-1", "x", "xx", "xxx", "unknown", "ukendt", "mangler",
-    "missing", "ingen", "blank", "tom", "undefined", "void", "dummy",
+    "null",
+    "(null)",
+    "<null>",
+    "nil",
+    "none",
+    "na",
+    "n/a",
+    "n.a.",
+    "#n/a",
+    "#i/t",
+    "i/t",
+    "nan",
+    "-",
+    "--",
+    "---",
+    "?",
+    "-1",
+    "x",
+    "xx",
+    "xxx",
+    "unknown",
+    "ukendt",
+    "mangler",
+    "missing",
+    "ingen",
+    "blank",
+    "tom",
+    "undefined",
+    "void",
+    "dummy",
 ];
 
 /// Whether an id (already cleaned) is a placeholder for a missing id (see
@@ -265,14 +297,23 @@ mod tests {
             parse_amount("99999999999999999999999", d),
             Err(AmountError::OutOfRange)
         );
-        assert_eq!(parse_amount("50000000000000000", d), Err(AmountError::OutOfRange));
-        assert_eq!(parse_amount("10000000000000", d), Err(AmountError::OutOfRange));
-        assert_eq!(parse_amount("-10000000000000", d), Err(AmountError::OutOfRange));
-        assert_eq!(parse_amount("9999999999999.995", d), Err(AmountError::OutOfRange));
         assert_eq!(
-            parse_amount("9999999999999.99", d),
-            Ok(999_999_999_999_999)
+            parse_amount("50000000000000000", d),
+            Err(AmountError::OutOfRange)
         );
+        assert_eq!(
+            parse_amount("10000000000000", d),
+            Err(AmountError::OutOfRange)
+        );
+        assert_eq!(
+            parse_amount("-10000000000000", d),
+            Err(AmountError::OutOfRange)
+        );
+        assert_eq!(
+            parse_amount("9999999999999.995", d),
+            Err(AmountError::OutOfRange)
+        );
+        assert_eq!(parse_amount("9999999999999.99", d), Ok(999_999_999_999_999));
         assert_eq!(parse_amount("000000000000000012.5", d), Ok(1250));
         assert_eq!(float_ore(1e23), Err(AmountError::OutOfRange));
         assert_eq!(float_ore(5e16), Err(AmountError::OutOfRange));
@@ -361,10 +402,20 @@ mod tests {
 
     #[test]
     fn placeholder_ids_are_told_from_real_ids() {
-        for id in ["NULL", "null", "NA", "N/A", "-", "0", "000000", "None", "ukendt", "UKENDT", "#N/A"] {
+        for id in [
+            "NULL", "null", "NA", "N/A", "-", "0", "000000", "None", "ukendt", "UKENDT", "#N/A",
+        ] {
             assert!(placeholder_id(id), "{id:?}");
         }
-        for id in ["9f86d081884c7d65", "F0000123", "a1", "10", "", "nullable", "0.0"] {
+        for id in [
+            "9f86d081884c7d65",
+            "F0000123",
+            "a1",
+            "10",
+            "",
+            "nullable",
+            "0.0",
+        ] {
             assert!(!placeholder_id(id), "{id:?}");
         }
     }

@@ -94,14 +94,25 @@ fn parquet_float_amounts_agree_with_the_csv_to_the_ore() {
 #[test]
 fn parquet_decimal_amounts_are_read_exactly_not_a_panic() {
     let wd = expenses("parquet");
-    let amounts = Series::new("amount".into(), ["1234.50", "0.01", "-99999999999999999.99", "12345678901234567.89"])
-        .cast(&DataType::Decimal(20, 2))
-        .unwrap();
+    let amounts = Series::new(
+        "amount".into(),
+        [
+            "1234.50",
+            "0.01",
+            "-99999999999999999.99",
+            "12345678901234567.89",
+        ],
+    )
+    .cast(&DataType::Decimal(20, 2))
+    .unwrap();
     let mut frame = DataFrame::new(
         4,
         vec![
             Column::new("citizen".into(), ["a1", "a1", "a2", "a3"]),
-            Column::new("date".into(), ["2023-01-09", "2023-01-10", "2023-01-11", "2023-01-12"]),
+            Column::new(
+                "date".into(),
+                ["2023-01-09", "2023-01-10", "2023-01-11", "2023-01-12"],
+            ),
             amounts.into_column(),
             Column::new("account".into(), ["52821"; 4]),
         ],

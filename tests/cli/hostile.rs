@@ -119,7 +119,10 @@ fn utf16_file_is_an_error_naming_the_file_not_a_column_list_with_nul_bytes() {
     let text = "citizen;date\na1;2023-01-05\n";
     let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
     for (bytes, name) in [
-        ([b"\xFF\xFE".as_slice(), &le].concat(), "UTF-16 (little-endian)"),
+        (
+            [b"\xFF\xFE".as_slice(), &le].concat(),
+            "UTF-16 (little-endian)",
+        ),
         (le.clone(), "UTF-16 (little-endian)"),
         (
             text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
@@ -221,16 +224,24 @@ fn damaged_parquet_footer_or_page_is_one_clean_error_not_a_panic() {
         }
         assert_eq!(run.code, 1, "byte {at}: {}", run.stderr);
         assert!(
-            run.stderr.starts_with("tvaers: cannot read Parquet file k.parquet: "),
+            run.stderr
+                .starts_with("tvaers: cannot read Parquet file k.parquet: "),
             "byte {at}: {}",
             run.stderr
         );
         assert_eq!(run.stderr.lines().count(), 1, "byte {at}: {}", run.stderr);
-        assert!(!run.stderr.contains("panicked"), "byte {at}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("panicked"),
+            "byte {at}: {}",
+            run.stderr
+        );
         refused += 1;
         reader_failed += usize::from(run.stderr.contains("the reader failed on it"));
     }
-    assert!(refused > 0 && reader_failed > 0, "{refused} {reader_failed}");
+    assert!(
+        refused > 0 && reader_failed > 0,
+        "{refused} {reader_failed}"
+    );
 }
 
 #[test]
