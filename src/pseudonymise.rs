@@ -4,11 +4,13 @@
 //! first (no dash, ten digits, upper-case eCPR letters), so `010190-1234`,
 //! `0101901234` and `101901234` get the same pseudonym in every department
 //! that holds the key. Values that are not CPR numbers are still keyed, but
-//! counted and reported, never passed silently.
+//! counted and reported, never passed silently. A record whose fields do not
+//! line up with the header, or a CPR number in a column not being keyed,
+//! stops the run: either would leave a CPR number in the output.
 
 use crate::config::{Delimiter, Encoding};
-use crate::cpr::looks_like_cpr;
-use crate::load::text::{self, Decoder};
+use crate::cpr::{canonical, contains_cpr, looks_like_cpr};
+use crate::load::text::{self, Decoder, LineEnd};
 use crate::load::value::clean;
 use crate::pseudonym::Key;
 use anyhow::{bail, Context, Result};
@@ -44,21 +46,9 @@ pub struct PseudonymiseSummary {
     pub empty: u64,
 }
 
-/// The canonical form of a CPR number, or the trimmed value itself.
+/// The canonical form of a CPR number (see `cpr::canonical`), or the value itself.
 pub fn normalise_id(value: &str) -> String {
-    if !looks_like_cpr(value) {
-        return value.to_string();
-    }
-    let compact: String = value
-        .chars()
-        .filter(|c| *c != '-')
-        .collect::<String>()
-        .to_ascii_uppercase();
-    if compact.len() == 9 {
-        format!("0{compact}")
-    } else {
-        compact
-    }
+    canonical(value).unwrap_or_else(|| value.to_string())
 }
 
 /// Streams `input` to `out`, replacing the requested columns.
@@ -68,7 +58,11 @@ pub fn pseudonymise(
     request: &PseudonymiseRequest,
     out: &mut dyn Write,
 ) -> Result<PseudonymiseSummary> {
-    let (mut reader, bom) = text::open(input)?;
+    let text::Opened {
+        mut reader,
+        bom,
+        line_end,
+    } = text::open(input)?;
     let head = reader
         .fill_buf()
         .with_context(|| format!("cannot read {}", input.display()))?;
@@ -76,10 +70,6 @@ pub fn pseudonymise(
         Delimiter::Byte(b) => b,
         Delimiter::Auto => text::sniff_delimiter(head),
     };
-    let crlf = head
-        .split(|&b| b == b'\n')
-        .next()
-        .is_some_and(|l| l.ends_with(b"\r"));
     let mut decoder = Decoder::new(input, request.encoding, bom)?;
     let mut records = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -92,10 +82,10 @@ pub fn pseudonymise(
     }
     let mut writer = csv::WriterBuilder::new()
         .delimiter(delimiter)
-        .terminator(if crlf {
-            csv::Terminator::CRLF
-        } else {
-            csv::Terminator::Any(b'\n')
+        .terminator(match line_end {
+            LineEnd::CrLf => csv::Terminator::CRLF,
+            LineEnd::Cr => csv::Terminator::Any(b'\r'),
+            LineEnd::Lf => csv::Terminator::Any(b'\n'),
         })
         .flexible(true)
         .from_writer(out);
@@ -117,7 +107,11 @@ pub fn pseudonymise(
             None => bail!(
                 "{} has no column {column:?}; its columns are: {}",
                 input.display(),
-                names.join(", ")
+                names
+                    .iter()
+                    .map(|n| text::printable(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
@@ -129,6 +123,24 @@ pub fn pseudonymise(
     while records.read_byte_record(&mut record).map_err(csv_error)? {
         let line = record.position().map_or(0, |p| p.line());
         let mut fields = text::strip_cr(decoder.decode(&record, line)?);
+        if fields.len() != names.len() {
+            // An unquoted delimiter shifts every later column: the wrong
+            // value would be keyed and a CPR number left in the output.
+            bail!(
+                "{} line {line}: expected {} fields as in the header, found {}; a field holding the delimiter must be quoted",
+                input.display(),
+                names.len(),
+                fields.len()
+            );
+        }
+        if let Some(i) = (0..fields.len()).find(|i| !targets.contains(i) && holds_cpr(&fields[*i]))
+        {
+            bail!(
+                "{} line {line}: {} holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns",
+                input.display(),
+                crate::load::describe_column(&names, i)
+            );
+        }
         for &i in &targets {
             let Some(field) = fields.get_mut(i) else {
                 continue;
@@ -152,6 +164,12 @@ pub fn pseudonymise(
     }
     writer.flush()?;
     Ok(summary)
+}
+
+/// Whether a field holds a CPR number, whole or in its text.
+fn holds_cpr(field: &str) -> bool {
+    let value = clean(field);
+    looks_like_cpr(value) || contains_cpr(value)
 }
 
 /// Writes records back in the input's encoding (or UTF-8).
@@ -201,6 +219,8 @@ mod tests {
         assert_eq!(normalise_id("101901234"), "0101901234");
         assert_eq!(normalise_id("010190-1ab2"), "0101901AB2");
         assert_eq!(normalise_id("F0000123"), "F0000123");
+        assert_eq!(normalise_id("010190\u{2013}1234"), "0101901234");
+        assert_eq!(normalise_id("101901234.0"), "0101901234");
     }
 
     fn run(input: &[u8], request: &PseudonymiseRequest) -> (Vec<u8>, PseudonymiseSummary) {
@@ -244,6 +264,58 @@ mod tests {
                 empty: 1
             }
         );
+    }
+
+    fn run_error(input: &[u8], request: &PseudonymiseRequest) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, input).unwrap();
+        let err = pseudonymise(
+            &path,
+            &Key::from_bytes(&[1u8; 32]),
+            request,
+            &mut Vec::new(),
+        )
+        .unwrap_err();
+        format!("{err:#}").replace(&dir.path().display().to_string(), "DIR")
+    }
+
+    #[test]
+    fn unquoted_delimiter_shifting_the_cpr_is_an_error_naming_the_line() {
+        let err = run_error(
+            b"navn,cpr,belob\nHansen,0101901234,10\nHansen, Jens,0101901234,10\n",
+            &request(&["cpr"]),
+        );
+        assert_eq!(
+            err,
+            "DIR/in.csv line 3: expected 3 fields as in the header, found 4; a field holding the delimiter must be quoted"
+        );
+    }
+
+    #[test]
+    fn cpr_in_a_column_not_keyed_refuses_the_run() {
+        let err = run_error(
+            b"id;note\n0101901234;ok\n0202901234;ring 010190 1234\n",
+            &request(&["id"]),
+        );
+        assert_eq!(
+            err,
+            "DIR/in.csv line 3: column 2 (\"note\") holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns"
+        );
+        assert!(!err.contains("1234"));
+    }
+
+    #[test]
+    fn cr_only_line_ends_are_read_and_kept() {
+        let key = Key::from_bytes(&[1u8; 32]);
+        let (out, summary) = run(b"id,n\r0101901234,1\r0202901234,2\r", &request(&["id"]));
+        let expected = format!(
+            "id,n\r{},1\r{},2\r",
+            key.pseudonym("0101901234"),
+            key.pseudonym("0202901234")
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        assert_eq!(summary.rows, 2);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! What `validate` checks beyond the per-source counts: things that load
 //! without error but would quietly skew every later figure. Overlapping
 //! household memberships, cost that maps to no budget area, empty sources,
-//! dates far outside the period, and family ids that collide with citizen ids.
+//! dates far outside the period, placeholder ids such as `NULL`, and family
+//! ids that collide with citizen ids.
 
 use crate::accounts::UNCATEGORISED;
 use crate::config::{Config, Period};
@@ -59,11 +60,12 @@ pub fn check_reject_rate(
 pub struct Summary {
     from: i32,
     to: i32,
-    /// Expense amounts in the period, in øre.
-    total: i64,
+    /// Expense amounts in the period, in øre (`i128`: it cannot wrap, see
+    /// `units`' accumulator).
+    total: i128,
     /// Expense amounts in the period on accounts that map to no budget area,
     /// per account, in øre.
-    uncategorised: HashMap<String, i64>,
+    uncategorised: HashMap<String, i128>,
     /// Citizen ids of every expense and contact row.
     citizens: Interner,
     /// The last citizen's id (see `Interner::intern_after`).
@@ -108,7 +110,7 @@ impl RowTarget for Summary {
         if row.date < self.from || row.date > self.to {
             return;
         }
-        let ore = ore(amount);
+        let ore = i128::from(ore(amount));
         self.total += ore;
         if area == UNCATEGORISED {
             match self.uncategorised.get_mut(account) {
@@ -167,10 +169,29 @@ pub fn warnings(loaded: &Loaded, summary: &Summary, period: Period) -> PolarsRes
             });
         }
     }
+    warnings.extend(placeholder_ids(loaded.reports()));
     warnings.extend(uncategorised(summary));
     warnings.extend(overlapping_households(loaded)?);
     warnings.extend(family_ids_equal_citizen_ids(loaded, summary)?);
     Ok(warnings)
+}
+
+/// One warning per source with rows whose citizen or family id is a
+/// placeholder for a missing id (`NULL`, `N/A`, `0`, `ukendt` …): they are
+/// accepted, as they are not empty, but all rows with one placeholder make
+/// one made-up unit, which can top a hotspot list. No id is ever named.
+pub fn placeholder_ids<'r>(reports: impl IntoIterator<Item = &'r SourceReport>) -> Vec<Warning> {
+    reports
+        .into_iter()
+        .filter(|r| r.placeholder_ids > 0)
+        .map(|r| Warning {
+            source: Some(r.name.clone()),
+            message: format!(
+                "source {:?}: {} rows have a placeholder instead of a citizen or family id (such as NULL, N/A, 0 or ukendt); they are kept, but all rows with the same placeholder count as one unit: fix the extract",
+                r.name, r.placeholder_ids
+            ),
+        })
+        .collect()
 }
 
 fn describe(period: Period) -> String {
@@ -182,14 +203,14 @@ fn uncategorised(summary: &Summary) -> Option<Warning> {
     if summary.uncategorised.is_empty() {
         return None;
     }
-    let mut by_account: Vec<(&str, i64)> = summary
+    let mut by_account: Vec<(&str, i128)> = summary
         .uncategorised
         .iter()
         .map(|(account, &ore)| (account.as_str(), ore))
         .collect();
     by_account.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let total = summary.total as f64 / 100.0;
-    let cost = by_account.iter().map(|(_, ore)| ore).sum::<i64>() as f64 / 100.0;
+    let cost = by_account.iter().map(|(_, ore)| ore).sum::<i128>() as f64 / 100.0;
     let accounts: Vec<&str> = by_account.iter().take(5).map(|(a, _)| *a).collect();
     let share = if total != 0.0 {
         100.0 * cost / total

@@ -27,9 +27,10 @@ pub fn open_validated(
     diagnostics: &Diagnostics,
     destination: &mut Destination,
 ) -> Result<(Workspace, Summary)> {
-    open_with(args, writes, diagnostics, destination, |config, period| {
-        Ok(validate::read(config, period)?)
-    })
+    // Not through `open_with`: `validate` lists placeholder ids among its own warnings.
+    let (config, period) = configure_for(args, writes, destination)?;
+    let (loaded, summary) = validate::read(&config, period)?;
+    Ok((finish(args, diagnostics, config, period, loaded)?, summary))
 }
 
 /// Reads the config and the sources units are made of, gathering the units
@@ -69,11 +70,26 @@ pub fn open_with<T>(
     destination: &mut Destination,
     read: impl FnOnce(&Config, Period) -> Result<(Loaded, T)>,
 ) -> Result<(Workspace, T)> {
+    let (config, period) = configure_for(args, writes, destination)?;
+    let (loaded, gathered) = read(&config, period)?;
+    // `validate` lists these among its own warnings.
+    for warning in validate::placeholder_ids(loaded.reports()) {
+        diagnostics.warn(&warning.message);
+    }
+    Ok((finish(args, diagnostics, config, period, loaded)?, gathered))
+}
+
+/// The config and period, once the outputs are known not to be inputs; the
+/// destination takes the config's `min_cell`.
+fn configure_for(
+    args: &WorkspaceArgs,
+    writes: &Writes<'_>,
+    destination: &mut Destination,
+) -> Result<(Config, Period)> {
     let (config, period) = configure(args)?;
     destination.set_min_cell(config.min_cell);
     refuse_overwriting_inputs(args, writes, &config)?;
-    let (loaded, gathered) = read(&config, period)?;
-    Ok((finish(args, diagnostics, config, period, loaded)?, gathered))
+    Ok((config, period))
 }
 
 /// What a command writes besides `--rejects`, and the cohort file it reads.

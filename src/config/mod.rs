@@ -242,6 +242,14 @@ impl Config {
             return Err(invalid("analysis.min_cell must be at least 1".into()));
         }
 
+        if raw.sources.is_empty() {
+            // Every command would read nothing and report nothing: an empty
+            // report that exits 0 looks like a municipality without costs.
+            return Err(invalid(
+                "lists no sources; add a [[sources]] table for each extract, with `name`, `kind` and `path` (and `department` for expenses and contacts): see the workspace config in README.md, or the tvaers.toml that `tvaers generate` writes"
+                    .into(),
+            ));
+        }
         let mut sources = Vec::with_capacity(raw.sources.len());
         for source in raw.sources {
             if sources.iter().any(|s: &SourceSpec| s.name == source.name) {
@@ -513,6 +521,18 @@ path = "a.csv"
         assert_eq!(
             c.budget_areas.get("52821").map(String::as_str),
             Some("Forebyggelse")
+        );
+    }
+
+    #[test]
+    fn config_without_sources_is_an_error_naming_the_file() {
+        let err = parse("[analysis]\nfrom = \"2022-01-01\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("tvaers.toml"), "{err}");
+        assert!(
+            err.contains("lists no sources; add a [[sources]] table for each extract"),
+            "{err}"
         );
     }
 

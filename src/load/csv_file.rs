@@ -5,7 +5,7 @@
 
 use super::rows::{Problem, RowSink};
 use super::text::{self, Decoder};
-use super::{flush_now, layout, FileCounts, LoadError, Reject};
+use super::{flush_now, layout, reject, FileCounts, LoadError, Reject};
 use crate::config::{Delimiter, SourceSpec};
 use csv::ByteRecord;
 use std::io::BufRead;
@@ -18,7 +18,11 @@ pub fn read(
     sink: &mut RowSink<'_>,
     rejects: &mut Vec<Reject>,
 ) -> Result<FileCounts, LoadError> {
-    let (mut input, bom) = text::open(path)?;
+    let text::Opened {
+        reader: mut input,
+        bom,
+        ..
+    } = text::open(path)?;
     let delimiter = match spec.csv.delimiter {
         Delimiter::Byte(b) => b,
         Delimiter::Auto => {
@@ -85,6 +89,14 @@ pub fn read(
         };
         match problem {
             Problem::Reject(reason) => {
+                if let Some(i) = reject::cpr_field(&fields) {
+                    return Err(LoadError::CprInRejectedRow {
+                        source_name: spec.name.clone(),
+                        file: path.to_path_buf(),
+                        line,
+                        column: reject::describe_column(&header, i),
+                    });
+                }
                 counts.rejected += 1;
                 rejects.push(Reject {
                     source: spec.name.clone(),

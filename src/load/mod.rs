@@ -6,6 +6,7 @@
 //! CPR number) stop the load with an error that names the file and line.
 
 mod csv_file;
+mod guard;
 mod parquet_file;
 mod reject;
 mod rows;
@@ -13,7 +14,7 @@ mod stream;
 pub mod text;
 pub mod value;
 
-pub use reject::{write_rejects, Reject};
+pub use reject::{describe_column, write_rejects, Reject};
 pub use stream::{for_each_row, Row, RowTarget, What};
 
 use crate::accounts::AccountMap;
@@ -41,7 +42,7 @@ pub enum LoadError {
         file: PathBuf,
     },
     /// A mapped or required column is not in the file.
-    #[error("source {source_name:?}: {file} has no column {column:?} for the field {field}; the file's columns are: {}{}", found.join(", "), if column == field { format!(" (map it in [sources.columns]: {field} = \"<column name>\")") } else { String::new() })]
+    #[error("source {source_name:?}: {file} has no column {column:?} for the field {field}; the file's columns are: {}{}", column_list(found), if column == field { format!(" (map it in [sources.columns]: {field} = \"<column name>\")") } else { String::new() })]
     MissingColumn {
         /// Source name.
         source_name: String,
@@ -74,6 +75,14 @@ pub enum LoadError {
         /// What is wrong and the likely encoding.
         message: String,
     },
+    /// The file is UTF-16 or UTF-32 text, which the CSV reader does not take.
+    #[error("{file} is {encoding} text; tvaers reads CSV in UTF-8, Windows-1252 or ISO-8859-1: save the file as UTF-8 (in Excel: \"CSV UTF-8\") or Windows-1252 and run again")]
+    WideEncoding {
+        /// File.
+        file: PathBuf,
+        /// Which variant.
+        encoding: &'static str,
+    },
     /// A field holds what looks like a raw CPR number (the value is never echoed).
     #[error("source {source_name:?}: {file} line {line}: the field {field} holds what looks like a raw CPR number; tvaers reads pseudonymised data only: run `tvaers pseudonymise` on the file first")]
     Cpr {
@@ -85,6 +94,19 @@ pub enum LoadError {
         line: u64,
         /// Canonical field.
         field: &'static str,
+    },
+    /// A row that would be rejected holds what looks like a raw CPR number in
+    /// some column: its raw text would carry the number to the rejects file.
+    #[error("source {source_name:?}: {file} line {line}: {column} of a rejected row holds what looks like a raw CPR number; rejected rows are written out with their raw text, and tvaers reads pseudonymised data only: run `tvaers pseudonymise` on the file first (naming every column that holds CPR numbers)")]
+    CprInRejectedRow {
+        /// Source name.
+        source_name: String,
+        /// File.
+        file: PathBuf,
+        /// Line (row for Parquet).
+        line: u64,
+        /// The column, by position and header name (never the value).
+        column: String,
     },
     /// The CSV reader failed (an I/O error mid-file).
     #[error("{file} line {line}: {message}")]
@@ -114,6 +136,15 @@ pub enum LoadError {
     },
 }
 
+/// Column names of a file for a message, control characters escaped.
+fn column_list(found: &[String]) -> String {
+    found
+        .iter()
+        .map(|name| text::printable(name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Counts of one source (SPEC §5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceReport {
@@ -135,6 +166,10 @@ pub struct SourceReport {
     pub outside_period: u64,
     /// Accepted rows dated more than five years outside the period.
     pub far_outside: u64,
+    /// Accepted rows whose citizen or family id is a placeholder for a
+    /// missing id, such as `NULL`, `N/A`, `0` or `ukendt` (see
+    /// `value::PLACEHOLDER_IDS`).
+    pub placeholder_ids: u64,
 }
 
 impl SourceReport {
@@ -247,6 +282,7 @@ struct FileRows {
     accepted: u64,
     outside_period: u64,
     far_outside: u64,
+    placeholder_ids: u64,
     departments: Vec<String>,
     rejects: Vec<Reject>,
 }
@@ -331,6 +367,7 @@ fn read_file(
         csv_file::read(file, spec, &mut sink, &mut rejects)?
     };
     let (outside_period, far_outside) = (sink.outside_period, sink.far_outside);
+    let placeholder_ids = sink.placeholder_ids;
     let (accepted, departments) = (sink.accepted, std::mem::take(&mut sink.departments));
     let frame = sink
         .finish(&spec.name, spec.department.as_deref())
@@ -344,6 +381,7 @@ fn read_file(
         accepted,
         outside_period,
         far_outside,
+        placeholder_ids,
         departments,
         rejects,
     })
@@ -360,7 +398,7 @@ fn assemble(
         message: e.to_string(),
     };
     let mut totals = FileCounts::default();
-    let (mut accepted, mut outside_period, mut far_outside) = (0, 0, 0);
+    let (mut accepted, mut outside_period, mut far_outside, mut placeholder_ids) = (0, 0, 0, 0);
     let mut departments: Vec<String> = Vec::new();
     let mut frame: Option<DataFrame> = None;
     for file in files {
@@ -369,6 +407,7 @@ fn assemble(
         accepted += file.accepted;
         outside_period += file.outside_period;
         far_outside += file.far_outside;
+        placeholder_ids += file.placeholder_ids;
         departments.extend(file.departments);
         rejects.extend(file.rejects);
         frame = Some(match frame {
@@ -400,6 +439,7 @@ fn assemble(
             rejected: totals.rejected,
             outside_period,
             far_outside,
+            placeholder_ids,
         },
         frame,
     })

@@ -8,7 +8,7 @@
 //! Line numbers are row numbers (1-based), as Parquet has no lines.
 
 use super::rows::{Layout, Problem, RowSink};
-use super::value::clean;
+use super::value::{clean, float_ore, placeholder_id};
 use super::{layout, FileCounts, LoadError, Reject};
 use crate::config::{Decimal, SourceSpec};
 use crate::cpr::looks_like_cpr;
@@ -17,7 +17,24 @@ use polars::prelude::*;
 use std::path::Path;
 
 /// Appends the file's accepted rows to `sink` and its rejects to `rejects`.
+/// A panic inside polars (a damaged file) is an error naming the file.
 pub fn read(
+    path: &Path,
+    spec: &SourceSpec,
+    sink: &mut RowSink<'_>,
+    rejects: &mut Vec<Reject>,
+) -> Result<FileCounts, LoadError> {
+    super::guard::catch(|| read_file(path, spec, sink, rejects)).unwrap_or_else(|message| {
+        Err(LoadError::Parquet {
+            file: path.to_path_buf(),
+            message: format!(
+                "the reader failed on it, so the file is damaged or uses a feature tvaers does not read ({message}); write it again from the source system"
+            ),
+        })
+    })
+}
+
+fn read_file(
     path: &Path,
     spec: &SourceSpec,
     sink: &mut RowSink<'_>,
@@ -39,7 +56,9 @@ pub fn read(
         .filter(|f| f.ty == FieldType::Amount)
         .any(|f| {
             let column = spec.columns.get(f.name).map_or(f.name, String::as_str);
-            schema.get(column).is_some_and(|t| t.is_primitive_numeric())
+            schema
+                .get(column)
+                .is_some_and(|t| t.is_primitive_numeric() || t.is_decimal())
         });
     let decimal = if amount_is_number {
         Decimal::Dot
@@ -60,6 +79,9 @@ pub fn read(
             let column = col(name);
             match schema.get(name) {
                 Some(DataType::Date) => column.dt().to_string(&date_format),
+                // Written out below as the shortest decimal text that reads
+                // back as the same float, as the CSV path would see it.
+                Some(t) if t.is_float() => column.cast(DataType::Float64),
                 _ => column.cast(DataType::String),
             }
         })
@@ -80,7 +102,7 @@ pub fn read(
         }
         None => (None, 0),
     };
-    let text = frame.select(exprs).collect().map_err(parquet)?;
+    let text = float_text(frame.select(exprs).collect().map_err(parquet)?).map_err(parquet)?;
     let (text, row_numbers) = match suspects {
         Some(rows) => {
             let index = IdxCa::new(
@@ -107,6 +129,24 @@ pub fn read(
     )?;
     counts.read += clean;
     Ok(counts)
+}
+
+/// Float columns as the shortest decimal text that reads back as the same
+/// float (`format!("{}", x)`: never an exponent, never more digits than
+/// needed), so an amount rounds to the same øre as the same text in a CSV.
+fn float_text(frame: DataFrame) -> PolarsResult<DataFrame> {
+    let columns = frame
+        .columns()
+        .iter()
+        .map(|c| -> PolarsResult<Column> {
+            if !c.dtype().is_float() {
+                return Ok(c.clone());
+            }
+            let text: StringChunked = c.f64()?.iter().map(|v| v.map(|v| format!("{v}"))).collect();
+            Ok(text.with_name(c.name().clone()).into_column())
+        })
+        .collect::<PolarsResult<Vec<_>>>()?;
+    DataFrame::new(frame.height(), columns)
 }
 
 /// The rows of `text` through the row rules; `row_numbers[i]` is row i's
@@ -143,6 +183,15 @@ fn push_rows(
         match sink.push(layout, &record) {
             Ok(()) => super::flush_now(sink, spec)?,
             Err(Problem::Reject(reason)) => {
+                let shown: Vec<&str> = used.iter().map(|&i| record[i]).collect();
+                if let Some(at) = super::reject::cpr_field(&shown) {
+                    return Err(LoadError::CprInRejectedRow {
+                        source_name: spec.name.clone(),
+                        file: path.to_path_buf(),
+                        line: row_number,
+                        column: super::reject::describe_column(header, used[at]),
+                    });
+                }
                 counts.rejected += 1;
                 rejects.push(Reject {
                     source: spec.name.clone(),
@@ -224,6 +273,7 @@ fn take_clean_rows(
     let polars = parquet_error(path);
     let fields = sink.fields();
     let mut suspect = vec![false; frame.height()];
+    let mut exact_amounts = None;
     let mark_text =
         |suspect: &mut Vec<bool>, column: &Column, required: bool| -> PolarsResult<()> {
             for (row, value) in column.str()?.iter().enumerate() {
@@ -241,9 +291,26 @@ fn take_clean_rows(
                 mark_text(&mut suspect, column, field.required).map_err(polars)?
             }
             FieldType::Amount => {
-                for (row, v) in column.f64().map_err(polars)?.iter().enumerate() {
-                    suspect[row] |= v.map_or(field.required, |v| !v.is_finite());
-                }
+                // Each amount to the nearest øre as written (see `value::ore`);
+                // NaN, infinities and amounts out of range go to the row rules.
+                let exact: Float64Chunked = column
+                    .f64()
+                    .map_err(polars)?
+                    .iter()
+                    .enumerate()
+                    .map(|(row, v)| match v.map(float_ore) {
+                        None => {
+                            suspect[row] |= field.required;
+                            None
+                        }
+                        Some(Ok(ore)) => Some(ore as f64 / 100.0),
+                        Some(Err(_)) => {
+                            suspect[row] = true;
+                            None
+                        }
+                    })
+                    .collect();
+                exact_amounts = Some(exact.with_name(field.name.into()).into_column());
             }
             FieldType::Date | FieldType::Step => {
                 if field.required {
@@ -293,7 +360,9 @@ fn take_clean_rows(
         }
     }
     // A raw CPR number stops the load wherever it is; suspect rows meet the
-    // same check in the row rules.
+    // same check in the row rules, and are counted there if their id is a
+    // placeholder.
+    let mut placeholder = vec![false; frame.height()];
     for field in fields.iter().filter(|f| f.ty == FieldType::Id) {
         for (row, value) in frame
             .column(field.name)
@@ -303,6 +372,7 @@ fn take_clean_rows(
             .iter()
             .enumerate()
         {
+            placeholder[row] |= value.is_some_and(placeholder_id);
             if !suspect[row] && value.is_some_and(looks_like_cpr) {
                 return Err(LoadError::Cpr {
                     source_name: spec.name.clone(),
@@ -313,13 +383,22 @@ fn take_clean_rows(
             }
         }
     }
+    let mut frame = frame.clone();
+    if let Some(amounts) = exact_amounts {
+        frame.with_column(amounts).map_err(polars)?;
+    }
     let keep = sink
-        .append_typed(frame, &mut suspect, &spec.name, spec.department.as_deref())
+        .append_typed(&frame, &mut suspect, &spec.name, spec.department.as_deref())
         .map_err(polars)?;
     debug_assert_eq!(
         keep + suspect.iter().filter(|s| **s).count(),
         frame.height()
     );
+    sink.placeholder_ids += suspect
+        .iter()
+        .zip(&placeholder)
+        .filter(|(s, p)| !**s && **p)
+        .count() as u64;
     Ok(suspect
         .iter()
         .enumerate()

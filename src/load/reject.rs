@@ -1,6 +1,7 @@
 //! Rejected rows (SPEC §5): what was not accepted, where it was, and why, so
 //! that an analyst can find and fix every one of them in the source system.
 
+use crate::cpr::{contains_cpr, looks_like_cpr};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -19,6 +20,29 @@ pub struct Reject {
     pub raw: String,
 }
 
+/// The first field of a row (by index) that holds what looks like a raw CPR
+/// number, whole or as a word of its text (see `cpr::contains_cpr`). A rejected row is
+/// written out with its raw text, so every field is checked, not only the
+/// id fields: a ragged row may have shifted the CPR number into any column.
+pub fn cpr_field(fields: &[impl AsRef<str>]) -> Option<usize> {
+    fields.iter().position(|field| {
+        let value = super::value::clean(field.as_ref());
+        looks_like_cpr(value) || contains_cpr(value)
+    })
+}
+
+/// Names column `index` (0-based) of a file with `header` for an error
+/// message: its position and, unless it could itself be personal data,
+/// its name from the header.
+pub fn describe_column(header: &[String], index: usize) -> String {
+    match header.get(index) {
+        Some(name) if !name.is_empty() && cpr_field(&[name]).is_none() => {
+            format!("column {} ({:?})", index + 1, super::text::printable(name))
+        }
+        _ => format!("column {}", index + 1),
+    }
+}
+
 /// Writes rejects as RFC 4180 CSV with the header `source,file,line,reason,raw`.
 pub fn write_rejects(rejects: &[Reject], out: &mut dyn Write) -> csv::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
@@ -34,4 +58,28 @@ pub fn write_rejects(rejects: &[Reject], out: &mut dyn Write) -> csv::Result<()>
     }
     writer.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpr_anywhere_in_a_rejected_row_is_found() {
+        assert_eq!(cpr_field(&["a", "b", "010190-1234"]), Some(2));
+        assert_eq!(cpr_field(&["x", "note 010190 1234 ok"]), Some(1));
+        assert_eq!(cpr_field(&["x", " =\"0101901234\" "]), Some(1));
+        assert_eq!(
+            cpr_field(&["9f86d081884c7d65", "2023-01-01", "12,50"]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_column_is_named_without_personal_data() {
+        let header = vec!["BorgerID".to_string(), "0101901234".to_string()];
+        assert_eq!(describe_column(&header, 0), "column 1 (\"BorgerID\")");
+        assert_eq!(describe_column(&header, 1), "column 2");
+        assert_eq!(describe_column(&header, 5), "column 6");
+    }
 }

@@ -4,7 +4,10 @@
 //! Parquet readers feed rows through here, so the rules are the same for both.
 
 use super::stream::{Row, RowTarget, What};
-use super::value::{clean, epoch_days, parse_amount, parse_date, parse_step};
+use super::value::{
+    clean, epoch_days, parse_amount, parse_date, parse_step, placeholder_id, AmountError,
+    AMOUNT_LIMIT,
+};
 use crate::accounts::{normalise, AccountMap};
 use crate::config::{Decimal, Period};
 use crate::cpr::looks_like_cpr;
@@ -113,6 +116,9 @@ pub struct RowSink<'m> {
     pub far_outside: u64,
     /// Accepted rows.
     pub accepted: u64,
+    /// Accepted rows whose citizen or family id is a placeholder such as
+    /// `NULL` or `0` (see `value::placeholder_id`).
+    pub placeholder_ids: u64,
     /// Departments read from the department column, in order of first sight.
     pub departments: Vec<String>,
     /// Where rows go instead of the frame, when streamed.
@@ -172,6 +178,7 @@ impl<'m> RowSink<'m> {
             outside_period: 0,
             far_outside: 0,
             accepted: 0,
+            placeholder_ids: 0,
             departments: Vec::new(),
             streaming: None,
         }
@@ -199,6 +206,7 @@ impl<'m> RowSink<'m> {
     pub fn push(&mut self, layout: &Layout, record: &[impl AsRef<str>]) -> Result<(), Problem> {
         let mut parsed = [Parsed::Null; 8];
         let mut account = None;
+        let mut placeholder = false;
         let fields = self.fields;
         for (i, field) in fields.iter().enumerate() {
             let text = layout.columns[i].map_or("", |c| clean(record[c].as_ref()));
@@ -210,7 +218,11 @@ impl<'m> RowSink<'m> {
             }
             parsed[i] = match field.ty {
                 FieldType::Id if looks_like_cpr(text) => return Err(Problem::Cpr(field.name)),
-                FieldType::Id | FieldType::Text => Parsed::Text(text),
+                FieldType::Id => {
+                    placeholder |= placeholder_id(text);
+                    Parsed::Text(text)
+                }
+                FieldType::Text => Parsed::Text(text),
                 FieldType::Date => match parse_date(text, &layout.date_format) {
                     Some(d) => Parsed::Date(epoch_days(d)),
                     None => {
@@ -221,8 +233,16 @@ impl<'m> RowSink<'m> {
                     }
                 },
                 FieldType::Amount => match parse_amount(text, layout.decimal) {
-                    Some(x) => Parsed::Number(x),
-                    None => {
+                    // Whole øre below 2^53 are exact as an f64 hundredth:
+                    // `value::ore` gives them back unchanged.
+                    Ok(ore) => Parsed::Number(ore as f64 / 100.0),
+                    Err(AmountError::OutOfRange) => {
+                        return Err(reject(format!(
+                            "{} out of range: {text:?} is {AMOUNT_LIMIT} kr or more in magnitude",
+                            field.name
+                        )))
+                    }
+                    Err(AmountError::Malformed) => {
                         let mark = if layout.decimal == Decimal::Comma {
                             ","
                         } else {
@@ -264,6 +284,7 @@ impl<'m> RowSink<'m> {
         };
         self.check_row(&parsed)?;
         self.accepted += 1;
+        self.placeholder_ids += u64::from(placeholder);
         if let Some(d) = department {
             remember(&mut self.departments, d);
         }

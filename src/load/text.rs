@@ -17,9 +17,35 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// Bytes that Windows-1252 leaves undefined.
 const CP1252_UNDEFINED: [u8; 5] = [0x81, 0x8D, 0x8F, 0x90, 0x9D];
 
+/// How the lines of a file end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnd {
+    /// `\n` (also when the file has a single line).
+    Lf,
+    /// `\r\n` (Windows).
+    CrLf,
+    /// `\r` alone (classic Mac OS exports): read as if it were `\n`.
+    Cr,
+}
+
+/// An opened CSV file: its text as bytes with `\n` line ends (CRLF's `\r`
+/// is left to `strip_cr`), whether a UTF-8 byte-order mark was skipped, and
+/// the file's own line ends.
+pub struct Opened {
+    /// The bytes after any byte-order mark.
+    pub reader: Box<dyn BufRead + Send>,
+    /// A UTF-8 byte-order mark was skipped.
+    pub bom: bool,
+    /// How the file's lines end.
+    pub line_end: LineEnd,
+}
+
 /// Opens a CSV file, un-gzipping it when it starts with the gzip magic bytes.
-/// Returns the reader and whether a UTF-8 byte-order mark was skipped.
-pub fn open(path: &Path) -> Result<(Box<dyn BufRead + Send>, bool), LoadError> {
+/// UTF-16 and UTF-32 text (by byte-order mark, or by the NUL bytes every
+/// ASCII character carries in them) is an error that says how to save the
+/// file. A file whose lines end in `\r` alone is read as if they ended in
+/// `\n`, so its records and line numbers come out right.
+pub fn open(path: &Path) -> Result<Opened, LoadError> {
     let io = |source| LoadError::Io {
         file: path.to_path_buf(),
         source,
@@ -34,11 +60,105 @@ pub fn open(path: &Path) -> Result<(Box<dyn BufRead + Send>, bool), LoadError> {
     } else {
         Box::new(file)
     };
-    let bom = reader.fill_buf().map_err(io)?.starts_with(UTF8_BOM);
+    let head = reader.fill_buf().map_err(io)?;
+    if let Some(encoding) = wide_encoding(head) {
+        return Err(LoadError::WideEncoding {
+            file: path.to_path_buf(),
+            encoding,
+        });
+    }
+    let bom = head.starts_with(UTF8_BOM);
+    let line_end = line_end(head);
     if bom {
         reader.consume(UTF8_BOM.len());
     }
-    Ok((reader, bom))
+    if line_end == LineEnd::Cr {
+        reader = Box::new(CrAsLf {
+            inner: reader,
+            buffer: Vec::new(),
+            at: 0,
+        });
+    }
+    Ok(Opened {
+        reader,
+        bom,
+        line_end,
+    })
+}
+
+/// The UTF-16 or UTF-32 variant `head` is written in, if it is one.
+fn wide_encoding(head: &[u8]) -> Option<&'static str> {
+    const MARKS: [(&[u8], &str); 4] = [
+        (b"\xFF\xFE\x00\x00", "UTF-32 (little-endian)"),
+        (b"\x00\x00\xFE\xFF", "UTF-32 (big-endian)"),
+        (b"\xFF\xFE", "UTF-16 (little-endian)"),
+        (b"\xFE\xFF", "UTF-16 (big-endian)"),
+    ];
+    if let Some((_, name)) = MARKS.iter().find(|(mark, _)| head.starts_with(mark)) {
+        return Some(name);
+    }
+    // Without a mark: ASCII text in these has a NUL in every other (or three
+    // of every four) bytes, which no text in the supported encodings has; a
+    // stray NUL in an 8-bit file is left to the reader and the messages.
+    let start = &head[..head.len().min(64)];
+    let nuls = start.iter().filter(|&&b| b == 0).count();
+    if start.len() < 4 || nuls * 3 < start.len() {
+        return None;
+    }
+    let nul = |i: usize| start[i] == 0;
+    Some(match (nul(0), nul(1), nul(2)) {
+        (false, true, true) => "UTF-32 (little-endian)",
+        (true, true, _) => "UTF-32 (big-endian)",
+        (false, true, _) => "UTF-16 (little-endian)",
+        _ => "UTF-16 (big-endian)",
+    })
+}
+
+/// How the first line of `head` ends.
+fn line_end(head: &[u8]) -> LineEnd {
+    match head.iter().position(|&b| b == b'\r' || b == b'\n') {
+        Some(i) if head[i] == b'\r' => match head.get(i + 1) {
+            Some(b'\n') => LineEnd::CrLf,
+            _ => LineEnd::Cr,
+        },
+        _ => LineEnd::Lf,
+    }
+}
+
+/// A reader that turns every `\r` into `\n`, for files with `\r` line ends.
+struct CrAsLf {
+    inner: Box<dyn BufRead + Send>,
+    buffer: Vec<u8>,
+    at: usize,
+}
+
+impl std::io::Read for CrAsLf {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for CrAsLf {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.at == self.buffer.len() {
+            let chunk = self.inner.fill_buf()?;
+            self.buffer.clear();
+            self.buffer
+                .extend(chunk.iter().map(|&b| if b == b'\r' { b'\n' } else { b }));
+            let n = chunk.len();
+            self.inner.consume(n);
+            self.at = 0;
+        }
+        Ok(&self.buffer[self.at..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.at = (self.at + n).min(self.buffer.len());
+    }
 }
 
 /// Picks the delimiter from the header line: whichever of `;`, `,`, tab and `|`
@@ -230,6 +350,26 @@ pub fn strip_cr(mut fields: Vec<Cow<'_, str>>) -> Vec<Cow<'_, str>> {
     fields
 }
 
+/// Text from an input file made safe for a message on a terminal: control
+/// characters (a NUL, an escape sequence, a stray `\r`) are written as
+/// `\u{..}` escapes, everything else as it is.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    format!("\\u{{{:x}}}", u32::from(c))
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 /// The record as a CSV line again (for reject files), quoting where needed.
 pub fn raw_line(fields: &[Cow<'_, str>], delimiter: u8) -> String {
     let delimiter = char::from(delimiter);
@@ -312,6 +452,48 @@ mod tests {
     fn latin1_maps_bytes_to_code_points() {
         let mut d = Decoder::new(Path::new("f.csv"), Encoding::Latin1, false).unwrap();
         assert_eq!(d.decode(&record(&[b"\xE6\xF8\xE5"]), 2).unwrap()[0], "æøå");
+    }
+
+    #[test]
+    fn utf16_and_utf32_are_recognised_with_or_without_a_mark() {
+        let utf16le: Vec<u8> = "citizen;date\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let utf16be: Vec<u8> = "citizen;date\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        let utf32le: Vec<u8> = "citizen;date\n"
+            .chars()
+            .flat_map(|c| u32::from(c).to_le_bytes())
+            .collect();
+        assert_eq!(wide_encoding(&utf16le), Some("UTF-16 (little-endian)"));
+        assert_eq!(wide_encoding(&utf16be), Some("UTF-16 (big-endian)"));
+        assert_eq!(wide_encoding(&utf32le), Some("UTF-32 (little-endian)"));
+        assert_eq!(
+            wide_encoding(&[b"\xFF\xFE".as_slice(), &utf16le].concat()),
+            Some("UTF-16 (little-endian)")
+        );
+        assert_eq!(wide_encoding(b"\xEF\xBB\xBFcitizen;date\n"), None);
+        assert_eq!(wide_encoding(b"citizen;date\n"), None);
+        assert_eq!(wide_encoding(b""), None);
+        assert_eq!(wide_encoding(b"citizen,da\0te\na1,2023-01-05\n"), None);
+    }
+
+    #[test]
+    fn line_ends_are_told_from_the_first_line() {
+        assert_eq!(line_end(b"a;b\r1;2\r"), LineEnd::Cr);
+        assert_eq!(line_end(b"a;b\r\n1;2\r\n"), LineEnd::CrLf);
+        assert_eq!(line_end(b"a;b\n1;2\n"), LineEnd::Lf);
+        assert_eq!(line_end(b"a;b"), LineEnd::Lf);
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_messages() {
+        assert_eq!(printable("c\0i\0t"), "c\\u{0}i\\u{0}t");
+        assert_eq!(printable("\u{1b}[31mBeløb"), "\\u{1b}[31mBeløb");
+        assert_eq!(printable("Beløb"), "Beløb");
     }
 
     #[test]

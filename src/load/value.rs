@@ -68,18 +68,97 @@ pub fn from_epoch_days(days: i32) -> Option<NaiveDate> {
     NaiveDate::from_num_days_from_ce_opt(days.checked_add(UNIX_EPOCH_DAYS_FROM_CE)?)
 }
 
-/// An amount in whole øre, the unit every sum of money is kept in: sums of
-/// these are exact and do not depend on the order rows are added in.
-pub fn ore(amount: f64) -> i64 {
-    (amount * 100.0).round() as i64
+/// Amounts of this many kroner or more (either sign) are rejected as out of
+/// range. No municipal payment comes near it (a whole municipality's yearly
+/// budget is some 10^10 kr), and below it every amount in øre is exact in an
+/// `f64` (under 2^53), so amounts keep to the øre wherever they go.
+pub const AMOUNT_LIMIT: i64 = 10_000_000_000_000;
+
+/// Amounts in øre must be below this in magnitude.
+const ORE_LIMIT: i64 = AMOUNT_LIMIT * 100;
+
+/// Why a text or number is not an amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountError {
+    /// Not a number in the source's notation.
+    Malformed,
+    /// A number, but `AMOUNT_LIMIT` kroner or more.
+    OutOfRange,
 }
 
-/// An amount. With `Decimal::Comma`, thousands may be grouped by `.` (or a
-/// space) in groups of three: `1.234.567,89`, `-12,50`. With `Decimal::Dot`,
-/// no grouping is accepted, so `1,234` (a decimal comma in the wrong source)
-/// is rejected rather than read as 1234. A trailing minus (`12,50-`), which
-/// some ERP systems write, is accepted.
-pub fn parse_amount(text: &str, decimal: Decimal) -> Option<f64> {
+/// An amount in whole øre, the unit every sum of money is kept in: sums of
+/// these are exact and do not depend on the order rows are added in. The
+/// amount is taken to the nearest øre as written, half away from zero:
+/// a float is read as the shortest decimal text that gives it back (what
+/// `format!("{}", x)` writes), so `1.005` is 101 øre although the float
+/// nearest to 1.005 lies just below it. The amounts the loader accepts
+/// (every amount the analyses see) are already whole øre below
+/// `AMOUNT_LIMIT`; for any other value see `float_ore`.
+pub fn ore(amount: f64) -> i64 {
+    match float_ore(amount) {
+        Ok(ore) => ore,
+        // Not reached for loaded amounts: the loader rejects these rows.
+        Err(_) => (amount * 100.0).round() as i64,
+    }
+}
+
+/// A float amount in whole øre (see `ore`), or why it is not one.
+pub fn float_ore(amount: f64) -> Result<i64, AmountError> {
+    if !amount.is_finite() {
+        return Err(AmountError::Malformed);
+    }
+    // Whole øre (almost every amount): the float is the one nearest to
+    // `r / 100`, so its shortest decimal text is that of `r / 100`.
+    let r = (amount * 100.0).round();
+    if r.abs() < ORE_LIMIT as f64 && r / 100.0 == amount {
+        return Ok(r as i64);
+    }
+    let text = format!("{amount}");
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.as_str()),
+    };
+    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
+    exact_ore(negative, whole, fraction)
+}
+
+/// Whole øre from the decimal digits of an amount, rounded half away from
+/// zero on the digits themselves (no float in between).
+fn exact_ore(negative: bool, whole: &str, fraction: &str) -> Result<i64, AmountError> {
+    let whole = whole.trim_start_matches('0');
+    if whole.len() > 13 {
+        return Err(AmountError::OutOfRange);
+    }
+    let digits = |text: &str| text.bytes().all(|c| c.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) {
+        return Err(AmountError::Malformed);
+    }
+    let kroner = whole
+        .bytes()
+        .fold(0i64, |n, c| n * 10 + i64::from(c - b'0'));
+    let digit = |i: usize| {
+        fraction
+            .as_bytes()
+            .get(i)
+            .map_or(0, |c| i64::from(c - b'0'))
+    };
+    let mut ore = kroner * 100 + digit(0) * 10 + digit(1);
+    if digit(2) >= 5 {
+        ore += 1;
+    }
+    if ore >= ORE_LIMIT {
+        return Err(AmountError::OutOfRange);
+    }
+    Ok(if negative { -ore } else { ore })
+}
+
+/// An amount in whole øre (see `ore`). With `Decimal::Comma`, thousands may
+/// be grouped by `.` (or a space) in groups of three: `1.234.567,89`,
+/// `-12,50`. With `Decimal::Dot`, no grouping is accepted, so `1,234` (a
+/// decimal comma in the wrong source) is rejected rather than read as 1234.
+/// A trailing minus (`12,50-`), which some ERP systems write, is accepted.
+/// The digits are rounded to the øre exactly, half away from zero.
+pub fn parse_amount(text: &str, decimal: Decimal) -> Result<i64, AmountError> {
     let (mark, grouping): (char, &[char]) = match decimal {
         Decimal::Dot => ('.', &[]),
         Decimal::Comma => (',', &['.', ' ', '\u{a0}']),
@@ -97,23 +176,14 @@ pub fn parse_amount(text: &str, decimal: Decimal) -> Option<f64> {
     };
     if let Some(f) = fraction {
         if f.is_empty() || !f.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
+            return Err(AmountError::Malformed);
         }
     }
-    let digits = whole_digits(whole, grouping)?;
+    let digits = whole_digits(whole, grouping).ok_or(AmountError::Malformed)?;
     if digits.is_empty() && fraction.is_none() {
-        return None;
+        return Err(AmountError::Malformed);
     }
-    let mut number = String::with_capacity(body.len() + 2);
-    if negative {
-        number.push('-');
-    }
-    number.push_str(if digits.is_empty() { "0" } else { &digits });
-    if let Some(f) = fraction {
-        number.push('.');
-        number.push_str(f);
-    }
-    number.parse::<f64>().ok().filter(|v| v.is_finite())
+    exact_ore(negative, &digits, fraction.unwrap_or(""))
 }
 
 /// The digits of the whole part, checking that any grouping is in threes.
@@ -140,6 +210,50 @@ fn whole_digits(whole: &str, grouping: &[char]) -> Option<String> {
     Some(digits)
 }
 
+/// Texts that extracts write where an id is missing (compared without
+/// case): they are not empty, so the row is kept, but every row carrying one
+/// lands on one made-up citizen or family. The loader counts them and the
+/// commands warn. All zeros (`0`, `0000000000`) count as well.
+pub const PLACEHOLDER_IDS: [&str; 30] = [
+    "null",
+    "(null)",
+    "<null>",
+    "nil",
+    "none",
+    "na",
+    "n/a",
+    "n.a.",
+    "#n/a",
+    "#i/t",
+    "i/t",
+    "nan",
+    "-",
+    "--",
+    "---",
+    "?",
+    "-1",
+    "x",
+    "xx",
+    "xxx",
+    "unknown",
+    "ukendt",
+    "mangler",
+    "missing",
+    "ingen",
+    "blank",
+    "tom",
+    "undefined",
+    "void",
+    "dummy",
+];
+
+/// Whether an id (already cleaned) is a placeholder for a missing id (see
+/// `PLACEHOLDER_IDS`).
+pub fn placeholder_id(id: &str) -> bool {
+    (!id.is_empty() && id.bytes().all(|b| b == b'0'))
+        || (id.len() <= 9 && PLACEHOLDER_IDS.iter().any(|p| p.eq_ignore_ascii_case(id)))
+}
+
 /// A whole number (a ladder step).
 pub fn parse_step(text: &str) -> Option<i64> {
     text.parse::<i64>().ok()
@@ -158,6 +272,56 @@ mod tests {
     }
 
     #[test]
+    fn half_ore_ties_round_away_from_zero_as_written_not_by_binary_accident() {
+        // The floats nearest to 1.005 and 2.675 lie below them; as written they are ties.
+        assert_eq!(ore(1.005), 101);
+        assert_eq!(ore(2.675), 268);
+        assert_eq!(ore(-1.005), -101);
+        assert_eq!(ore(0.125), 13);
+        assert_eq!(ore(1.0049), 100);
+        let d = Decimal::Dot;
+        assert_eq!(parse_amount("1.005", d), Ok(101));
+        assert_eq!(parse_amount("2.675", d), Ok(268));
+        assert_eq!(parse_amount("-1.005", d), Ok(-101));
+        assert_eq!(parse_amount("1.00499999", d), Ok(100));
+        assert_eq!(parse_amount("0.995", d), Ok(100));
+        let c = Decimal::Comma;
+        assert_eq!(parse_amount("1.234,565", c), Ok(123_457));
+        assert_eq!(parse_amount("1,005-", c), Ok(-101));
+    }
+
+    #[test]
+    fn amounts_beyond_the_limit_are_out_of_range_not_clamped() {
+        let d = Decimal::Dot;
+        assert_eq!(
+            parse_amount("99999999999999999999999", d),
+            Err(AmountError::OutOfRange)
+        );
+        assert_eq!(
+            parse_amount("50000000000000000", d),
+            Err(AmountError::OutOfRange)
+        );
+        assert_eq!(
+            parse_amount("10000000000000", d),
+            Err(AmountError::OutOfRange)
+        );
+        assert_eq!(
+            parse_amount("-10000000000000", d),
+            Err(AmountError::OutOfRange)
+        );
+        assert_eq!(
+            parse_amount("9999999999999.995", d),
+            Err(AmountError::OutOfRange)
+        );
+        assert_eq!(parse_amount("9999999999999.99", d), Ok(999_999_999_999_999));
+        assert_eq!(parse_amount("000000000000000012.5", d), Ok(1250));
+        assert_eq!(float_ore(1e23), Err(AmountError::OutOfRange));
+        assert_eq!(float_ore(5e16), Err(AmountError::OutOfRange));
+        assert_eq!(float_ore(f64::NAN), Err(AmountError::Malformed));
+        assert_eq!(float_ore(9_999_999_999_999.99), Ok(999_999_999_999_999));
+    }
+
+    #[test]
     fn excel_escaping_and_space_are_stripped() {
         assert_eq!(clean(" =\"0123\" "), "0123");
         assert_eq!(clean("=\"\""), "");
@@ -171,14 +335,14 @@ mod tests {
     #[test]
     fn decimal_comma_with_thousands_dots() {
         let c = Decimal::Comma;
-        assert_eq!(parse_amount("1.234.567,89", c), Some(1_234_567.89));
-        assert_eq!(parse_amount("-12,50", c), Some(-12.5));
-        assert_eq!(parse_amount("12,50-", c), Some(-12.5));
-        assert_eq!(parse_amount("1234,5", c), Some(1234.5));
-        assert_eq!(parse_amount("1.234", c), Some(1234.0));
-        assert_eq!(parse_amount("1 234,00", c), Some(1234.0));
-        assert_eq!(parse_amount(",5", c), Some(0.5));
-        assert_eq!(parse_amount("0", c), Some(0.0));
+        assert_eq!(parse_amount("1.234.567,89", c), Ok(123_456_789));
+        assert_eq!(parse_amount("-12,50", c), Ok(-1250));
+        assert_eq!(parse_amount("12,50-", c), Ok(-1250));
+        assert_eq!(parse_amount("1234,5", c), Ok(123_450));
+        assert_eq!(parse_amount("1.234", c), Ok(123_400));
+        assert_eq!(parse_amount("1 234,00", c), Ok(123_400));
+        assert_eq!(parse_amount(",5", c), Ok(50));
+        assert_eq!(parse_amount("0", c), Ok(0));
     }
 
     #[test]
@@ -196,14 +360,14 @@ mod tests {
             "kr 12",
             "12.50",
         ] {
-            assert_eq!(parse_amount(bad, c), None, "{bad:?}");
+            assert_eq!(parse_amount(bad, c), Err(AmountError::Malformed), "{bad:?}");
         }
         let d = Decimal::Dot;
-        assert_eq!(parse_amount("1234.56", d), Some(1234.56));
-        assert_eq!(parse_amount("-0.5", d), Some(-0.5));
-        assert_eq!(parse_amount("+7", d), Some(7.0));
-        for bad in ["1,234", "1,5", "1.2.3", "NaN", "inf", "--1"] {
-            assert_eq!(parse_amount(bad, d), None, "{bad:?}");
+        assert_eq!(parse_amount("1234.56", d), Ok(123_456));
+        assert_eq!(parse_amount("-0.5", d), Ok(-50));
+        assert_eq!(parse_amount("+7", d), Ok(700));
+        for bad in ["1,234", "1,5", "1.2.3", "NaN", "inf", "--1", "-+1", "1e5"] {
+            assert_eq!(parse_amount(bad, d), Err(AmountError::Malformed), "{bad:?}");
         }
     }
 
@@ -234,6 +398,26 @@ mod tests {
         assert_eq!(epoch_days(d), 1);
         let d = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
         assert_eq!(from_epoch_days(epoch_days(d)), Some(d));
+    }
+
+    #[test]
+    fn placeholder_ids_are_told_from_real_ids() {
+        for id in [
+            "NULL", "null", "NA", "N/A", "-", "0", "000000", "None", "ukendt", "UKENDT", "#N/A",
+        ] {
+            assert!(placeholder_id(id), "{id:?}");
+        }
+        for id in [
+            "9f86d081884c7d65",
+            "F0000123",
+            "a1",
+            "10",
+            "",
+            "nullable",
+            "0.0",
+        ] {
+            assert!(!placeholder_id(id), "{id:?}");
+        }
     }
 
     #[test]

@@ -28,17 +28,18 @@ pub(crate) struct Sample {
 
 /// Cost in øre per area (the last is the total) in months `[from, to)`, and
 /// whether each area had any row.
-fn sums(panel: &Panel, unit: usize, from: u16, to: u16) -> (Vec<i64>, Vec<bool>) {
+fn sums(panel: &Panel, unit: usize, from: u16, to: u16) -> (Vec<i128>, Vec<bool>) {
     let areas = panel.areas.len();
-    let mut ore = vec![0i64; areas + 1];
+    // i128: no sum of cells can wrap, whatever the input.
+    let mut ore = vec![0i128; areas + 1];
     let mut any = vec![false; areas + 1];
     for cell in panel.window(unit, from, to) {
         if cell.area == Cell::NO_AREA {
             continue;
         }
         let a = usize::from(cell.area);
-        ore[a] += cell.ore;
-        ore[areas] += cell.ore;
+        ore[a] += i128::from(cell.ore);
+        ore[areas] += i128::from(cell.ore);
         any[a] |= cell.ore != 0;
         any[areas] |= cell.ore != 0;
     }
@@ -56,7 +57,7 @@ pub(crate) fn sample(panel: &Panel, sets: &[MatchedSet<'_>], months: u16, observ
         let from = set.start - months;
         let to = set.start.saturating_add(months).min(observed);
         let after_months = f64::from(to - set.start);
-        let per_month = |ore: i64, n: f64| ore as f64 / 100.0 / n;
+        let per_month = |ore: i128, n: f64| ore as f64 / 100.0 / n;
         let windows = |unit: usize| {
             let (before, any_before) = sums(panel, unit, from, set.start);
             let (after, any_after) = sums(panel, unit, set.start, to);

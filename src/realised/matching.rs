@@ -51,29 +51,37 @@ pub(crate) struct Target {
 /// cost over those months, and the cost over the whole window and over its
 /// last [`RECENT`] months (log).
 pub(crate) fn features(panel: &Panel, unit: usize, start: u16, months: u16, out: &mut Vec<f64>) {
+    // Sums in øre first, in place (exact in an f64 up to 2^53 øre), then
+    // turned into features: no allocation per unit, as every unit is
+    // measured at every start month.
+    let (m, areas) = (usize::from(months), panel.areas.len());
     out.clear();
+    out.resize(m + areas + 2, 0.0);
     let from = start - months;
-    let mut monthly = vec![0i64; usize::from(months)];
-    let mut areas = vec![0i64; panel.areas.len()];
     for cell in panel.window(unit, from, start) {
         if cell.area == Cell::NO_AREA {
             continue;
         }
-        monthly[usize::from(cell.month - from)] += cell.ore;
-        areas[usize::from(cell.area)] += cell.ore;
+        out[usize::from(cell.month - from)] += cell.ore as f64;
+        out[m + usize::from(cell.area)] += cell.ore as f64;
     }
-    out.extend(monthly.iter().map(|&ore| log_cost(ore)));
-    let positive: i64 = areas.iter().map(|&a| a.max(0)).sum();
-    out.extend(areas.iter().map(|&a| {
-        if positive > 0 {
-            a.max(0) as f64 / positive as f64
-        } else {
-            0.0
-        }
-    }));
     let recent = usize::from(months.min(RECENT));
-    out.push(log_cost(monthly.iter().sum()));
-    out.push(log_cost(monthly[monthly.len() - recent..].iter().sum()));
+    let whole: f64 = out[..m].iter().sum();
+    let last: f64 = out[m - recent..m].iter().sum();
+    for x in &mut out[..m] {
+        *x = log_kroner(*x);
+    }
+    let positive: f64 = out[m..m + areas].iter().map(|a| a.max(0.0)).sum();
+    for x in &mut out[m..m + areas] {
+        *x = if positive > 0.0 { x.max(0.0) / positive } else { 0.0 };
+    }
+    out[m + areas] = log_kroner(whole);
+    out[m + areas + 1] = log_kroner(last);
+}
+
+/// Log of 1 + kroner of a sum in øre; refunds beyond the cost count as nothing.
+fn log_kroner(ore: f64) -> f64 {
+    (ore.max(0.0) / 100.0).ln_1p()
 }
 
 /// The months before start whose cost is a feature of its own: a course
@@ -93,11 +101,6 @@ fn weights(months: u16, areas: usize) -> Vec<f64> {
     }
     w.extend([level, level]);
     w
-}
-
-/// Log of 1 + kroner; refunds beyond the month's cost count as nothing.
-pub(crate) fn log_cost(ore: i64) -> f64 {
-    (ore.max(0) as f64 / 100.0).ln_1p()
 }
 
 /// The exact stratum of a unit at a start month.
@@ -340,8 +343,8 @@ mod tests {
 
     #[test]
     fn log_cost_ignores_net_refunds() {
-        assert_eq!(log_cost(-500), 0.0);
-        assert_eq!(log_cost(0), 0.0);
-        assert!((log_cost(99_900) - 1000f64.ln()).abs() < 1e-12);
+        assert_eq!(log_kroner(-500.0), 0.0);
+        assert_eq!(log_kroner(0.0), 0.0);
+        assert!((log_kroner(99_900.0) - 1000f64.ln()).abs() < 1e-12);
     }
 }

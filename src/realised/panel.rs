@@ -139,6 +139,8 @@ struct Store {
     last: (Option<u32>, Option<u32>, Option<u32>),
     /// More budget areas than a cell can name: an error at the end.
     too_many_areas: bool,
+    /// A cell's sum beyond an i64 of øre: an error at the end, never a clamp.
+    overflow: bool,
 }
 
 impl Gather {
@@ -199,13 +201,17 @@ impl Store {
             area,
         };
         match cells.last_mut() {
-            Some(last) if last.key() == cell.key() => last.ore = last.ore.saturating_add(ore),
+            Some(last) if last.key() == cell.key() => match last.ore.checked_add(ore) {
+                Some(sum) => last.ore = sum,
+                None => self.overflow = true,
+            },
             _ => cells.push(cell),
         }
     }
 
     fn merge(&mut self, other: Store) {
         self.too_many_areas |= other.too_many_areas;
+        self.overflow |= other.overflow;
         for (unit, cells) in other.cells.into_iter().enumerate() {
             let unit = other.units.get(unit as u32);
             for cell in cells {
@@ -227,6 +233,9 @@ impl Store {
     ) -> Result<Panel, PanelError> {
         if self.too_many_areas {
             return Err(PanelError::TooManyAreas);
+        }
+        if self.overflow {
+            return Err(PanelError::Overflow);
         }
         for id in also {
             let unit = self.units.intern(id) as usize;

@@ -20,8 +20,10 @@ use std::sync::Arc;
 struct Unit {
     /// Citizens (family mode only; a citizen unit has one member).
     members: Vec<u32>,
-    /// Sum of amounts, in øre.
-    total: i64,
+    /// Sum of amounts, in øre. Sums are `i128`: every amount is below
+    /// 10^15 øre (`value::AMOUNT_LIMIT`), so no count of rows a machine can
+    /// read (below 2^64) brings a sum near 2^127; it can never wrap.
+    total: i128,
     departments: Vec<u32>,
     /// (department, caseworker).
     caseworkers: Vec<(u32, u32)>,
@@ -31,7 +33,7 @@ struct Unit {
     first: i32,
     last: i32,
     /// (budget area, department, sum in øre).
-    costs: Vec<(u32, u32, i64)>,
+    costs: Vec<(u32, u32, i128)>,
 }
 
 impl Default for Unit {
@@ -51,7 +53,7 @@ impl Default for Unit {
 }
 
 impl Unit {
-    fn add_cost(&mut self, area: u32, department: u32, ore: i64) {
+    fn add_cost(&mut self, area: u32, department: u32, ore: i128) {
         self.total += ore;
         match self
             .costs
@@ -134,7 +136,7 @@ impl Accumulator {
             What::Expense { amount, area, .. } => {
                 let area = texts.intern_after(&mut last.area, area);
                 insert_once(&mut self.areas, area);
-                Ok((area, ore(amount)))
+                Ok((area, i128::from(ore(amount))))
             }
             What::Contact { caseworker } => {
                 Err(caseworker.map(|c| (department, texts.intern_after(&mut last.caseworker, c))))
@@ -287,7 +289,7 @@ impl Accumulator {
                 unit.push(id);
                 department.push(name);
             }
-            let mut cells: Vec<(&str, &str, i64)> = self.units[i]
+            let mut cells: Vec<(&str, &str, i128)> = self.units[i]
                 .costs
                 .iter()
                 .map(|&(a, d, sum)| (self.texts.get(a), self.texts.get(d), sum))
@@ -344,7 +346,7 @@ fn unit_index(
     index
 }
 
-fn dkk(ore: i64) -> f64 {
+fn dkk(ore: i128) -> f64 {
     ore as f64 / 100.0
 }
 

@@ -1,8 +1,10 @@
 //! End-to-end tests: the real binary on small fixtures in a temporary folder,
 //! comparing whole outputs. One test binary, so the build links once.
 
+mod amounts;
 mod flags;
 mod generate;
+mod hostile;
 mod hotspots;
 mod independent;
 mod ladder;

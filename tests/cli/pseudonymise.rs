@@ -113,3 +113,52 @@ fn same_key_and_input_give_the_same_bytes_and_strict_refuses_non_cpr() {
         "a failed run leaves no file"
     );
 }
+
+#[test]
+fn unquoted_delimiter_is_an_error_and_leaves_no_output_file() {
+    let wd = Workdir::new();
+    wd.write("secret.key", [9u8; 32]);
+    wd.write(
+        "in.csv",
+        "navn,cpr,belob\nHansen,0101901234,10\nHansen, Jens,0101901234,10\n",
+    );
+    let run = wd.run(&[
+        "pseudonymise",
+        "in.csv",
+        "--key",
+        "secret.key",
+        "--columns",
+        "cpr",
+        "-o",
+        "out.csv",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    eqnice!(
+        "tvaers: cannot write out.csv: in.csv line 3: expected 3 fields as in the header, found 4; a field holding the delimiter must be quoted\n",
+        run.stderr
+    );
+    assert!(!wd.path().join("out.csv").exists());
+}
+
+#[test]
+fn cpr_in_a_column_not_named_refuses_the_run() {
+    let wd = Workdir::new();
+    wd.write("secret.key", [9u8; 32]);
+    wd.write("in.csv", "id;mor\nx1;0101901234\n");
+    let run = wd.run(&[
+        "pseudonymise",
+        "in.csv",
+        "--key",
+        "secret.key",
+        "--columns",
+        "id",
+        "-o",
+        "out.csv",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    eqnice!(
+        "tvaers: cannot write out.csv: in.csv line 2: column 2 (\"mor\") holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns\n",
+        run.stderr
+    );
+    assert!(!wd.path().join("out.csv").exists());
+}
