@@ -42,10 +42,7 @@ pub(super) fn criteria(selection: &SelectionArgs, limit: Option<usize>) -> Resul
 
 pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let writes = workspace::Writes {
-        output: args.output.output.as_deref(),
-        cohort: None,
-    };
+    let writes = workspace::Writes::of(&args.output, None);
     let criteria = criteria(&args.selection, args.limit)?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
     let (ws, units) = workspace::open_units(
@@ -70,10 +67,7 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
 
 pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let writes = workspace::Writes {
-        output: args.output.output.as_deref(),
-        cohort: None,
-    };
+    let writes = workspace::Writes::of(&args.output, None);
     let (ws, units) = workspace::open_units(
         &args.workspace,
         &writes,
@@ -88,10 +82,7 @@ pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result
 
 pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let writes = workspace::Writes {
-        output: args.output.output.as_deref(),
-        cohort: None,
-    };
+    let writes = workspace::Writes::of(&args.output, None);
     let criteria = criteria(&args.selection, Some(args.top))?;
     let (ws, units) = workspace::open_units_in(
         &args.workspace,
@@ -115,10 +106,7 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
 
 pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let writes = workspace::Writes {
-        output: args.output.output.as_deref(),
-        cohort: args.cohort.as_deref(),
-    };
+    let writes = workspace::Writes::of(&args.output, args.cohort.as_deref());
     let criteria = criteria(&args.selection, None)?;
     // The hotspot cohort needs the citizen units; a given cohort only the ladder.
     let hotspot_cohort = args.cohort.is_none() && !args.enrolled;
@@ -209,10 +197,7 @@ fn no_enrolments(unit: UnitArg) -> anyhow::Error {
 
 pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let writes = workspace::Writes {
-        output: args.output.output.as_deref(),
-        cohort: None,
-    };
+    let writes = workspace::Writes::of(&args.output, None);
     let request = realised_request(&args.matching);
     let every = match args.every {
         EveryArg::Month => Every::Month,
@@ -249,10 +234,7 @@ pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<(
 
 pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let writes = workspace::Writes {
-        output: args.output.output.as_deref(),
-        cohort: None,
-    };
+    let writes = workspace::Writes::of(&args.output, None);
     let request = realised_request(&args.matching);
     let (ws, estimate) = workspace::open_with(
         &args.workspace,

@@ -17,10 +17,7 @@ use tvaers::validate::check_reject_rate;
 
 pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let writes = workspace::Writes {
-        output: args.output.output.as_deref(),
-        cohort: args.cohort.as_deref(),
-    };
+    let writes = workspace::Writes::of(&args.output, args.cohort.as_deref());
     let criteria = criteria(&args.selection, None)?;
     let mode = mode(args.unit);
     // The cohort file is read after the outputs are checked against the

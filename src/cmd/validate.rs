@@ -8,10 +8,7 @@ use tvaers::validate;
 
 pub fn run(args: ValidateArgs, diagnostics: &Diagnostics) -> Result<()> {
     let mut destination = Destination::new(&args.output)?;
-    let writes = workspace::Writes {
-        output: args.output.output.as_deref(),
-        cohort: None,
-    };
+    let writes = workspace::Writes::of(&args.output, None);
     let (ws, summary) =
         workspace::open_validated(&args.workspace, &writes, diagnostics, &mut destination)?;
     let table = Table::new(validate::report_frame(ws.loaded.reports())?);

@@ -4,7 +4,7 @@
 //! from the config's `[analysis] min_cell` (the one place it comes from).
 
 use super::{Destination, Diagnostics};
-use crate::cli::WorkspaceArgs;
+use crate::cli::{OutputArgs, WorkspaceArgs};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use tvaers::config::{check_period, Config, Period};
@@ -99,6 +99,16 @@ pub struct Writes<'a> {
     pub output: Option<&'a Path>,
     /// `--cohort`, an input to protect like the sources.
     pub cohort: Option<&'a Path>,
+}
+
+impl<'a> Writes<'a> {
+    /// A command's `--output`, and its `--cohort` file if it reads one.
+    pub fn of(output: &'a OutputArgs, cohort: Option<&'a Path>) -> Writes<'a> {
+        Writes {
+            output: output.output.as_deref(),
+            cohort,
+        }
+    }
 }
 
 /// Refuses, before anything is read, an `--output` or `--rejects` that is

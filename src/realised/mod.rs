@@ -410,9 +410,12 @@ mod tests {
     /// months are nearest, does. b's months are d's exactly (d differs only
     /// in having no cost in the second area). a itself may not stand in for
     /// b: it was enrolled before b's window ends.
-    #[test]
-    fn matches_and_differences_equal_the_hand_computed_estimate() {
+    /// The fixture's workspace (with a `[savings]` table for `monitor`) and
+    /// the request: two-month windows, one neighbour, no resampling.
+    pub(crate) fn fixture() -> (tempfile::TempDir, Config, RealisedRequest) {
         let config = "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\
+            [savings]\nsetup_cost = 1000\ncoordinator_cost = 1200\nramp_up = [0.5, 1.0]\n\
+            [savings.effects]\n\"Kontante ydelser\" = 0.10\ndefault = 0.05\n\
             [[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Job\"\npath = \"e.csv\"\n\
             [[sources]]\nname = \"k\"\nkind = \"enrolments\"\npath = \"k.csv\"\n";
         // K = 5.57.73 "Kontante ydelser", T = 5.28.21 "Tilbud til børn og unge …".
@@ -433,7 +436,7 @@ mod tests {
         }
         expenses.push_str("b,2023-04-30,120,5.28.21\n");
         let enrolments = "citizen,start\nb,2023-05-01\na,2023-03-10\ng,2023-02-01\nh,2024-01-15\n";
-        let (_dir, config) = crate::testing::workspace(&[
+        let (dir, config) = crate::testing::workspace(&[
             ("tvaers.toml", config),
             ("e.csv", &expenses),
             ("k.csv", enrolments),
@@ -447,6 +450,20 @@ mod tests {
             resamples: 0,
             seed: 1,
         };
+        (dir, config, request)
+    }
+
+    /// A hand-computed estimate with two-month windows and one neighbour.
+    /// a starts mid-March (the start month is March: before is January and
+    /// February), b on 1 May; g started too early for a whole window and h
+    /// after the last month. g's months are a's exactly, but g was enrolled
+    /// before a's window ends, so it may not stand in for a: c, whose
+    /// months are nearest, does. b's months are d's exactly (d differs only
+    /// in having no cost in the second area). a itself may not stand in for
+    /// b: it was enrolled before b's window ends.
+    #[test]
+    fn matches_and_differences_equal_the_hand_computed_estimate() {
+        let (_dir, config, request) = fixture();
         let (_, r) = realised(&config, config.period, &request).unwrap();
         assert_eq!(
             (r.enrolled_units, r.cohort_units, r.too_early, r.too_late),

@@ -512,10 +512,10 @@ impl Monitor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::UnitMode;
 
     /// The fixture of `realised`'s hand-computed test (a matched with c from
-    /// March, b with d from May; two-month windows) followed by quarter.
+    /// March, b with d from May; two-month windows; setup 1000, a
+    /// coordinator 1200 a year) followed by quarter.
     /// Realised per month is the match's change less the unit's: a's March
     /// 500 − 300, April 400 − 100, May 10 − 999, June 20 − 0; b's May
     /// 300 − 400, June 300 − 0 (their before-means are equal). Expected: a's
@@ -524,40 +524,8 @@ mod tests {
     /// is 29 a month.
     #[test]
     fn monitor_follows_the_hand_computed_quarters() {
-        let config = "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\
-            [savings]\nsetup_cost = 1000\ncoordinator_cost = 1200\nramp_up = [0.5, 1.0]\n\
-            [savings.effects]\n\"Kontante ydelser\" = 0.10\ndefault = 0.05\n\
-            [[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Job\"\npath = \"e.csv\"\n\
-            [[sources]]\nname = \"k\"\nkind = \"enrolments\"\npath = \"k.csv\"\n";
-        let mut expenses = String::from("citizen,date,amount,account\n");
-        let months = ["01", "02", "03", "04", "05", "06"];
-        for (unit, costs) in [
-            ("a", [600, 200, 300, 100, 999, 0]),
-            ("b", [0, 0, 1000, 100, 400, 0]),
-            ("c", [590, 210, 500, 400, 10, 20]),
-            ("d", [10, 10, 1000, 220, 300, 300]),
-        ] {
-            for (month, cost) in months.iter().zip(costs) {
-                if cost != 0 {
-                    expenses.push_str(&format!("{unit},2023-{month}-15,{cost},5.57.73\n"));
-                }
-            }
-        }
-        expenses.push_str("b,2023-04-30,120,5.28.21\n");
-        let (_dir, config) = crate::testing::workspace(&[
-            ("tvaers.toml", config),
-            ("e.csv", &expenses),
-            ("k.csv", "citizen,start\nb,2023-05-01\na,2023-03-10\n"),
-        ]);
-        let request = RealisedRequest {
-            mode: UnitMode::Citizen,
-            window_months: 2,
-            neighbours: 1,
-            match_on: Vec::new(),
-            max_imbalance: 0.25,
-            resamples: 0,
-            seed: 1,
-        };
+        // g and h of the fixture are never estimated, so never followed.
+        let (_dir, config, request) = super::super::tests::fixture();
         let (_, m) = monitor(&config, config.period, &request, Every::Quarter).unwrap();
         let got: Vec<(String, u64, f64, f64, f64, f64, f64)> = m
             .total
