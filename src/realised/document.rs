@@ -233,3 +233,83 @@ fn count_text(n: u64, min_cell: u32) -> String {
         None => format!("fewer than {min_cell}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::realised::{AreaEstimate, Windows};
+    use crate::suppress::Status;
+
+    fn area(name: &str, units: u64, before: f64) -> AreaEstimate {
+        let w = Windows { before, after: before / 2.0 };
+        AreaEstimate {
+            area: name.into(),
+            cohort_with_cost: units,
+            comparison_with_cost: units + 10,
+            cohort: w,
+            comparison: w,
+            did: -before / 2.0,
+            did_interval: (-before, 0.0),
+            relative: 0.5,
+            relative_interval: (0.25, 0.75),
+        }
+    }
+
+    fn estimate(areas: Vec<AreaEstimate>) -> Realised {
+        Realised {
+            enrolled_units: 100,
+            cohort_units: 100,
+            too_early: 0,
+            too_late: 0,
+            unmatched: 0,
+            comparison_units: 300,
+            neighbours: 5,
+            window_months: 12,
+            match_on: Vec::new(),
+            max_imbalance: 0.25,
+            areas,
+            balance: Vec::new(),
+            event_study: Vec::new(),
+        }
+    }
+
+    /// Areas add up to the total in every money column, so one hidden area
+    /// would be the total less the others: the smallest other area with
+    /// units is hidden beside it, as a complement, never an empty one.
+    #[test]
+    fn one_small_area_beside_the_total_takes_the_next_smallest_with_it() {
+        let r = estimate(vec![
+            area("A", 3, 100.0),
+            area("B", 40, 500.0),
+            area("Empty", 0, 0.0),
+            area("C", 60, 900.0),
+            area(TOTAL, 100, 1500.0),
+        ]);
+        assert_eq!(
+            area_status(&r, 5),
+            [Status::Below, Status::Complement, Status::Below, Status::Shown, Status::Shown]
+        );
+        let json = {
+            let mut out = Vec::new();
+            let options = crate::output::RenderOptions::new(crate::output::Format::Json);
+            crate::output::render_document(&r.document(5).unwrap(), &options, &mut out).unwrap();
+            serde_json::from_slice::<serde_json::Value>(&out).unwrap()
+        };
+        let saving: Vec<Option<f64>> = json["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["saving"].as_f64())
+            .collect();
+        assert_eq!(saving, [None, None, None, Some(450.0), Some(750.0)]);
+    }
+
+    /// Fewer than `min_cell` enrolled units hide every figure, the total too.
+    #[test]
+    fn a_small_cohort_hides_every_area_and_the_total() {
+        let mut r = estimate(vec![area("A", 3, 100.0), area(TOTAL, 3, 100.0)]);
+        r.cohort_units = 3;
+        assert_eq!(area_status(&r, 5), [Status::Below, Status::Below]);
+        assert!(balance_note(&r, 5).starts_with("Fewer than 5"));
+    }
+}
