@@ -44,16 +44,20 @@ pub fn describe_column(header: &[String], index: usize) -> String {
 }
 
 /// Writes rejects as RFC 4180 CSV with the header `source,file,line,reason,raw`.
+/// The file is opened in spreadsheets like any other CSV, and a rejected
+/// row is hostile input by definition: text cells that a spreadsheet would
+/// run as a formula get a leading `'` (see `output::formula`).
 pub fn write_rejects(rejects: &[Reject], out: &mut dyn Write) -> csv::Result<()> {
+    use crate::output::formula::guard;
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(["source", "file", "line", "reason", "raw"])?;
     for r in rejects {
         writer.write_record([
-            r.source.as_str(),
-            &r.file.to_string_lossy(),
+            guard(&r.source).as_ref(),
+            guard(&r.file.to_string_lossy()).as_ref(),
             &r.line.to_string(),
-            &r.reason,
-            &r.raw,
+            guard(&r.reason).as_ref(),
+            guard(&r.raw).as_ref(),
         ])?;
     }
     writer.flush()?;
@@ -81,5 +85,24 @@ mod tests {
         assert_eq!(describe_column(&header, 0), "column 1 (\"BorgerID\")");
         assert_eq!(describe_column(&header, 1), "column 2");
         assert_eq!(describe_column(&header, 5), "column 6");
+    }
+
+    #[test]
+    fn a_rejected_row_starting_like_a_formula_is_written_as_text() {
+        let reject = |raw: &str| Reject {
+            source: "e".into(),
+            file: "e.csv".into(),
+            line: 2,
+            reason: "bad date".into(),
+            raw: raw.into(),
+        };
+        let mut out = Vec::new();
+        write_rejects(&[reject("=HYPERLINK(\"x\"),2023-01-01"), reject("-12,x")], &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "source,file,line,reason,raw\n\
+             e,e.csv,2,bad date,\"'=HYPERLINK(\"\"x\"\"),2023-01-01\"\n\
+             e,e.csv,2,bad date,\"'-12,x\"\n"
+        );
     }
 }

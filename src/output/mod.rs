@@ -19,7 +19,7 @@ mod csv;
 mod document;
 mod error;
 mod format;
-mod formula;
+pub mod formula;
 mod json;
 mod number;
 mod parquet;
