@@ -302,6 +302,10 @@ pub struct MatchArgs {
     /// Largest absolute standardised mean difference of a matching feature still called balanced.
     #[arg(long, value_name = "SMD", default_value_t = 0.25, value_parser = parse_positive)]
     pub max_imbalance: f64,
+    /// Largest gap in the enrolled units' and their matches' cost before start, as a share of the
+    /// enrolled units' cost, still called balanced.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.10, value_parser = parse_share)]
+    pub max_level_gap: f64,
     /// Bootstrap resamples for the interval.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub resamples: usize,

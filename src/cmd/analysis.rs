@@ -180,6 +180,7 @@ fn realised_request(args: &MatchArgs) -> RealisedRequest {
             })
             .collect(),
         max_imbalance: args.max_imbalance,
+        max_level_gap: args.max_level_gap,
         resamples: args.resamples,
         seed: args.seed,
     }

@@ -51,6 +51,19 @@ pub fn balance_note(r: &Realised, min_cell: u32) -> String {
     };
     let size = worst.smd.abs();
     let direction = if worst.smd > 0.0 { "more" } else { "less" };
+    let gap = r.largest_gap(None).and_then(|b| b.gap.map(|g| (b, g)));
+    if let Some((level, g)) = gap.filter(|(_, g)| g.abs() > r.max_level_gap) {
+        return format!(
+            "NOT BALANCED: no comparable comparison group was found, so the saving cannot be told \
+             from what the enrolled would have done anyway. On {} the enrolled cost {:.0} % {} \
+             than their matches (threshold {:.0} %). Treat the figures as unknown, not as a \
+             saving or a loss.",
+            level.feature,
+            g.abs() * 100.0,
+            if g > 0.0 { "more" } else { "less" },
+            r.max_level_gap * 100.0
+        );
+    }
     if r.balanced(None) {
         format!(
             "Balanced: on every matching feature the enrolled differ from their matches by at most \
@@ -111,6 +124,7 @@ impl Realised {
             "saving_share_high" => column(&|i| suppress::round_share(a[i].relative_interval.1)),
             "saving_per_year" => column(&|i| -a[i].did * 12.0 * units),
             "pre_smd" => column(&|i| self.pre_smd(area_of(i))),
+            "pre_level_gap" => column(&|i| suppress::round_share(self.level_gap(area_of(i)))),
             "balanced" => (0..a.len()).map(|i| shown[i].then(|| self.balanced(area_of(i)))).collect::<Vec<_>>(),
         )?;
         let money = [
@@ -125,7 +139,7 @@ impl Realised {
             "saving_high",
             "saving_per_year",
         ];
-        let shares = ["saving_share", "saving_share_low", "saving_share_high"];
+        let shares = ["saving_share", "saving_share_low", "saving_share_high", "pre_level_gap"];
         let areas = Table::new(frame)
             .with_title(format!(
                 "Realised saving per enrolled unit-month, {} months before and after each start, \
@@ -151,9 +165,11 @@ impl Realised {
             "cohort_mean" => self.balance.iter().map(|b| value(b.cohort, area_shown(b))).collect::<Vec<_>>(),
             "comparison_mean" => self.balance.iter().map(|b| value(b.comparison, area_shown(b))).collect::<Vec<_>>(),
             "smd" => self.balance.iter().map(|b| value(b.smd, area_shown(b))).collect::<Vec<_>>(),
+            "level_gap" => self.balance.iter().map(|b| b.gap.and_then(|g| value(suppress::round_share(g), area_shown(b)))).collect::<Vec<_>>(),
         )?)
         .with_title("Balance: enrolled units against their matches before start (standardised mean difference)")
-        .with_suppressed(["cohort_mean", "comparison_mean", "smd"]);
+        .with_shares(["level_gap"])
+        .with_suppressed(["cohort_mean", "comparison_mean", "smd", "level_gap"]);
 
         let month_shown = |units: u64| groups && suppress::count(units, min_cell).is_some();
         let e = &self.event_study;
@@ -193,6 +209,10 @@ impl Realised {
             (
                 "pre_smd".to_string(),
                 value(self.pre_smd(None), groups).map_or(Value::Suppressed, Value::Float),
+            ),
+            (
+                "pre_level_gap".to_string(),
+                value(suppress::round_share(self.level_gap(None)), groups).map_or(Value::Suppressed, Value::Share),
             ),
             (
                 "balanced".to_string(),
@@ -267,6 +287,7 @@ mod tests {
             window_months: 12,
             match_on: Vec::new(),
             max_imbalance: 0.25,
+            max_level_gap: 0.1,
             areas,
             balance: Vec::new(),
             event_study: Vec::new(),
@@ -311,5 +332,37 @@ mod tests {
         r.cohort_units = 3;
         assert_eq!(area_status(&r, 5), [Status::Below, Status::Below]);
         assert!(balance_note(&r, 5).starts_with("Fewer than 5"));
+    }
+
+    /// Standardised differences of 0.1 but matches a fifth cheaper before
+    /// start: not balanced, and the note says on what.
+    #[test]
+    fn a_gap_in_level_hidden_by_a_wide_spread_is_not_balanced() {
+        let balance = |feature: &str, smd: f64, gap: Option<f64>| crate::realised::Balance {
+            feature: feature.into(),
+            area: None,
+            share_of: None,
+            cohort: 100.0,
+            comparison: 80.0,
+            smd,
+            gap,
+        };
+        let mut r = estimate(vec![area("A", 40, 100.0), area(TOTAL, 100, 100.0)]);
+        r.balance = vec![
+            balance("log cost in month -1", 0.1, None),
+            balance("cost in the 12 months before start", 0.1, Some(0.2)),
+        ];
+        assert_eq!((r.pre_smd(None), r.level_gap(None)), (0.1, 0.2));
+        assert!(!r.balanced(None));
+        assert_eq!(
+            balance_note(&r, 5),
+            "NOT BALANCED: no comparable comparison group was found, so the saving cannot be told \
+             from what the enrolled would have done anyway. On cost in the 12 months before start \
+             the enrolled cost 20 % more than their matches (threshold 10 %). Treat the figures as \
+             unknown, not as a saving or a loss."
+        );
+        r.max_level_gap = 0.25;
+        assert!(r.balanced(None));
+        assert!(balance_note(&r, 5).starts_with("Balanced:"));
     }
 }

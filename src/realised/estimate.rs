@@ -249,8 +249,11 @@ pub(crate) fn balance(panel: &Panel, sets: &[MatchedSet<'_>], months: u16) -> Ve
             } else {
                 f64::INFINITY.copysign(c - k)
             };
+            // Kroner levels: the window, its last months, each area.
+            let level = i + 2 >= overall;
             Balance {
                 feature,
+                gap: (level && c > 0.0).then(|| (c - k) / c),
                 area: (i >= overall).then(|| i - overall),
                 share_of: (i >= usize::from(months) && i < usize::from(months) + panel.areas.len())
                     .then(|| i - usize::from(months)),

@@ -56,6 +56,9 @@ pub struct RealisedRequest {
     pub match_on: Vec<MatchOn>,
     /// Largest absolute standardised difference still called balanced.
     pub max_imbalance: f64,
+    /// Largest gap in the level of cost before start, as a share of the
+    /// cohort's, still called balanced.
+    pub max_level_gap: f64,
     /// Bootstrap resamples.
     pub resamples: usize,
     /// Seed of the resampling (same seed, same interval).
@@ -110,6 +113,10 @@ pub struct Balance {
     pub comparison: f64,
     /// Standardised mean difference: the difference over the pooled standard deviation.
     pub smd: f64,
+    /// For a cost in kroner: the difference as a share of the cohort's mean.
+    /// With heavy-tailed costs a wide spread hides a gap in level that the
+    /// difference in differences, in kroner, is not immune to.
+    pub gap: Option<f64>,
 }
 
 /// One month of the event study.
@@ -149,6 +156,8 @@ pub struct Realised {
     pub match_on: Vec<MatchOn>,
     /// The threshold of balance.
     pub max_imbalance: f64,
+    /// The threshold of the gap in level.
+    pub max_level_gap: f64,
     /// Per area (by name), then [`TOTAL`].
     pub areas: Vec<AreaEstimate>,
     /// Every feature's balance.
@@ -168,9 +177,29 @@ impl Realised {
             .fold(0.0, f64::max)
     }
 
-    /// Whether the estimate of an area (`None`: the total) is balanced.
+    /// The largest gap in the level of cost before start, as a share of the
+    /// cohort's, that judges an area's estimate (`None`: the total).
+    pub fn level_gap(&self, area: Option<usize>) -> f64 {
+        self.largest_gap(area).and_then(|b| b.gap).map_or(0.0, f64::abs)
+    }
+
+    fn largest_gap(&self, area: Option<usize>) -> Option<&Balance> {
+        self.balance
+            .iter()
+            .filter(|b| b.gap.is_some() && (b.area.is_none() || b.area == area))
+            .max_by(|a, b| {
+                let size = |x: &Balance| x.gap.map_or(0.0, f64::abs);
+                size(a).total_cmp(&size(b))
+            })
+    }
+
+    /// Whether the estimate of an area (`None`: the total) is balanced: no
+    /// standardised difference above `max_imbalance`, and no gap in the
+    /// level of cost before start above `max_level_gap`.
     pub fn balanced(&self, area: Option<usize>) -> bool {
-        self.cohort_units > 0 && self.pre_smd(area) <= self.max_imbalance
+        self.cohort_units > 0
+            && self.pre_smd(area) <= self.max_imbalance
+            && self.level_gap(area) <= self.max_level_gap
     }
 
     /// The overall feature that differs most, if any.
@@ -337,6 +366,7 @@ pub(crate) fn estimate_prepared(prepared: &Prepared, request: &RealisedRequest) 
         window_months: request.window_months,
         match_on: request.match_on.clone(),
         max_imbalance: request.max_imbalance,
+        max_level_gap: request.max_level_gap,
         areas,
         balance: estimate::balance(panel, &sets, months),
         event_study: estimate::event_study(panel, &sets, EVENT_REACH, observed),
@@ -447,6 +477,7 @@ mod tests {
             neighbours: 1,
             match_on: Vec::new(),
             max_imbalance: 0.25,
+            max_level_gap: 0.1,
             resamples: 0,
             seed: 1,
         };

@@ -401,19 +401,18 @@ fn realised_recovers_the_planted_cut_of_a_cohort_chosen_by_earlier_cost() {
     );
 }
 
-/// Known miss: on this municipality the random multi-department cohort
-/// drifts down about 20 % on its own after start while units with the same
-/// monthly costs before start stay flat, so the matched estimate is about
-/// twice the planted saving (10,477, interval 5,801–16,706, against 5,568)
-/// and still says it is balanced: the features matched on do not see what
-/// sets the cohort apart. A plain nearest-neighbour match on the raw monthly
-/// costs (`matched_reference_report`) misses the same way (10,479).
+/// On this municipality the random multi-department cohort drifts down
+/// about 20 % on its own after start, and the units with the nearest monthly
+/// costs before start cost about a fifth less in kroner: the standardised
+/// differences stay small (heavy tails make the spread wide), but the gap in
+/// level does not, and the matched estimate (about twice the planted saving)
+/// must not be called balanced. Either it recovers the saving, or it says it
+/// cannot tell.
 #[test]
-#[ignore = "known miss of the matched estimate, see the comment"]
-fn realised_recovers_the_planted_cut_of_a_cohort_chosen_at_random() {
+fn realised_recovers_the_planted_cut_of_a_cohort_chosen_at_random_or_says_it_cannot_tell() {
     let (e, t) = realised(CohortBy::Random);
     assert!(
-        e.balanced && inside(&e, &t),
+        !e.balanced || inside(&e, &t),
         "{}",
         describe(CohortBy::Random, &e, &t)
     );
