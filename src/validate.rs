@@ -211,7 +211,19 @@ fn uncategorised(summary: &Summary) -> Option<Warning> {
     by_account.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let total = summary.total as f64 / 100.0;
     let cost = by_account.iter().map(|(_, ore)| ore).sum::<i128>() as f64 / 100.0;
-    let accounts: Vec<&str> = by_account.iter().take(5).map(|(a, _)| *a).collect();
+    // An account column can hold anything: digits that look like a raw CPR
+    // number (an id or free text in the wrong column) are counted, never named.
+    let (hidden, named): (Vec<&str>, Vec<&str>) = by_account
+        .iter()
+        .map(|(a, _)| *a)
+        .partition(|a| crate::cpr::looks_like_cpr(a));
+    let mut accounts: Vec<String> = named.iter().take(5).map(|a| a.to_string()).collect();
+    if !hidden.is_empty() {
+        accounts.push(format!(
+            "{} whose digits look like a raw CPR number (not shown)",
+            hidden.len()
+        ));
+    }
     let share = if total != 0.0 {
         100.0 * cost / total
     } else {

@@ -272,3 +272,34 @@ fn placeholder_ids_are_kept_but_warned_about_without_naming_ids() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     eqnice!(warning, run.stderr);
 }
+
+/// Found by the hostile-input harness (`hostile_fuzz`, seed 1, case 307): a
+/// CPR number written into the account column kept its digits as an
+/// account, and the warning about unmapped accounts printed them.
+#[test]
+fn cpr_number_in_an_account_column_was_named_in_the_unmapped_accounts_warning() {
+    let wd = Workdir::new();
+    wd.write(
+        "tvaers.toml",
+        "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\n[[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Social\"\npath = \"e.csv\"\n",
+    );
+    wd.write(
+        "e.csv",
+        "citizen,date,amount,account\n\
+         a1,2023-01-05,300.00,99999\n\
+         a2,2023-01-06,100.00,\"ring til borger 802982828, tak\"\n\
+         a3,2023-01-07,100.00,5.28.21\n",
+    );
+    let run = validate(&wd);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    eqnice!(
+        "source,kind,department,files,read,accepted,rejected,outside_period\n\
+         e,expenses,Social,1,3,3,0,0\n",
+        run.stdout
+    );
+    // 300 + 100 of 500: 80.0 %.
+    eqnice!(
+        "tvaers: warning: 80.0 % of the period's cost (400.00) is on 2 accounts that map to no budget area (Uncategorised), largest first: 99999, 1 whose digits look like a raw CPR number (not shown); map them in [budget_areas]\n",
+        run.stderr
+    );
+}

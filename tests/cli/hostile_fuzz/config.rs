@@ -93,6 +93,30 @@ pub const COMMANDS: &[(&str, &[&str])] = &[
 /// Flags every analysis takes (besides `--config` and `--rejects`).
 const COMMON: &[&str] = &["--from", "--to", "--max-reject-rate", "--format", "--output", "--excel-da", "--quiet", "--bogus"];
 
+/// A valid value for `flag`, so that a case gets past parsing to the data;
+/// `None` for a switch.
+fn sane_value(rng: &mut ChaCha8Rng, flag: &str) -> Option<String> {
+    let pick = |rng: &mut ChaCha8Rng, pool: &[&str]| pool.choose(rng).unwrap().to_string();
+    Some(match flag {
+        "--excel-da" | "--quiet" | "--event-study" | "--enrolled" | "--bogus" => return None,
+        "--from" => pick(rng, &["2022-01-01", "2023-06-01", "2020-01-01"]),
+        "--to" => pick(rng, &["2024-12-31", "2023-12-31", "2025-06-30"]),
+        "--format" => pick(rng, &["table", "csv", "json", "parquet"]),
+        "--unit" => pick(rng, &["citizen", "family"]),
+        "--scenario" => pick(rng, &["low", "base", "high", "all"]),
+        "--every" => pick(rng, &["month", "quarter", "year"]),
+        "--match-on" => "departments".into(),
+        "--effect" => pick(rng, &["Kontante ydelser=0.5", "default=0"]),
+        "--ramp-up" => pick(rng, &["0.5,1", "1"]),
+        "--max-reject-rate" | "--deadweight" | "--optimism-bias" | "--discount-rate" => {
+            pick(rng, &["0", "0.5", "1", "0.01"])
+        }
+        "--horizon-years" | "--window-months" | "--neighbours" => pick(rng, &["1", "3", "12"]),
+        "--output" | "--cohort" | "--resamples" | "--limit" | "--top" => return value(rng, flag),
+        _ => pick(rng, &["0", "1", "2", "5", "0.5", "100"]),
+    })
+}
+
 /// A random value for `flag`; `None` for a switch.
 fn value(rng: &mut ChaCha8Rng, flag: &str) -> Option<String> {
     const NUMBERS: &[&str] = &["-1", "NaN", "nan", "inf", "-inf", "1e309", "", "0", "1", "0.5", "99999999999999999999", "abc", "5", "100", "1e-9", "-0", "0x10", "1,5"];
@@ -117,13 +141,19 @@ fn value(rng: &mut ChaCha8Rng, flag: &str) -> Option<String> {
 }
 
 /// A random command line for an analysis: the command, 0 to 3 of its own
-/// flags and 0 to 2 common ones, each with a random value.
+/// flags and 0 to 2 common ones, with hostile values in a third of the cases
+/// and valid ones in the rest (which then reach the data).
 pub fn command_line(rng: &mut ChaCha8Rng) -> Vec<String> {
     let (command, own) = COMMANDS.choose(rng).unwrap();
+    let hostile = rng.random_bool(0.33);
     let mut args = vec![command.to_string()];
     let mut add = |rng: &mut ChaCha8Rng, flag: &str| {
+        if !hostile && (flag == "--bogus" || args.iter().any(|a| a == flag)) {
+            return;
+        }
         args.push(flag.to_string());
-        if let Some(v) = value(rng, flag) {
+        let value = if hostile { value(rng, flag) } else { sane_value(rng, flag) };
+        if let Some(v) = value {
             args.push(v);
         }
     };

@@ -114,7 +114,7 @@ pub fn mutate_csv(
         records_delta: None,
     };
     let len = bytes.len();
-    match rng.random_range(0..14) {
+    match rng.random_range(0..12) {
         0 if len > 0 => {
             let n = rng.random_range(1..=4);
             let mut at = Vec::new();
