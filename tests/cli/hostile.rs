@@ -303,3 +303,21 @@ fn cpr_number_in_an_account_column_was_named_in_the_unmapped_accounts_warning() 
         run.stderr
     );
 }
+
+/// Found by the hostile-input harness (`hostile_fuzz`, seed 2, case 398): a
+/// `date_format` with an hour (`%H`) made checking the format panic (exit
+/// 101), as a date cannot be written with a time.
+#[test]
+fn date_format_with_an_hour_panicked_while_the_config_was_checked() {
+    let wd = contacts("k.csv");
+    let config = wd.read("tvaers.toml") + "[sources.csv]\ndate_format = \"%Y-%m-%d %H\"\n";
+    wd.write("tvaers.toml", config);
+    wd.write("k.csv", "citizen,date\na1,2023-01-05 13\n");
+    let run = validate(&wd);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    eqnice!("", run.stdout);
+    eqnice!(
+        "tvaers: config tvaers.toml: source \"k\": csv.date_format \"%Y-%m-%d %H\" asks for a time or a zone, which a date does not have; give day, month and year only, e.g. \"%d-%m-%Y\"\n",
+        run.stderr
+    );
+}
