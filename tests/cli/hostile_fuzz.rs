@@ -58,7 +58,15 @@ impl Base {
         let dir = tempfile::tempdir().expect("temporary folder");
         let ws = dir.path().join("ws");
         let status = Command::new(tvaers())
-            .args(["generate", "--citizens", "400", "--seed", "7", "--quiet", "--out"])
+            .args([
+                "generate",
+                "--citizens",
+                "400",
+                "--seed",
+                "7",
+                "--quiet",
+                "--out",
+            ])
             .arg(&ws)
             .args(extra)
             .status()
@@ -70,11 +78,20 @@ impl Base {
             dir,
             parquet: extra.contains(&"parquet"),
             delimiter: if danish { b';' } else { b',' },
-            encoding: if danish { Encoding::Cp1252 } else { Encoding::Utf8 },
+            encoding: if danish {
+                Encoding::Cp1252
+            } else {
+                Encoding::Utf8
+            },
             counts: BTreeMap::new(),
         };
         let run = execute(base.dir.path(), &validate_args());
-        assert_eq!(run.code, 0, "validate of the valid {name} workspace: {}", run.stderr_text());
+        assert_eq!(
+            run.code,
+            0,
+            "validate of the valid {name} workspace: {}",
+            run.stderr_text()
+        );
         base.counts = validate_counts(&run.stdout).expect("validate's CSV");
         base
     }
@@ -89,9 +106,17 @@ impl Base {
 }
 
 fn validate_args() -> Vec<String> {
-    ["validate", "--config", "ws/tvaers.toml", "--format", "csv", "--rejects", "out/rejects.csv"]
-        .map(String::from)
-        .to_vec()
+    [
+        "validate",
+        "--config",
+        "ws/tvaers.toml",
+        "--format",
+        "csv",
+        "--rejects",
+        "out/rejects.csv",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// What one run printed and how it ended.
@@ -168,8 +193,12 @@ fn validate_counts(stdout: &[u8]) -> Option<BTreeMap<String, (i64, i64, i64)>> {
     let mut reader = csv::Reader::from_reader(stdout);
     let header = reader.headers().ok()?.clone();
     let column = |name: &str| header.iter().position(|h| h == name);
-    let (source, read, accepted, rejected) =
-        (column("source")?, column("read")?, column("accepted")?, column("rejected")?);
+    let (source, read, accepted, rejected) = (
+        column("source")?,
+        column("read")?,
+        column("accepted")?,
+        column("rejected")?,
+    );
     let mut counts = BTreeMap::new();
     for record in reader.records() {
         let record = record.ok()?;
@@ -239,8 +268,10 @@ fn run_case(bases: &[Base], seed: u64, case: u64) -> Outcome {
     let mut story = vec![format!("seed {seed}, case {case}: {} workspace", base.name)];
     let mut planted: Vec<String> = Vec::new();
     // Change in records per source; `None` once unknown.
-    let mut delta: BTreeMap<String, Option<i64>> =
-        sources.iter().map(|(name, _)| (name.clone(), Some(0))).collect();
+    let mut delta: BTreeMap<String, Option<i64>> = sources
+        .iter()
+        .map(|(name, _)| (name.clone(), Some(0)))
+        .collect();
     let mut encodings: BTreeMap<PathBuf, Encoding> = BTreeMap::new();
     let mut config_changed = false;
     for _ in 0..rng.random_range(1..=3) {
@@ -253,7 +284,9 @@ fn run_case(bases: &[Base], seed: u64, case: u64) -> Outcome {
             continue;
         }
         let (source, files) = sources.choose(&mut rng).unwrap();
-        let Some(file) = files.choose(&mut rng) else { continue };
+        let Some(file) = files.choose(&mut rng) else {
+            continue;
+        };
         let path = ws.join(file);
         let mut bytes = std::fs::read(&path).expect("source file");
         let applied = if base.parquet && rng.random_bool(0.25) {
@@ -284,7 +317,8 @@ fn run_case(bases: &[Base], seed: u64, case: u64) -> Outcome {
     story.push(format!("cohort file {cohort_text:?}"));
 
     let mut analysis = config::command_line(&mut rng);
-    analysis.extend(["--config", "ws/tvaers.toml", "--rejects", "out/rejects.csv"].map(String::from));
+    analysis
+        .extend(["--config", "ws/tvaers.toml", "--rejects", "out/rejects.csv"].map(String::from));
     let before = snapshot(case_dir.path());
     let inputs = |all: &BTreeMap<PathBuf, Vec<u8>>| -> BTreeMap<PathBuf, Vec<u8>> {
         all.iter()
@@ -300,7 +334,8 @@ fn run_case(bases: &[Base], seed: u64, case: u64) -> Outcome {
             failures.push(format!("`tvaers {}`: {what}", args.join(" ")));
         };
         check_run(&first, &planted, &mut fail);
-        if first.code != second.code || first.stdout != second.stdout || first.files != second.files {
+        if first.code != second.code || first.stdout != second.stdout || first.files != second.files
+        {
             fail(format!(
                 "not deterministic: exit {} then {}, stdout {} then {} bytes, files {:?} then {:?}",
                 first.code,
@@ -328,14 +363,22 @@ fn run_case(bases: &[Base], seed: u64, case: u64) -> Outcome {
 /// no panic, no CPR number.
 fn check_run(run: &Run, planted: &[String], fail: &mut impl FnMut(String)) {
     if !matches!(run.code, 0..=3) {
-        fail(format!("exit code {} (a signal or a hang is -1)\n{}", run.code, run.stderr_text()));
+        fail(format!(
+            "exit code {} (a signal or a hang is -1)\n{}",
+            run.code,
+            run.stderr_text()
+        ));
     }
     let stderr = run.stderr_text();
     if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
         fail(format!("panicked:\n{stderr}"));
     }
     let mut texts: Vec<(&str, &[u8])> = vec![("stdout", &run.stdout), ("stderr", &run.stderr)];
-    texts.extend(run.files.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())));
+    texts.extend(
+        run.files
+            .iter()
+            .map(|(name, bytes)| (name.as_str(), bytes.as_slice())),
+    );
     for (name, bytes) in texts {
         for cpr in planted {
             let cp1252 = encoding_rs::WINDOWS_1252.encode(cpr).0.into_owned();
@@ -374,20 +417,31 @@ fn check_counts(
     };
     for (source, &(read, accepted, rejected)) in &counts {
         if read != accepted + rejected {
-            fail(format!("source {source}: read {read} != accepted {accepted} + rejected {rejected}"));
+            fail(format!(
+                "source {source}: read {read} != accepted {accepted} + rejected {rejected}"
+            ));
         }
         let expected = delta.get(source).copied().flatten();
-        if let (false, Some(d), Some(&(base_read, _, _))) = (config_changed, expected, base.counts.get(source)) {
+        if let (false, Some(d), Some(&(base_read, _, _))) =
+            (config_changed, expected, base.counts.get(source))
+        {
             if read != base_read + d {
-                fail(format!("source {source}: read {read} rows, expected {} (a row lost or made up)", base_read + d));
+                fail(format!(
+                    "source {source}: read {read} rows, expected {} (a row lost or made up)",
+                    base_read + d
+                ));
             }
         }
     }
     if let Some(rejects) = run.files.get("rejects.csv") {
-        let records = csv::Reader::from_reader(rejects.as_slice()).records().count() as i64;
+        let records = csv::Reader::from_reader(rejects.as_slice())
+            .records()
+            .count() as i64;
         let rejected: i64 = counts.values().map(|c| c.2).sum();
         if records != rejected {
-            fail(format!("the rejects file holds {records} records for {rejected} rejected rows"));
+            fail(format!(
+                "the rejects file holds {records} records for {rejected} rejected rows"
+            ));
         }
     }
 }
@@ -399,17 +453,31 @@ fn fuzz(seed: u64, cases: u64) {
     for case in 0..cases {
         let outcome = run_case(&bases, seed, case);
         if !outcome.failures.is_empty() {
-            report.push(format!("{}\n  => {}", outcome.story, outcome.failures.join("\n  => ")));
+            report.push(format!(
+                "{}\n  => {}",
+                outcome.story,
+                outcome.failures.join("\n  => ")
+            ));
         }
     }
-    assert!(report.is_empty(), "{} of {cases} hostile cases failed:\n\n{}", report.len(), report.join("\n\n"));
+    assert!(
+        report.is_empty(),
+        "{} of {cases} hostile cases failed:\n\n{}",
+        report.len(),
+        report.join("\n\n")
+    );
 }
 
 /// Replays one case, printing what it did; fails when it breaks an invariant.
 fn replay(seed: u64, case: u64) {
     let outcome = run_case(&Base::all(), seed, case);
     println!("{}", outcome.story);
-    assert!(outcome.failures.is_empty(), "{}\n  => {}", outcome.story, outcome.failures.join("\n  => "));
+    assert!(
+        outcome.failures.is_empty(),
+        "{}\n  => {}",
+        outcome.story,
+        outcome.failures.join("\n  => ")
+    );
 }
 
 #[test]
@@ -461,6 +529,9 @@ fn hostile_fuzz_planted_numbers_are_cpr_numbers() {
     for _ in 0..2000 {
         let cpr = mutate::cpr_number(&mut rng);
         assert!(tvaers::cpr::looks_like_cpr(&cpr), "{cpr:?}");
-        assert!(tvaers::cpr::contains_cpr(&format!("ring til borger {cpr}, tak")), "{cpr:?}");
+        assert!(
+            tvaers::cpr::contains_cpr(&format!("ring til borger {cpr}, tak")),
+            "{cpr:?}"
+        );
     }
 }

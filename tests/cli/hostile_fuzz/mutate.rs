@@ -128,7 +128,20 @@ pub fn mutate_csv(
         }
         1 => {
             let i = rng.random_range(0..=len);
-            let pool: &[&[u8]] = &[b"\"", b"\0", b"\xff\xfe", b"\xc3", b"\r", b"\n", b";", b",", b"\t", b"|", b"=", b"\xe2\x80\x8b"];
+            let pool: &[&[u8]] = &[
+                b"\"",
+                b"\0",
+                b"\xff\xfe",
+                b"\xc3",
+                b"\r",
+                b"\n",
+                b";",
+                b",",
+                b"\t",
+                b"|",
+                b"=",
+                b"\xe2\x80\x8b",
+            ];
             let insert = pool.choose(rng).unwrap().to_vec();
             bytes.splice(i..i, insert.iter().copied());
             *encoding = Encoding::Other;
@@ -174,7 +187,11 @@ pub fn mutate_csv(
             let mut out = Vec::with_capacity(len + 64);
             for (start, end) in lines(bytes) {
                 out.extend_from_slice(&bytes[start..end]);
-                let end = if mixed { ends.choose(rng).unwrap().1 } else { uniform.1 };
+                let end = if mixed {
+                    ends.choose(rng).unwrap().1
+                } else {
+                    uniform.1
+                };
                 out.extend_from_slice(end);
             }
             *bytes = out;
@@ -224,14 +241,26 @@ fn reencode(rng: &mut ChaCha8Rng, bytes: &mut Vec<u8>, encoding: &mut Encoding) 
             out.extend_from_slice(text.as_bytes());
             ("UTF-8 with BOM", out, Encoding::Utf8)
         }
-        2 => ("Windows-1252", encode(text, Encoding::Cp1252), Encoding::Cp1252),
+        2 => (
+            "Windows-1252",
+            encode(text, Encoding::Cp1252),
+            Encoding::Cp1252,
+        ),
         3 => {
-            let mut out = if rng.random_bool(0.5) { vec![0xff, 0xfe] } else { Vec::new() };
+            let mut out = if rng.random_bool(0.5) {
+                vec![0xff, 0xfe]
+            } else {
+                Vec::new()
+            };
             out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
             ("UTF-16 LE", out, Encoding::Other)
         }
         _ => {
-            let mut out = if rng.random_bool(0.5) { vec![0xfe, 0xff] } else { Vec::new() };
+            let mut out = if rng.random_bool(0.5) {
+                vec![0xfe, 0xff]
+            } else {
+                Vec::new()
+            };
             out.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
             ("UTF-16 BE", out, Encoding::Other)
         }
@@ -264,14 +293,22 @@ fn plant_cpr(
     // Planting inside a quoted field may unbalance its quotes.
     let had_quote = bytes[start..end].contains(&b'"');
     let quote = cpr.as_bytes().contains(&delimiter);
-    let quoted = |text: &str| if quote { format!("\"{text}\"") } else { text.to_string() };
+    let quoted = |text: &str| {
+        if quote {
+            format!("\"{text}\"")
+        } else {
+            text.to_string()
+        }
+    };
     let mut bounds = vec![start];
-    bounds.extend(delimiters(bytes, (start, end), delimiter).iter().map(|&i| i + 1));
+    bounds.extend(
+        delimiters(bytes, (start, end), delimiter)
+            .iter()
+            .map(|&i| i + 1),
+    );
     let field = rng.random_range(0..bounds.len());
     let field_start = bounds[field];
-    let field_end = bounds
-        .get(field + 1)
-        .map_or(end, |&next| next - 1);
+    let field_end = bounds.get(field + 1).map_or(end, |&next| next - 1);
     let (how, text, range) = match rng.random_range(0..3) {
         0 => ("as field", quoted(&cpr), field_start..field_end),
         1 => {

@@ -45,7 +45,13 @@ pub fn plant_cpr(rng: &mut ChaCha8Rng, bytes: &mut Vec<u8>, planted: &mut Vec<St
         .expect("a text column")
         .iter()
         .enumerate()
-        .map(|(i, v)| if i == row { Some(text.clone()) } else { v.map(str::to_string) })
+        .map(|(i, v)| {
+            if i == row {
+                Some(text.clone())
+            } else {
+                v.map(str::to_string)
+            }
+        })
         .collect();
     frame
         .with_column(Column::new(name.clone(), values))
