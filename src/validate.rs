@@ -211,7 +211,20 @@ fn uncategorised(summary: &Summary) -> Option<Warning> {
     by_account.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let total = summary.total as f64 / 100.0;
     let cost = by_account.iter().map(|(_, ore)| ore).sum::<i128>() as f64 / 100.0;
-    let accounts: Vec<&str> = by_account.iter().take(5).map(|(a, _)| *a).collect();
+    // An account column can hold anything: an account whose digits may hold
+    // a raw CPR number (an id, or free text, in the wrong column) is counted,
+    // never named.
+    let (hidden, named): (Vec<&str>, Vec<&str>) = by_account
+        .iter()
+        .map(|(a, _)| *a)
+        .partition(|a| may_hold_cpr(a));
+    let mut accounts: Vec<String> = named.iter().take(5).map(|a| a.to_string()).collect();
+    if !hidden.is_empty() {
+        accounts.push(format!(
+            "{} whose digits may hold a raw CPR number (not shown)",
+            hidden.len()
+        ));
+    }
     let share = if total != 0.0 {
         100.0 * cost / total
     } else {
@@ -224,6 +237,16 @@ fn uncategorised(summary: &Summary) -> Option<Warning> {
             by_account.len(),
             accounts.join(", ")
         ),
+    })
+}
+
+/// Whether nine or ten consecutive characters of an account's digits look
+/// like a raw CPR number: its digits are all that is kept of the text, so
+/// `1004496986,0` (a CPR number as a float) leaves `10044969860`.
+fn may_hold_cpr(digits: &str) -> bool {
+    (9..=10).any(|n| {
+        (0..=digits.len().saturating_sub(n))
+            .any(|i| digits.get(i..i + n).is_some_and(crate::cpr::looks_like_cpr))
     })
 }
 

@@ -414,7 +414,14 @@ fn check_date_format(format: &str) -> Result<(), String> {
         ));
     }
     let sample = NaiveDate::from_ymd_opt(2024, 11, 28).unwrap_or_default();
-    let shown = sample.format(format).to_string();
+    // A date cannot be written with a time or a zone (`%H`, `%z`): chrono
+    // reports that as a formatting error, which `to_string` would panic on.
+    let mut shown = String::new();
+    if std::fmt::Write::write_fmt(&mut shown, format_args!("{}", sample.format(format))).is_err() {
+        return Err(format!(
+            "csv.date_format {format:?} asks for a time or a zone, which a date does not have; give day, month and year only, e.g. \"%d-%m-%Y\""
+        ));
+    }
     if NaiveDate::parse_from_str(&shown, format) != Ok(sample) {
         return Err(format!(
             "csv.date_format {format:?} does not describe a whole date (day, month and year), e.g. \"%d-%m-%Y\""

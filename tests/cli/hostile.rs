@@ -272,3 +272,54 @@ fn placeholder_ids_are_kept_but_warned_about_without_naming_ids() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     eqnice!(warning, run.stderr);
 }
+
+/// Found by the hostile-input harness (`hostile_fuzz`, seed 1, case 307, and
+/// seed 4, case 428 for the float form): a CPR number written into the
+/// account column kept its digits as an account, and the warning about
+/// unmapped accounts printed them.
+#[test]
+fn cpr_number_in_an_account_column_was_named_in_the_unmapped_accounts_warning() {
+    let wd = Workdir::new();
+    wd.write(
+        "tvaers.toml",
+        "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\n[[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Social\"\npath = \"e.csv\"\n",
+    );
+    wd.write(
+        "e.csv",
+        "citizen,date,amount,account\n\
+         a1,2023-01-05,300.00,99999\n\
+         a2,2023-01-06,100.00,\"ring til borger 802982828, tak\"\n\
+         a3,2023-01-07,100.00,5.28.21\n\
+         a4,2023-01-08,50.00,\"1004496986,0\"\n",
+    );
+    let run = validate(&wd);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    eqnice!(
+        "source,kind,department,files,read,accepted,rejected,outside_period\n\
+         e,expenses,Social,1,4,4,0,0\n",
+        run.stdout
+    );
+    // 300 + 100 + 50 of 550: 81.8 %; 802982828 and 10044969860 are not named.
+    eqnice!(
+        "tvaers: warning: 81.8 % of the period's cost (450.00) is on 3 accounts that map to no budget area (Uncategorised), largest first: 99999, 2 whose digits may hold a raw CPR number (not shown); map them in [budget_areas]\n",
+        run.stderr
+    );
+}
+
+/// Found by the hostile-input harness (`hostile_fuzz`, seed 2, case 398): a
+/// `date_format` with an hour (`%H`) made checking the format panic (exit
+/// 101), as a date cannot be written with a time.
+#[test]
+fn date_format_with_an_hour_panicked_while_the_config_was_checked() {
+    let wd = contacts("k.csv");
+    let config = wd.read("tvaers.toml") + "[sources.csv]\ndate_format = \"%Y-%m-%d %H\"\n";
+    wd.write("tvaers.toml", config);
+    wd.write("k.csv", "citizen,date\na1,2023-01-05 13\n");
+    let run = validate(&wd);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    eqnice!("", run.stdout);
+    eqnice!(
+        "tvaers: config tvaers.toml: source \"k\": csv.date_format \"%Y-%m-%d %H\" asks for a time or a zone, which a date does not have; give day, month and year only, e.g. \"%d-%m-%Y\"\n",
+        run.stderr
+    );
+}

@@ -5,6 +5,7 @@ mod amounts;
 mod flags;
 mod generate;
 mod hostile;
+mod hostile_fuzz;
 mod hotspots;
 mod independent;
 mod ladder;
