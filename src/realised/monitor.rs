@@ -276,8 +276,16 @@ pub fn monitor(
     }
     let n = sets.len();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(request.seed);
-    let picks: Vec<Vec<usize>> = (0..request.resamples)
-        .map(|_| (0..n).map(|_| rng.random_range(0..n)).collect())
+    // Each resample as how often it drew each enrolled unit: every group and
+    // period then sums one contiguous column against it.
+    let picks: Vec<Vec<u32>> = (0..request.resamples)
+        .map(|_| {
+            let mut times = vec![0u32; n];
+            for _ in 0..n {
+                times[rng.random_range(0..n)] += 1;
+            }
+            times
+        })
         .collect();
     let rows_of = |group: usize, with_investment: bool| -> Vec<MonitorRow> {
         // Per unit, per period: the saving and the expectation.
@@ -287,15 +295,17 @@ pub fn monitor(
                 .map(|m| values[base + (m - i32::from(first_observed)) as usize])
                 .sum()
         };
-        let per_unit: Vec<Vec<f64>> = (0..n)
-            .map(|u| bounds.iter().map(|&b| period_sum(&c.saving, u, b)).collect())
+        // Per period, per unit: the saving.
+        let columns: Vec<Vec<f64>> = bounds
+            .iter()
+            .map(|&b| (0..n).map(|u| period_sum(&c.saving, u, b)).collect())
             .collect();
         let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(picks.len()); bounds.len()];
         let mut cumulative_draws: Vec<Vec<f64>> = vec![Vec::with_capacity(picks.len()); bounds.len()];
-        for pick in &picks {
+        for times in &picks {
             let mut running = 0.0;
-            for p in 0..bounds.len() {
-                let sum: f64 = pick.iter().map(|&u| per_unit[u][p]).sum();
+            for (p, column) in columns.iter().enumerate() {
+                let sum: f64 = times.iter().zip(column).map(|(&t, v)| f64::from(t) * v).sum();
                 running += sum;
                 draws[p].push(sum);
                 cumulative_draws[p].push(running);
@@ -307,7 +317,7 @@ pub fn monitor(
             .enumerate()
             .map(|(p, &(from, to))| {
                 let expected: f64 = (0..n).map(|u| period_sum(&c.expected, u, (from, to))).sum();
-                let realised: f64 = per_unit.iter().map(|v| v[p]).sum();
+                let realised: f64 = columns[p].iter().sum();
                 cum_expected += expected;
                 cum_realised += realised;
                 let (low, high) = interval(std::mem::take(&mut draws[p]));
