@@ -250,7 +250,11 @@ pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result
     }
     let document = estimate.document(ws.config.min_cell)?;
     // Table and CSV readers get one table: the areas, or the event study.
-    let wanted = if args.event_study { "event_study" } else { "areas" };
+    let wanted = if args.event_study {
+        "event_study"
+    } else {
+        "areas"
+    };
     destination.write(|options, out| {
         if options.format == Format::Csv {
             for (key, part) in &document.parts {

@@ -97,7 +97,11 @@ mod tests {
             raw: raw.into(),
         };
         let mut out = Vec::new();
-        write_rejects(&[reject("=HYPERLINK(\"x\"),2023-01-01"), reject("-12,x")], &mut out).unwrap();
+        write_rejects(
+            &[reject("=HYPERLINK(\"x\"),2023-01-01"), reject("-12,x")],
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "source,file,line,reason,raw\n\

@@ -19,7 +19,12 @@ pub(crate) fn area_status(r: &Realised, min_cell: u32) -> Vec<suppress::Status> 
         .areas
         .iter()
         .filter(|a| a.area != TOTAL)
-        .map(|a| Part::new(a.cohort_with_cost.min(a.comparison_with_cost), a.cohort.before.abs()))
+        .map(|a| {
+            Part::new(
+                a.cohort_with_cost.min(a.comparison_with_cost),
+                a.cohort.before.abs(),
+            )
+        })
         .collect();
     let mut start = suppress::primary(&parts, min_cell);
     if !groups {
@@ -97,11 +102,12 @@ impl Realised {
         let groups = groups_shown(self, min_cell);
         let value = |v: f64, show: bool| (show && v.is_finite()).then_some(v);
         let column = |f: &dyn Fn(usize) -> f64| -> Vec<Option<f64>> {
-            (0..self.areas.len()).map(|i| value(f(i), shown[i])).collect()
+            (0..self.areas.len())
+                .map(|i| value(f(i), shown[i]))
+                .collect()
         };
-        let count = |n: u64, show: bool| -> Option<u64> {
-            suppress::count(n, min_cell).filter(|_| show)
-        };
+        let count =
+            |n: u64, show: bool| -> Option<u64> { suppress::count(n, min_cell).filter(|_| show) };
         let total = self.areas.len() - 1;
         let area_of = |i: usize| (i != total).then_some(i);
         let units = self.cohort_units as f64;
@@ -139,7 +145,12 @@ impl Realised {
             "saving_high",
             "saving_per_year",
         ];
-        let shares = ["saving_share", "saving_share_low", "saving_share_high", "pre_level_gap"];
+        let shares = [
+            "saving_share",
+            "saving_share_low",
+            "saving_share_high",
+            "pre_level_gap",
+        ];
         let areas = Table::new(frame)
             .with_title(format!(
                 "Realised saving per enrolled unit-month, {} months before and after each start, \
@@ -157,9 +168,8 @@ impl Realised {
             )
             .with_complement_rows(complement);
 
-        let area_shown = |b: &super::Balance| {
-            groups && b.area.or(b.share_of).is_none_or(|i| shown[i])
-        };
+        let area_shown =
+            |b: &super::Balance| groups && b.area.or(b.share_of).is_none_or(|i| shown[i]);
         let balance = Table::new(df!(
             "feature" => self.balance.iter().map(|b| b.feature.as_str()).collect::<Vec<_>>(),
             "cohort_mean" => self.balance.iter().map(|b| value(b.cohort, area_shown(b))).collect::<Vec<_>>(),
@@ -184,7 +194,8 @@ impl Realised {
         .with_money(["cohort", "comparison", "difference"])
         .with_suppressed(["cohort_units", "cohort", "comparison", "difference"]);
 
-        let shown_count = |n: u64| suppress::count(n, min_cell).map_or(Value::Suppressed, Value::UInt);
+        let shown_count =
+            |n: u64| suppress::count(n, min_cell).map_or(Value::Suppressed, Value::UInt);
         let match_on = if self.match_on.is_empty() {
             "cost in each month before start, budget-area mix".to_string()
         } else {
@@ -261,7 +272,10 @@ mod tests {
     use crate::suppress::Status;
 
     fn area(name: &str, units: u64, before: f64) -> AreaEstimate {
-        let w = Windows { before, after: before / 2.0 };
+        let w = Windows {
+            before,
+            after: before / 2.0,
+        };
         AreaEstimate {
             area: name.into(),
             cohort_with_cost: units,
@@ -308,7 +322,13 @@ mod tests {
         ]);
         assert_eq!(
             area_status(&r, 5),
-            [Status::Below, Status::Complement, Status::Below, Status::Shown, Status::Shown]
+            [
+                Status::Below,
+                Status::Complement,
+                Status::Below,
+                Status::Shown,
+                Status::Shown
+            ]
         );
         let json = {
             let mut out = Vec::new();

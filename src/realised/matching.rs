@@ -73,7 +73,11 @@ pub(crate) fn features(panel: &Panel, unit: usize, start: u16, months: u16, out:
     }
     let positive: f64 = out[m..m + areas].iter().map(|a| a.max(0.0)).sum();
     for x in &mut out[m..m + areas] {
-        *x = if positive > 0.0 { x.max(0.0) / positive } else { 0.0 };
+        *x = if positive > 0.0 {
+            x.max(0.0) / positive
+        } else {
+            0.0
+        };
     }
     out[m + areas] = log_kroner(whole);
     out[m + areas + 1] = log_kroner(last);

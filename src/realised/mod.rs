@@ -29,10 +29,10 @@ use chrono::NaiveDate;
 pub use document::balance_note;
 use estimate::MatchedSet;
 pub use matching::MatchOn;
-pub use monitor::{monitor, Every, Monitor, MonitorRow, Status};
 use matching::{Matching, Target};
-use panel::{Calendar, Gather};
+pub use monitor::{monitor, Every, Monitor, MonitorRow, Status};
 pub use panel::PanelError;
+use panel::{Calendar, Gather};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -180,7 +180,9 @@ impl Realised {
     /// The largest gap in the level of cost before start, as a share of the
     /// cohort's, that judges an area's estimate (`None`: the total).
     pub fn level_gap(&self, area: Option<usize>) -> f64 {
-        self.largest_gap(area).and_then(|b| b.gap).map_or(0.0, f64::abs)
+        self.largest_gap(area)
+            .and_then(|b| b.gap)
+            .map_or(0.0, f64::abs)
     }
 
     fn largest_gap(&self, area: Option<usize>) -> Option<&Balance> {
@@ -352,7 +354,10 @@ pub(crate) fn estimate_prepared(prepared: &Prepared, request: &RealisedRequest) 
     let mut names = panel.areas.clone();
     names.push(TOTAL.to_string());
     let areas = estimate::estimates(&sample, &names, request.resamples, request.seed);
-    let mut comparison: Vec<usize> = sets.iter().flat_map(|s| s.matches.iter().copied()).collect();
+    let mut comparison: Vec<usize> = sets
+        .iter()
+        .flat_map(|s| s.matches.iter().copied())
+        .collect();
     comparison.sort_unstable();
     comparison.dedup();
     Realised {
@@ -389,7 +394,9 @@ pub enum RealisedError {
     #[error(transparent)]
     Panel(#[from] PanelError),
     /// No `from` or `to`.
-    #[error("realised needs a closed analysis period: set [analysis] from and to, or --from and --to")]
+    #[error(
+        "realised needs a closed analysis period: set [analysis] from and to, or --from and --to"
+    )]
     OpenPeriod,
     /// The period holds no whole calendar month.
     #[error("the analysis period holds no whole calendar month")]
@@ -506,7 +513,15 @@ mod tests {
             .iter()
             .map(|a| {
                 let (c, k) = (a.cohort_with_cost, a.comparison_with_cost);
-                (a.area.as_str(), c, k, a.cohort, a.comparison, a.did, a.relative)
+                (
+                    a.area.as_str(),
+                    c,
+                    k,
+                    a.cohort,
+                    a.comparison,
+                    a.did,
+                    a.relative,
+                )
             })
             .collect();
         let w = |before, after| Windows { before, after };
@@ -514,17 +529,47 @@ mod tests {
             got,
             [
                 // a 800/2 → 400/2, b 1100/2 → 400/2; c 800/2 → 900/2, d 1220/2 → 600/2.
-                ("Kontante ydelser", 2, 2, w(475.0, 200.0), w(505.0, 375.0), -145.0, 145.0 / 345.0),
+                (
+                    "Kontante ydelser",
+                    2,
+                    2,
+                    w(475.0, 200.0),
+                    w(505.0, 375.0),
+                    -145.0,
+                    145.0 / 345.0
+                ),
                 // b 120/2 → 0; no match has cost there.
-                ("Tilbud til børn og unge med særlige behov", 1, 0, w(30.0, 0.0), w(0.0, 0.0), -30.0, 1.0),
-                ("Total", 2, 2, w(505.0, 200.0), w(505.0, 375.0), -175.0, 175.0 / 375.0),
+                (
+                    "Tilbud til børn og unge med særlige behov",
+                    1,
+                    0,
+                    w(30.0, 0.0),
+                    w(0.0, 0.0),
+                    -30.0,
+                    1.0
+                ),
+                (
+                    "Total",
+                    2,
+                    2,
+                    w(505.0, 200.0),
+                    w(505.0, 375.0),
+                    -175.0,
+                    175.0 / 375.0
+                ),
             ]
         );
         let month = |m: i32| r.event_study.iter().find(|e| e.month == m).unwrap();
         // Month −3 is observed for b only: its February, 0, against d's 10.
-        assert_eq!((month(-3).units, month(-3).cohort, month(-3).comparison), (1, 0.0, 10.0));
+        assert_eq!(
+            (month(-3).units, month(-3).cohort, month(-3).comparison),
+            (1, 0.0, 10.0)
+        );
         // Month −2: a's January 600 and b's March 1000; c's January 590, d's March 1000.
-        assert_eq!((month(-2).units, month(-2).cohort, month(-2).comparison), (2, 800.0, 795.0));
+        assert_eq!(
+            (month(-2).units, month(-2).cohort, month(-2).comparison),
+            (2, 800.0, 795.0)
+        );
         // Month 0: a's March 300, b's May 400; c's March 500, d's May 300.
         assert_eq!((month(0).cohort, month(0).comparison), (350.0, 400.0));
         // b's last observed month is December: month +7; a's is +9.
@@ -538,7 +583,10 @@ mod tests {
             .iter()
             .find(|b| b.feature == "cost in the 2 months before start")
             .unwrap();
-        assert_eq!((total_before.cohort, total_before.comparison), (1010.0, 1010.0));
+        assert_eq!(
+            (total_before.cohort, total_before.comparison),
+            (1010.0, 1010.0)
+        );
         assert_eq!(total_before.smd, 0.0);
         assert!(r.pre_smd(None) >= r.balance[0].smd.abs());
     }

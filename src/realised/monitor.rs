@@ -301,11 +301,16 @@ pub fn monitor(
             .map(|&b| (0..n).map(|u| period_sum(&c.saving, u, b)).collect())
             .collect();
         let mut draws: Vec<Vec<f64>> = vec![Vec::with_capacity(picks.len()); bounds.len()];
-        let mut cumulative_draws: Vec<Vec<f64>> = vec![Vec::with_capacity(picks.len()); bounds.len()];
+        let mut cumulative_draws: Vec<Vec<f64>> =
+            vec![Vec::with_capacity(picks.len()); bounds.len()];
         for times in &picks {
             let mut running = 0.0;
             for (p, column) in columns.iter().enumerate() {
-                let sum: f64 = times.iter().zip(column).map(|(&t, v)| f64::from(t) * v).sum();
+                let sum: f64 = times
+                    .iter()
+                    .zip(column)
+                    .map(|(&t, v)| f64::from(t) * v)
+                    .sum();
                 running += sum;
                 draws[p].push(sum);
                 cumulative_draws[p].push(running);
@@ -404,8 +409,10 @@ impl Monitor {
         let estimable = self.realised.balanced(None)
             && suppress::count(self.realised.cohort_units, min_cell).is_some()
             && suppress::count(self.realised.comparison_units, min_cell).is_some();
-        let shown_row = |r: &MonitorRow| suppress::count(r.enrolled_units, min_cell).is_some()
-            && suppress::count(self.realised.comparison_units, min_cell).is_some();
+        let shown_row = |r: &MonitorRow| {
+            suppress::count(r.enrolled_units, min_cell).is_some()
+                && suppress::count(self.realised.comparison_units, min_cell).is_some()
+        };
         let money = |v: f64, show: bool| (show && v.is_finite()).then_some(v);
         let rows = &self.total;
         let periods = Table::new(df!(
@@ -442,15 +449,31 @@ impl Monitor {
             "cumulative_expected", "cumulative_realised", "cumulative_realised_low",
             "cumulative_realised_high", "investment_to_date", "net_to_date",
         ]);
-        let breakdown = |label: &str, groups: &[(String, Vec<MonitorRow>)], units: &[u64], title: String| -> PolarsResult<Table> {
+        let breakdown = |label: &str,
+                         groups: &[(String, Vec<MonitorRow>)],
+                         units: &[u64],
+                         title: String|
+         -> PolarsResult<Table> {
             // Areas (or departments) add up to the total; a unit can be in several.
-            let parts: Vec<suppress::Part> = units.iter().map(|&n| suppress::Part::new(n, n as f64)).collect();
+            let parts: Vec<suppress::Part> = units
+                .iter()
+                .map(|&n| suppress::Part::new(n, n as f64))
+                .collect();
             let start = suppress::primary(&parts, min_cell);
-            let done = suppress::protect(&parts, &start, suppress::Membership::Overlapping, true, min_cell);
+            let done = suppress::protect(
+                &parts,
+                &start,
+                suppress::Membership::Overlapping,
+                true,
+                min_cell,
+            );
             let statuses: Vec<suppress::Status> = if done.total.is_shown() {
                 done.parts
             } else {
-                start.iter().map(|s| s.and(suppress::Status::Complement)).collect()
+                start
+                    .iter()
+                    .map(|s| s.and(suppress::Status::Complement))
+                    .collect()
             };
             let hidden: Vec<bool> = statuses.iter().map(|s| !s.is_shown()).collect();
             let mut complement = Vec::new();
@@ -468,8 +491,12 @@ impl Monitor {
                     start.push(r.period_start);
                     end.push(r.period_end);
                     for (column, v) in columns.iter_mut().zip([
-                        r.expected, r.realised.0, r.realised.1, r.realised.2,
-                        r.cumulative_expected, r.cumulative_realised.0,
+                        r.expected,
+                        r.realised.0,
+                        r.realised.1,
+                        r.realised.2,
+                        r.cumulative_expected,
+                        r.cumulative_realised.0,
                     ]) {
                         column.push(money(v, show));
                     }
@@ -487,15 +514,32 @@ impl Monitor {
                 "cumulative_expected" => cum_expected,
                 "cumulative_realised" => cum_realised,
             )?;
-            let money_columns = ["expected", "realised", "realised_low", "realised_high", "cumulative_expected", "cumulative_realised"];
+            let money_columns = [
+                "expected",
+                "realised",
+                "realised_low",
+                "realised_high",
+                "cumulative_expected",
+                "cumulative_realised",
+            ];
             Ok(Table::new(frame)
                 .with_title(title)
                 .with_money(money_columns)
                 .with_suppressed(money_columns)
                 .with_complement_rows(complement))
         };
-        let areas = breakdown("budget_area", &self.areas, &self.area_units, "Per budget area: who gains so far".into())?;
-        let departments = breakdown("department", &self.departments, &self.department_units, "Per department: who gains so far".into())?;
+        let areas = breakdown(
+            "budget_area",
+            &self.areas,
+            &self.area_units,
+            "Per budget area: who gains so far".into(),
+        )?;
+        let departments = breakdown(
+            "department",
+            &self.departments,
+            &self.department_units,
+            "Per department: who gains so far".into(),
+        )?;
         let summary = vec![
             ("balanced".to_string(), Value::Bool(self.realised.balanced(None))),
             ("balance_note".to_string(), Value::Text(super::balance_note(&self.realised, min_cell))),
@@ -553,7 +597,15 @@ mod tests {
             })
             .collect();
         let row = |start: &str, units, expected, realised, cum_e, cum_r, investment| {
-            (start.to_string(), units, expected, realised, cum_e, cum_r, investment)
+            (
+                start.to_string(),
+                units,
+                expected,
+                realised,
+                cum_e,
+                cum_r,
+                investment,
+            )
         };
         assert_eq!(
             got,
@@ -571,14 +623,24 @@ mod tests {
         // its other area's 60 above d's (none), so each month after June
         // moves 60 between the two areas; they add up to the total.
         let area = |name: &str| &m.areas.iter().find(|(a, _)| a == name).unwrap().1;
-        let k: Vec<f64> = area("Kontante ydelser").iter().map(|r| r.realised.0).collect();
+        let k: Vec<f64> = area("Kontante ydelser")
+            .iter()
+            .map(|r| r.realised.0)
+            .collect();
         let t: Vec<f64> = area("Tilbud til børn og unge med særlige behov")
             .iter()
             .map(|r| r.realised.0)
             .collect();
-        assert_eq!(k, [200.0, 300.0 - 989.0 + 20.0 - 160.0 + 240.0, -180.0, -180.0]);
+        assert_eq!(
+            k,
+            [200.0, 300.0 - 989.0 + 20.0 - 160.0 + 240.0, -180.0, -180.0]
+        );
         assert_eq!(t, [0.0, 120.0, 180.0, 180.0]);
         assert_eq!(m.departments.len(), 1);
-        assert_eq!(status(&m.total[0], true), Status::NotEstimable, "no draws, no interval");
+        assert_eq!(
+            status(&m.total[0], true),
+            Status::NotEstimable,
+            "no draws, no interval"
+        );
     }
 }

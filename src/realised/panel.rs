@@ -84,7 +84,8 @@ impl Calendar {
         if month >= 0 {
             self.first.checked_add_months(Months::new(month as u32))
         } else {
-            self.first.checked_sub_months(Months::new(month.unsigned_abs()))
+            self.first
+                .checked_sub_months(Months::new(month.unsigned_abs()))
         }
     }
 
@@ -227,10 +228,7 @@ impl Store {
     /// does not depend on which thread read which file), each unit's cells
     /// sorted by month, area and department with equal ones summed. `also`
     /// are units to include even without rows (the enrolled).
-    fn finish<'a>(
-        mut self,
-        also: impl IntoIterator<Item = &'a str>,
-    ) -> Result<Panel, PanelError> {
+    fn finish<'a>(mut self, also: impl IntoIterator<Item = &'a str>) -> Result<Panel, PanelError> {
         if self.too_many_areas {
             return Err(PanelError::TooManyAreas);
         }
@@ -270,10 +268,7 @@ impl Store {
             for cell in list {
                 match merged.last_mut() {
                     Some(last) if last.key() == cell.key() => {
-                        last.ore = last
-                            .ore
-                            .checked_add(cell.ore)
-                            .ok_or(PanelError::Overflow)?;
+                        last.ore = last.ore.checked_add(cell.ore).ok_or(PanelError::Overflow)?;
                     }
                     _ => merged.push(cell),
                 }
@@ -339,7 +334,9 @@ pub(crate) struct Panel {
 impl Panel {
     /// The index of a unit id.
     pub(crate) fn find(&self, id: &str) -> Option<usize> {
-        self.ids.binary_search_by(|probe| probe.as_str().cmp(id)).ok()
+        self.ids
+            .binary_search_by(|probe| probe.as_str().cmp(id))
+            .ok()
     }
 
     /// A unit's cells in months `[from, to)`.

@@ -52,7 +52,9 @@ fn difference_in_differences_recovers_the_planted_effect_where_the_naive_drop_mi
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("Balanced:"), "{}", run.stderr);
     assert!(
-        run.stdout.lines().any(|l| l.starts_with("Total,127,") && l.ends_with(",true")),
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("Total,127,") && l.ends_with(",true")),
         "{}",
         run.stdout
     );
@@ -135,11 +137,27 @@ fn realised_recovers_the_planted_saving_whichever_way_the_generator_chose_the_co
     let wd = Workdir::new();
     for enrol_by in ["earlier-cost", "random", "recent"] {
         let run = wd.run(&[
-            "generate", "--citizens", "30000", "--seed", "9", "--out", enrol_by, "--enrol-by", enrol_by,
+            "generate",
+            "--citizens",
+            "30000",
+            "--seed",
+            "9",
+            "--out",
+            enrol_by,
+            "--enrol-by",
+            enrol_by,
         ]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let config = format!("{enrol_by}/tvaers.toml");
-        let run = wd.run(&["realised", "--config", &config, "--format", "csv", "--resamples", "400"]);
+        let run = wd.run(&[
+            "realised",
+            "--config",
+            &config,
+            "--format",
+            "csv",
+            "--resamples",
+            "400",
+        ]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let balanced = run
             .stdout
@@ -147,12 +165,15 @@ fn realised_recovers_the_planted_saving_whichever_way_the_generator_chose_the_co
             .find(|l| l.starts_with("Total,"))
             .is_some_and(|l| l.ends_with(",true"));
         let areas = rows(&run.stdout);
-        let recovered = ["Kontante ydelser", "Tilbud til børn og unge med særlige behov"]
-            .iter()
-            .all(|area| {
-                let a = &areas[*area];
-                a["saving_share_low"] < PLANTED && PLANTED < a["saving_share_high"]
-            });
+        let recovered = [
+            "Kontante ydelser",
+            "Tilbud til børn og unge med særlige behov",
+        ]
+        .iter()
+        .all(|area| {
+            let a = &areas[*area];
+            a["saving_share_low"] < PLANTED && PLANTED < a["saving_share_high"]
+        });
         if enrol_by == "recent" {
             assert!(
                 (balanced && recovered) || (!balanced && run.stderr.contains("NOT BALANCED")),
@@ -160,7 +181,11 @@ fn realised_recovers_the_planted_saving_whichever_way_the_generator_chose_the_co
                 run.stdout
             );
         } else {
-            assert!(balanced && recovered, "{enrol_by}: balanced {balanced}\n{}", run.stdout);
+            assert!(
+                balanced && recovered,
+                "{enrol_by}: balanced {balanced}\n{}",
+                run.stdout
+            );
         }
     }
 }
@@ -168,10 +193,25 @@ fn realised_recovers_the_planted_saving_whichever_way_the_generator_chose_the_co
 #[test]
 fn the_event_study_shows_every_month_around_start() {
     let wd = Workdir::new();
-    let run = wd.run(&["generate", "--citizens", "30000", "--seed", "9", "--out", "m"]);
+    let run = wd.run(&[
+        "generate",
+        "--citizens",
+        "30000",
+        "--seed",
+        "9",
+        "--out",
+        "m",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let run = wd.run(&[
-        "realised", "--config", "m/tvaers.toml", "--format", "csv", "--event-study", "--resamples", "10",
+        "realised",
+        "--config",
+        "m/tvaers.toml",
+        "--format",
+        "csv",
+        "--event-study",
+        "--resamples",
+        "10",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<&str> = run.stdout.lines().collect();
