@@ -345,22 +345,5 @@ pub fn cumulative(sizes: &[u64], all: u64, min_cell: u32) -> Vec<Status> {
     status
 }
 
-/// The former rule, kept for callers not yet moved to [`protect`]: when
-/// exactly one part is hidden, the smallest other is hidden too. It lets a
-/// part of 0 protect and says nothing about the units hidden together;
-/// use [`protect`] instead.
-pub fn complementary(hidden: &[bool], size: &[f64]) -> Vec<bool> {
-    let mut out = hidden.to_vec();
-    if hidden.iter().filter(|&&h| h).count() == 1 {
-        let next = (0..hidden.len())
-            .filter(|&i| !hidden[i])
-            .min_by(|&a, &b| size[a].total_cmp(&size[b]).then(a.cmp(&b)));
-        if let Some(i) = next {
-            out[i] = true;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests;
