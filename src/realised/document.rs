@@ -44,7 +44,15 @@ fn groups_shown(r: &Realised, min_cell: u32) -> bool {
 /// The verdict on balance, in words.
 pub fn balance_note(r: &Realised, min_cell: u32) -> String {
     if r.cohort_units == 0 {
-        return "No enrolled unit could be estimated, so nothing is estimated.".into();
+        return format!(
+            "No enrolled unit could be estimated: {} started before {} whole months of data \
+             inside the period (try a shorter --window-months or an earlier --from), {} after its \
+             last whole month, {} without a match.",
+            count_text(r.too_early, min_cell),
+            r.window_months,
+            count_text(r.too_late, min_cell),
+            count_text(r.unmatched, min_cell),
+        );
     }
     if !groups_shown(r, min_cell) {
         return format!(
