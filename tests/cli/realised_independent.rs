@@ -517,3 +517,34 @@ fn matched_reference_report() {
         );
     }
 }
+
+/// Writes the three municipalities into `$TVAERS_INDEPENDENT_OUT/<cohort>/`
+/// with their truth, for trying `realised` options by hand
+/// (`TVAERS_INDEPENDENT_OUT=/tmp/ind cargo test --test cli independent_municipalities_to_folder -- --ignored --nocapture`);
+/// `TVAERS_INDEPENDENT_SEED` simulates another municipality than the tests'.
+#[test]
+#[ignore = "writes to a folder named by the environment"]
+fn independent_municipalities_to_folder() {
+    let Some(out) = std::env::var_os("TVAERS_INDEPENDENT_OUT") else {
+        panic!("set TVAERS_INDEPENDENT_OUT to a folder");
+    };
+    let seed = std::env::var("TVAERS_INDEPENDENT_SEED")
+        .ok()
+        .map(|s| s.parse::<u64>().expect("a whole number"));
+    let other = seed.map(|s| Population::simulate(CITIZENS, s));
+    let (population, seed) = match &other {
+        Some(p) => (p, seed.unwrap_or(SEED)),
+        None => (population(), SEED),
+    };
+    for by in [CohortBy::EarlierCost, CohortBy::Random, CohortBy::Recent] {
+        let dir = Path::new(&out).join(format!("{by:?}").to_lowercase());
+        std::fs::create_dir_all(&dir).expect("folder");
+        let truth = population.write(&dir, by, seed);
+        println!(
+            "{by:?}: planted {:.2} kr per enrolled unit-month; cohort before {:.2}, population before {:.2}",
+            truth.saving(),
+            truth.cohort_before,
+            truth.population_before
+        );
+    }
+}
