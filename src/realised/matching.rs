@@ -127,11 +127,66 @@ fn stratum(panel: &Panel, unit: usize, start: u16, months: u16, exact: &[MatchOn
     key
 }
 
-/// A candidate in the index of one start month.
-struct Candidate {
-    stratum: u32,
-    sum: f64,
-    unit: usize,
+/// The candidates of one start month, sorted by stratum, then by the sum of
+/// their scaled features, then by unit, each field in its own array in that
+/// order, so that a search walks memory in sequence.
+struct Index {
+    strata: Vec<u32>,
+    sums: Vec<f64>,
+    units: Vec<usize>,
+    /// `dims` scaled features per candidate.
+    values: Vec<f64>,
+    dims: usize,
+}
+
+impl Index {
+    /// Sorts the candidates, moving each one's features in place.
+    fn sorted(
+        strata: Vec<u32>,
+        sums: Vec<f64>,
+        units: Vec<usize>,
+        mut values: Vec<f64>,
+        dims: usize,
+    ) -> Index {
+        let mut order: Vec<usize> = (0..units.len()).collect();
+        order.sort_by(|&a, &b| {
+            strata[a]
+                .cmp(&strata[b])
+                .then(sums[a].total_cmp(&sums[b]))
+                .then(units[a].cmp(&units[b]))
+        });
+        // Position i takes row order[i]: follow each cycle of the permutation.
+        let mut done = vec![false; order.len()];
+        let mut held = vec![0.0; dims];
+        for i in 0..order.len() {
+            if done[i] || order[i] == i {
+                continue;
+            }
+            held.copy_from_slice(&values[i * dims..(i + 1) * dims]);
+            let mut j = i;
+            loop {
+                done[j] = true;
+                let from = order[j];
+                if from == i {
+                    values[j * dims..(j + 1) * dims].copy_from_slice(&held);
+                    break;
+                }
+                values.copy_within(from * dims..(from + 1) * dims, j * dims);
+                j = from;
+            }
+        }
+        Index {
+            strata: order.iter().map(|&c| strata[c]).collect(),
+            sums: order.iter().map(|&c| sums[c]).collect(),
+            units: order.iter().map(|&c| units[c]).collect(),
+            values,
+            dims,
+        }
+    }
+
+    fn row(&self, at: usize) -> &[f64] {
+        &self.values[at * self.dims..(at + 1) * self.dims]
+    }
 }
 
 /// For each target, its neighbours (unit indices, nearest first). `allowed`
@@ -158,8 +213,8 @@ pub(crate) fn match_targets(
     let mut raw = Vec::with_capacity(dims);
     for (&start, members) in &by_start {
         // The index of this start month: every allowed unit's scaled features.
-        let mut candidates: Vec<Candidate> = Vec::new();
-        let mut values: Vec<f64> = Vec::new();
+        let (mut strata, mut sums, mut units, mut values) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for unit in 0..panel.ids.len() {
             if !allowed(unit, start) {
                 continue;
@@ -167,36 +222,25 @@ pub(crate) fn match_targets(
             features(panel, unit, start, months, &mut raw);
             let at = values.len();
             values.extend(raw.iter().zip(&scale).map(|(x, s)| x / s));
-            candidates.push(Candidate {
-                stratum: stratum(panel, unit, start, months, &matching.exact),
-                sum: values[at..].iter().sum(),
-                unit,
-            });
+            strata.push(stratum(panel, unit, start, months, &matching.exact));
+            sums.push(values[at..].iter().sum());
+            units.push(unit);
         }
-        let mut order: Vec<usize> = (0..candidates.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&candidates[a], &candidates[b]);
-            a.stratum
-                .cmp(&b.stratum)
-                .then(a.sum.total_cmp(&b.sum))
-                .then(a.unit.cmp(&b.unit))
-        });
-        let row = |c: usize| &values[c * dims..(c + 1) * dims];
+        let index = Index::sorted(strata, sums, units, values, dims);
         for &i in members {
             let target = targets[i];
             features(panel, target.unit, start, months, &mut raw);
             let x: Vec<f64> = raw.iter().zip(&scale).map(|(x, s)| x / s).collect();
             let sum: f64 = x.iter().sum();
             let key = stratum(panel, target.unit, start, months, &matching.exact);
-            let lo = order.partition_point(|&c| candidates[c].stratum < key);
-            let hi = order.partition_point(|&c| candidates[c].stratum <= key);
-            let at = lo + order[lo..hi].partition_point(|&c| candidates[c].sum < sum);
+            let lo = index.strata.partition_point(|&s| s < key);
+            let hi = index.strata.partition_point(|&s| s <= key);
+            let at = index.sums[lo..hi].partition_point(|&s| s < sum);
             out[i] = nearest(
-                &order[lo..hi],
-                at - lo,
-                |c| candidates[c].sum,
-                |c| distance(&x, row(c)),
-                |c| candidates[c].unit,
+                &index.sums[lo..hi],
+                at,
+                |c, limit| distance_within(&x, index.row(lo + c), limit),
+                |c| index.units[lo + c],
                 sum,
                 matching.neighbours,
                 (dims as f64).sqrt(),
@@ -206,15 +250,15 @@ pub(crate) fn match_targets(
     out
 }
 
-/// The `k` nearest of `order` (sorted by `sum`), searching outwards from
-/// position `at` until the bound `|sum − target| / root` exceeds the k-th
-/// best distance. Ties by unit index (the units are in id order).
-#[allow(clippy::too_many_arguments)]
+/// The `k` nearest of the candidates whose feature sums are `sums` (sorted),
+/// searching outwards from position `at` until the bound `|sum − target| /
+/// root` exceeds the k-th best distance. `distance_to(c, limit)` may give up
+/// (`None`) once candidate `c` is surely further than `limit`. Ties by unit
+/// index (the units are in id order).
 fn nearest(
-    order: &[usize],
+    sums: &[f64],
     at: usize,
-    sum_of: impl Fn(usize) -> f64,
-    distance_to: impl Fn(usize) -> f64,
+    distance_to: impl Fn(usize, f64) -> Option<f64>,
     unit_of: impl Fn(usize) -> usize,
     target: f64,
     k: usize,
@@ -224,8 +268,8 @@ fn nearest(
     let mut best: BinaryHeap<(Ordered, usize)> = BinaryHeap::new();
     let (mut left, mut right) = (at, at);
     loop {
-        let gap_left = (left > 0).then(|| target - sum_of(order[left - 1]));
-        let gap_right = (right < order.len()).then(|| sum_of(order[right]) - target);
+        let gap_left = (left > 0).then(|| target - sums[left - 1]);
+        let gap_right = (right < sums.len()).then(|| sums[right] - target);
         let take_left = match (gap_left, gap_right) {
             (None, None) => break,
             (Some(_), None) => true,
@@ -234,19 +278,21 @@ fn nearest(
         };
         let (candidate, gap) = if take_left {
             left -= 1;
-            (order[left], gap_left.unwrap_or(0.0))
+            (left, gap_left.unwrap_or(0.0))
         } else {
             right += 1;
-            (order[right - 1], gap_right.unwrap_or(0.0))
+            (right - 1, gap_right.unwrap_or(0.0))
         };
-        if best.len() == k {
-            if let Some((worst, _)) = best.peek() {
-                if gap / root > worst.0 {
-                    break;
-                }
-            }
+        let worst = (best.len() == k)
+            .then(|| best.peek().map(|(w, _)| w.0))
+            .flatten();
+        if worst.is_some_and(|w| gap / root > w) {
+            break;
         }
-        let entry = (Ordered(distance_to(candidate)), unit_of(candidate));
+        let Some(d) = distance_to(candidate, worst.unwrap_or(f64::INFINITY)) else {
+            continue;
+        };
+        let entry = (Ordered(d), unit_of(candidate));
         if best.len() < k {
             best.push(entry);
         } else if best.peek().is_some_and(|top| entry < *top) {
@@ -277,12 +323,19 @@ impl Ord for Ordered {
     }
 }
 
-fn distance(a: &[f64], b: &[f64]) -> f64 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y) * (x - y))
-        .sum::<f64>()
-        .sqrt()
+/// The Euclidean distance of `a` and `b`, or `None` as soon as the partial
+/// sum shows it exceeds `limit` (with a margin, so that a distance equal to
+/// `limit` is still measured and ties are broken as ever, by unit).
+fn distance_within(a: &[f64], b: &[f64], limit: f64) -> Option<f64> {
+    let stop = limit * limit * (1.0 + 1e-9);
+    let mut sum = 0.0;
+    for (x, y) in a.iter().zip(b) {
+        sum += (x - y) * (x - y);
+        if sum > stop {
+            return None;
+        }
+    }
+    Some(sum.sqrt())
 }
 
 /// Each feature's standard deviation among the targets at their own starts
@@ -328,7 +381,6 @@ mod tests {
     #[test]
     fn nearest_searches_outwards_and_stops_at_the_bound() {
         let sums: Vec<f64> = (0..10).map(f64::from).collect();
-        let order: Vec<usize> = (0..10).collect();
         // True distance: 3 is nearest, then 7 (its sum is far, but it is
         // close in other features), then 4.
         let distance = |c: usize| match c {
@@ -337,12 +389,44 @@ mod tests {
             4 => 3.1,
             _ => 10.0 + c as f64,
         };
-        let found = nearest(&order, 5, |c| sums[c], distance, |c| c, 4.2, 3, 1.0);
+        let found = nearest(&sums, 5, |c, _| Some(distance(c)), |c| c, 4.2, 3, 1.0);
         assert_eq!(found, vec![3, 7, 4]);
-        let found = nearest(&order, 5, |c| sums[c], |_| 1.0, |c| c, 4.2, 2, 1.0);
+        let found = nearest(&sums, 5, |_, _| Some(1.0), |c| c, 4.2, 2, 1.0);
         // 4 and 5 tie; 3 is never looked at, as its sum alone puts it further.
         assert_eq!(found, vec![4, 5]);
-        assert!(nearest(&[], 0, |c| sums[c], distance, |c| c, 4.2, 3, 1.0).is_empty());
+        assert!(nearest(&[], 0, |c, _| Some(distance(c)), |c| c, 4.2, 3, 1.0).is_empty());
+    }
+
+    /// Five candidates of two features each, out of order: every array and
+    /// every feature row moves to the same sorted position.
+    #[test]
+    fn the_index_sorts_by_stratum_sum_and_unit_and_moves_each_row_with_its_candidate() {
+        let strata = vec![1, 0, 1, 0, 0];
+        let sums = vec![0.5, 3.0, -1.0, 3.0, 2.0];
+        let units = vec![10, 12, 14, 11, 13];
+        let values: Vec<f64> = units
+            .iter()
+            .flat_map(|&u| [u as f64, -(u as f64)])
+            .collect();
+        let index = Index::sorted(strata, sums, units, values, 2);
+        assert_eq!(index.strata, vec![0, 0, 0, 1, 1]);
+        assert_eq!(index.sums, vec![2.0, 3.0, 3.0, -1.0, 0.5]);
+        assert_eq!(index.units, vec![13, 11, 12, 14, 10]);
+        for (at, &unit) in index.units.iter().enumerate() {
+            assert_eq!(index.row(at), &[unit as f64, -(unit as f64)]);
+        }
+    }
+
+    /// (0, 0) to (3, 4) is 5: measured up to a limit of 5, given up below.
+    #[test]
+    fn distance_gives_up_only_beyond_its_limit() {
+        assert_eq!(
+            distance_within(&[0.0, 0.0], &[3.0, 4.0], f64::INFINITY),
+            Some(5.0)
+        );
+        assert_eq!(distance_within(&[0.0, 0.0], &[3.0, 4.0], 5.0), Some(5.0));
+        assert_eq!(distance_within(&[0.0, 0.0], &[3.0, 4.0], 4.99), None);
+        assert_eq!(distance_within(&[0.0, 0.0], &[3.0, 4.0], 2.9), None);
     }
 
     #[test]

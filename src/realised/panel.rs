@@ -255,8 +255,19 @@ impl Store {
         let (areas, area_rank) = sorted(&self.areas);
         let (departments, department_rank) = sorted(&self.departments);
         let (ids, unit_rank) = sorted(&self.units);
-        let mut cells: Vec<Vec<Cell>> = vec![Vec::new(); ids.len()];
-        for (unit, mut list) in std::mem::take(&mut self.cells).into_iter().enumerate() {
+        // Units in id order, each one's cells appended to one flat list as
+        // its own list is taken (so the two never both hold every cell).
+        let mut by_rank = vec![0usize; ids.len()];
+        for (unit, &rank) in unit_rank.iter().enumerate() {
+            by_rank[rank as usize] = unit;
+        }
+        let mut nested = std::mem::take(&mut self.cells);
+        nested.resize_with(ids.len(), Vec::new);
+        let mut cells: Vec<Cell> = Vec::new();
+        let mut offsets: Vec<usize> = Vec::with_capacity(ids.len() + 1);
+        offsets.push(0);
+        for unit in by_rank {
+            let mut list = std::mem::take(&mut nested[unit]);
             for cell in &mut list {
                 if cell.area != Cell::NO_AREA {
                     cell.area = area_rank[usize::from(cell.area)] as u16;
@@ -264,23 +275,26 @@ impl Store {
                 cell.department = department_rank[cell.department as usize];
             }
             list.sort_unstable_by_key(Cell::key);
-            let mut merged: Vec<Cell> = Vec::with_capacity(list.len());
+            let first = cells.len();
             for cell in list {
-                match merged.last_mut() {
-                    Some(last) if last.key() == cell.key() => {
+                let same = cells.len() > first
+                    && cells.last().is_some_and(|last| last.key() == cell.key());
+                match cells.last_mut() {
+                    Some(last) if same => {
                         last.ore = last.ore.checked_add(cell.ore).ok_or(PanelError::Overflow)?;
                     }
-                    _ => merged.push(cell),
+                    _ => cells.push(cell),
                 }
             }
-            merged.shrink_to_fit();
-            cells[unit_rank[unit] as usize] = merged;
+            offsets.push(cells.len());
         }
+        cells.shrink_to_fit();
         Ok(Panel {
             ids,
             areas,
             departments,
             cells,
+            offsets,
         })
     }
 }
@@ -327,8 +341,11 @@ pub(crate) struct Panel {
     pub(crate) areas: Vec<String>,
     /// Departments, sorted; a cell's `department` indexes this.
     pub(crate) departments: Vec<String>,
-    /// Per unit, its cells sorted by month, area, department.
-    pub(crate) cells: Vec<Vec<Cell>>,
+    /// Every unit's cells, unit after unit in id order, each unit's sorted
+    /// by month, area, department: one allocation, read in sequence.
+    cells: Vec<Cell>,
+    /// Unit `u`'s cells are `cells[offsets[u]..offsets[u + 1]]`.
+    offsets: Vec<usize>,
 }
 
 impl Panel {
@@ -339,9 +356,14 @@ impl Panel {
             .ok()
     }
 
+    /// A unit's cells.
+    pub(crate) fn cells_of(&self, unit: usize) -> &[Cell] {
+        &self.cells[self.offsets[unit]..self.offsets[unit + 1]]
+    }
+
     /// A unit's cells in months `[from, to)`.
     pub(crate) fn window(&self, unit: usize, from: u16, to: u16) -> &[Cell] {
-        let cells = &self.cells[unit];
+        let cells = self.cells_of(unit);
         let start = cells.partition_point(|c| c.month < from);
         let end = cells.partition_point(|c| c.month < to);
         &cells[start..end]
@@ -394,9 +416,10 @@ mod tests {
             month,
             area,
         };
-        assert!(panel.cells[0].is_empty());
+        assert!(panel.cells_of(0).is_empty());
+        assert!(panel.cells_of(1) == [cell(3, 1, 0, 5)]);
         assert_eq!(
-            panel.cells[2],
+            panel.cells_of(2),
             [
                 cell(1, 0, 0, 7),
                 cell(3, 1, 0, 151),
