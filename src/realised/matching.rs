@@ -191,12 +191,14 @@ impl Index {
 
 /// For each target, its neighbours (unit indices, nearest first). `allowed`
 /// says whether a unit may serve as a comparison for a start month. Targets
-/// with no candidate at all get none.
+/// with no candidate at all get none. The features of the population and the
+/// searches are split over the machine's cores; the result does not depend
+/// on how.
 pub(crate) fn match_targets(
     panel: &Panel,
     targets: &[Target],
     matching: &Matching,
-    allowed: impl Fn(usize, u16) -> bool,
+    allowed: impl Fn(usize, u16) -> bool + Sync,
 ) -> Vec<Vec<usize>> {
     let months = matching.months;
     let scale: Vec<f64> = spreads(panel, targets, months)
@@ -210,44 +212,91 @@ pub(crate) fn match_targets(
         by_start.entry(t.start).or_default().push(i);
     }
     let mut out = vec![Vec::new(); targets.len()];
-    let mut raw = Vec::with_capacity(dims);
     for (&start, members) in &by_start {
         // The index of this start month: every allowed unit's scaled features.
+        let parts = in_parallel(panel.ids.len(), |units| {
+            let (mut strata, mut sums, mut kept, mut values) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let mut raw = Vec::with_capacity(dims);
+            for unit in units {
+                if !allowed(unit, start) {
+                    continue;
+                }
+                features(panel, unit, start, months, &mut raw);
+                let at = values.len();
+                values.extend(raw.iter().zip(&scale).map(|(x, s)| x / s));
+                strata.push(stratum(panel, unit, start, months, &matching.exact));
+                sums.push(values[at..].iter().sum::<f64>());
+                kept.push(unit);
+            }
+            (strata, sums, kept, values)
+        });
         let (mut strata, mut sums, mut units, mut values) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for unit in 0..panel.ids.len() {
-            if !allowed(unit, start) {
-                continue;
-            }
-            features(panel, unit, start, months, &mut raw);
-            let at = values.len();
-            values.extend(raw.iter().zip(&scale).map(|(x, s)| x / s));
-            strata.push(stratum(panel, unit, start, months, &matching.exact));
-            sums.push(values[at..].iter().sum());
-            units.push(unit);
+        for part in parts {
+            strata.extend(part.0);
+            sums.extend(part.1);
+            units.extend(part.2);
+            values.extend(part.3);
         }
         let index = Index::sorted(strata, sums, units, values, dims);
-        for &i in members {
-            let target = targets[i];
-            features(panel, target.unit, start, months, &mut raw);
-            let x: Vec<f64> = raw.iter().zip(&scale).map(|(x, s)| x / s).collect();
-            let sum: f64 = x.iter().sum();
-            let key = stratum(panel, target.unit, start, months, &matching.exact);
-            let lo = index.strata.partition_point(|&s| s < key);
-            let hi = index.strata.partition_point(|&s| s <= key);
-            let at = index.sums[lo..hi].partition_point(|&s| s < sum);
-            out[i] = nearest(
-                &index.sums[lo..hi],
-                at,
-                |c, limit| distance_within(&x, index.row(lo + c), limit),
-                |c| index.units[lo + c],
-                sum,
-                matching.neighbours,
-                (dims as f64).sqrt(),
-            );
+        let found = in_parallel(members.len(), |positions| {
+            let mut raw = Vec::with_capacity(dims);
+            positions
+                .map(|p| {
+                    let target = targets[members[p]];
+                    features(panel, target.unit, start, months, &mut raw);
+                    let x: Vec<f64> = raw.iter().zip(&scale).map(|(x, s)| x / s).collect();
+                    let sum: f64 = x.iter().sum();
+                    let key = stratum(panel, target.unit, start, months, &matching.exact);
+                    let lo = index.strata.partition_point(|&s| s < key);
+                    let hi = index.strata.partition_point(|&s| s <= key);
+                    let at = index.sums[lo..hi].partition_point(|&s| s < sum);
+                    nearest(
+                        &index.sums[lo..hi],
+                        at,
+                        |c, limit| distance_within(&x, index.row(lo + c), limit),
+                        |c| index.units[lo + c],
+                        sum,
+                        matching.neighbours,
+                        (dims as f64).sqrt(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        });
+        for (&i, neighbours) in members.iter().zip(found.into_iter().flatten()) {
+            out[i] = neighbours;
         }
     }
     out
+}
+
+/// `work` on as many contiguous parts of `0..n` as the machine has cores, at
+/// once; the results in the order of the parts. A panic in a part is raised
+/// again here.
+fn in_parallel<T: Send>(n: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
+    let parts = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .clamp(1, n.max(1));
+    let size = n.div_ceil(parts);
+    if parts == 1 {
+        return vec![work(0..n)];
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..parts)
+            .map(|p| {
+                let work = &work;
+                scope.spawn(move || work((p * size).min(n)..((p + 1) * size).min(n)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// The `k` nearest of the candidates whose feature sums are `sums` (sorted),
@@ -414,6 +463,15 @@ mod tests {
         assert_eq!(index.units, vec![13, 11, 12, 14, 10]);
         for (at, &unit) in index.units.iter().enumerate() {
             assert_eq!(index.row(at), &[unit as f64, -(unit as f64)]);
+        }
+    }
+
+    /// Every position once, in order, however many cores.
+    #[test]
+    fn parts_cover_every_position_in_order() {
+        for n in [0, 1, 2, 3, 7, 100] {
+            let parts = in_parallel(n, |range| range.collect::<Vec<_>>());
+            assert_eq!(parts.concat(), (0..n).collect::<Vec<_>>());
         }
     }
 
