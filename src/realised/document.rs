@@ -77,6 +77,27 @@ pub fn balance_note(r: &Realised, min_cell: u32) -> String {
             r.max_level_gap * 100.0
         );
     }
+    if let Some(p) = r
+        .placebo
+        .as_ref()
+        .filter(|p| !p.parallel() && suppress::count(p.units, min_cell).is_some())
+    {
+        let (low, high) = p.total.did_interval;
+        return format!(
+            "NOT BALANCED: no comparable comparison group was found, so the saving cannot be told \
+             from what the enrolled would have done anyway. In the {} months before start, when \
+             nothing had been done yet, the same matching already found a {} of {:.0} kr per \
+             enrolled unit-month (95 % interval of the saving {:.0} to {:.0}; placebo test of {} units): the enrolled \
+             and their matches were on different paths before the start. Treat the figures as \
+             unknown, not as a saving or a loss.",
+            super::placebo::MONTHS,
+            if p.total.did < 0.0 { "saving" } else { "rise" },
+            p.total.did.abs(),
+            -high,
+            -low,
+            p.units
+        );
+    }
     if r.balanced(None) {
         format!(
             "Balanced: on every matching feature the enrolled differ from their matches by at most \
@@ -237,6 +258,7 @@ impl Realised {
                 "balanced".to_string(),
                 if groups { Value::Bool(self.balanced(None)) } else { Value::Suppressed },
             ),
+            ("placebo".to_string(), self.placebo_fields(groups, min_cell)),
             ("balance_note".to_string(), Value::Text(balance_note(self, min_cell))),
             (
                 "not_estimated".to_string(),
@@ -262,6 +284,37 @@ impl Realised {
             .with_table("areas", areas)
             .with_table("balance", balance)
             .with_table("event_study", event_study))
+    }
+}
+
+impl Realised {
+    /// The placebo test as output: its units and placebo saving with its
+    /// interval, and whether the paths before start were parallel; empty
+    /// where it could not be made, hidden where its units or the groups are
+    /// too few to show.
+    fn placebo_fields(&self, groups: bool, min_cell: u32) -> Value {
+        let mut fields = vec![(
+            "months_before_start".to_string(),
+            Value::UInt(super::placebo::MONTHS.into()),
+        )];
+        let names = ["units", "saving", "saving_low", "saving_high", "parallel"];
+        match &self.placebo {
+            None => fields.extend(names.map(|n| (n.to_string(), Value::Null))),
+            Some(p) if !groups || suppress::count(p.units, min_cell).is_none() => {
+                fields.extend(names.map(|n| (n.to_string(), Value::Suppressed)));
+            }
+            Some(p) => {
+                let (low, high) = p.total.did_interval;
+                fields.extend([
+                    ("units".to_string(), Value::UInt(p.units)),
+                    ("saving".to_string(), Value::Money(-p.total.did)),
+                    ("saving_low".to_string(), Value::Money(-high)),
+                    ("saving_high".to_string(), Value::Money(-low)),
+                    ("parallel".to_string(), Value::Bool(p.parallel())),
+                ]);
+            }
+        }
+        Value::Object(fields)
     }
 }
 
@@ -313,6 +366,7 @@ mod tests {
             areas,
             balance: Vec::new(),
             event_study: Vec::new(),
+            placebo: None,
         }
     }
 

@@ -47,15 +47,21 @@ fn sums(panel: &Panel, unit: usize, from: u16, to: u16) -> (Vec<i128>, Vec<bool>
 }
 
 /// The windows of every matched set: `months` before the start, and up to
-/// `months` from it on within the `observed` months.
-pub(crate) fn sample(panel: &Panel, sets: &[MatchedSet<'_>], months: u16, observed: u16) -> Sample {
+/// `after` months from it on within the `observed` months.
+pub(crate) fn sample(
+    panel: &Panel,
+    sets: &[MatchedSet<'_>],
+    months: u16,
+    after: u16,
+    observed: u16,
+) -> Sample {
     let areas = panel.areas.len() + 1;
     let mut values = vec![Vec::with_capacity(sets.len()); areas];
     let mut cohort_with_cost = vec![0u64; areas];
     let mut seen: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); areas];
     for set in sets {
         let from = set.start - months;
-        let to = set.start.saturating_add(months).min(observed);
+        let to = set.start.saturating_add(after).min(observed);
         let after_months = f64::from(to - set.start);
         let per_month = |ore: i128, n: f64| ore as f64 / 100.0 / n;
         let windows = |unit: usize| {

@@ -19,6 +19,7 @@ mod estimate;
 mod matching;
 mod monitor;
 mod panel;
+pub mod placebo;
 
 use crate::config::{Config, Period};
 use crate::load::value::from_epoch_days;
@@ -164,6 +165,8 @@ pub struct Realised {
     pub balance: Vec<Balance>,
     /// Mean cost per month around start.
     pub event_study: Vec<EventMonth>,
+    /// The placebo test, when enough enrolled units start late enough.
+    pub placebo: Option<placebo::Placebo>,
 }
 
 impl Realised {
@@ -196,12 +199,14 @@ impl Realised {
     }
 
     /// Whether the estimate of an area (`None`: the total) is balanced: no
-    /// standardised difference above `max_imbalance`, and no gap in the
-    /// level of cost before start above `max_level_gap`.
+    /// standardised difference above `max_imbalance`, no gap in the level of
+    /// cost before start above `max_level_gap`, and no saving found by the
+    /// placebo test (where it could be made).
     pub fn balanced(&self, area: Option<usize>) -> bool {
         self.cohort_units > 0
             && self.pre_smd(area) <= self.max_imbalance
             && self.level_gap(area) <= self.max_level_gap
+            && self.placebo.as_ref().is_none_or(placebo::Placebo::parallel)
     }
 
     /// The overall feature that differs most, if any.
@@ -221,6 +226,8 @@ pub(crate) struct Prepared {
     pub(crate) panel: panel::Panel,
     /// Matched enrolled units: unit, start month, matches.
     pub(crate) sets: Vec<(usize, u16, Vec<usize>)>,
+    /// The same at each unit's placebo start (see [`placebo`]).
+    pub(crate) placebo_sets: Vec<(usize, u16, Vec<usize>)>,
     /// Per panel unit: its enrolment's last month, if it ended.
     pub(crate) end_month: Vec<Option<i32>>,
     pub(crate) enrolled_units: u64,
@@ -232,15 +239,18 @@ pub(crate) struct Prepared {
 
 impl Prepared {
     pub(crate) fn matched_sets(&self) -> Vec<MatchedSet<'_>> {
-        self.sets
-            .iter()
-            .map(|(unit, start, matches)| MatchedSet {
-                unit: *unit,
-                start: *start,
-                matches,
-            })
-            .collect()
+        as_sets(&self.sets)
     }
+}
+
+fn as_sets(sets: &[(usize, u16, Vec<usize>)]) -> Vec<MatchedSet<'_>> {
+    sets.iter()
+        .map(|(unit, start, matches)| MatchedSet {
+            unit: *unit,
+            start: *start,
+            matches,
+        })
+        .collect()
 }
 
 /// Reads the enrolments (and households, in family mode), then streams the
@@ -312,19 +322,24 @@ pub(crate) fn prepare(
         None => true,
         Some(own) => own >= i32::from(start) + i32::from(months),
     };
-    let matches = matching::match_targets(&panel, &targets, &matching, allowed);
-    let sets: Vec<(usize, u16, Vec<usize>)> = targets
-        .iter()
-        .zip(matches)
-        .filter(|(_, m)| !m.is_empty())
-        .map(|(t, m)| (t.unit, t.start, m))
-        .collect();
+    let matched = |targets: &[Target]| -> Vec<(usize, u16, Vec<usize>)> {
+        let matches = matching::match_targets(&panel, targets, &matching, allowed);
+        targets
+            .iter()
+            .zip(matches)
+            .filter(|(_, m)| !m.is_empty())
+            .map(|(t, m)| (t.unit, t.start, m))
+            .collect()
+    };
+    let sets = matched(&targets);
+    let placebo_sets = matched(&placebo::targets(&targets, months));
     Ok(Prepared {
         loaded: Loaded::combine(config, vec![enrolments, households, rows]),
         calendar,
         unmatched: (targets.len() - sets.len()) as u64,
         panel,
         sets,
+        placebo_sets,
         end_month,
         enrolled_units: starts.len() as u64,
         too_early,
@@ -350,7 +365,7 @@ pub(crate) fn estimate_prepared(prepared: &Prepared, request: &RealisedRequest) 
     let (panel, months) = (&prepared.panel, prepared.months);
     let observed = prepared.calendar.months();
     let sets = prepared.matched_sets();
-    let sample = estimate::sample(panel, &sets, months, observed);
+    let sample = estimate::sample(panel, &sets, months, months, observed);
     let mut names = panel.areas.clone();
     names.push(TOTAL.to_string());
     let areas = estimate::estimates(&sample, &names, request.resamples, request.seed);
@@ -375,6 +390,14 @@ pub(crate) fn estimate_prepared(prepared: &Prepared, request: &RealisedRequest) 
         areas,
         balance: estimate::balance(panel, &sets, months),
         event_study: estimate::event_study(panel, &sets, EVENT_REACH, observed),
+        placebo: placebo::estimate(
+            panel,
+            &as_sets(&prepared.placebo_sets),
+            months,
+            observed,
+            request.resamples,
+            request.seed,
+        ),
     }
 }
 
