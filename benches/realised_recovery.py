@@ -25,8 +25,7 @@ prints it. Uses the debug build (`cargo build`), as correctness, not speed,
 is measured.
 """
 import argparse
-import csv
-import io
+import json
 import os
 import re
 import subprocess
@@ -44,11 +43,15 @@ INDEPENDENT_NAMES = {"earlier-cost": "earliercost", "random": "random", "recent"
 
 
 def realised(tvaers, config):
-    run = subprocess.run([tvaers, "realised", "--config", config, "--format", "csv", "--resamples", "400",
+    """The rows per budget area (as strings, like the CSV), and the placebo test's verdict."""
+    run = subprocess.run([tvaers, "realised", "--config", config, "--format", "json", "--resamples", "400",
                           "--quiet"], capture_output=True, text=True)
     if run.returncode != 0:
         raise SystemExit(f"realised failed on {config}: {run.stderr}")
-    return {row["budget_area"]: row for row in csv.DictReader(io.StringIO(run.stdout))}
+    document = json.loads(run.stdout)
+    text = lambda v: "true" if v is True else "false" if v is False else "" if v is None else str(v)
+    areas = {row["budget_area"]: {k: text(v) for k, v in row.items()} for row in document["areas"]}
+    return areas, text(document["summary"]["placebo"]["parallel"]) or "not made"
 
 
 def verdict(balanced, inside):
@@ -63,7 +66,7 @@ def ours(tvaers, seed, work):
         out = work / f"ours-{seed}-{way}"
         subprocess.run([tvaers, "generate", "--citizens", "30000", "--seed", str(seed), "--out", out,
                         "--enrol-by", way, "--quiet"], check=True)
-        areas = realised(tvaers, out / "tvaers.toml")
+        areas, placebo = realised(tvaers, out / "tvaers.toml")
         total = areas["Total"]
         inside = all(float(areas[a]["saving_share_low"]) <= PLANTED_SHARE <= float(areas[a]["saving_share_high"])
                      for a in PLANTED_AREAS)
@@ -71,7 +74,7 @@ def ours(tvaers, seed, work):
                           f"[{float(areas[a]['saving_share_low']):.3f}, {float(areas[a]['saving_share_high']):.3f}]"
                           for a in PLANTED_AREAS)
         rows.append(("tvaers generate", seed, way, total["cohort_units"], f"share {PLANTED_SHARE} in two areas",
-                     found, total["pre_smd"], total["pre_level_gap"], total["balanced"],
+                     found, total["pre_smd"], total["pre_level_gap"], placebo, total["balanced"],
                      verdict(total["balanced"] == "true", inside)))
     return rows
 
@@ -87,11 +90,12 @@ def independent(tvaers, seed, work):
     for way in WAYS:
         name = INDEPENDENT_NAMES[way]
         truth = next(v for k, v in planted.items() if k.lower() == name)
-        total = realised(tvaers, out / name / "tvaers.toml")["Total"]
+        areas, placebo = realised(tvaers, out / name / "tvaers.toml")
+        total = areas["Total"]
         low, high = float(total["saving_low"]), float(total["saving_high"])
         rows.append(("independent", seed, way, total["cohort_units"], f"{truth:,.0f} kr",
                      f"{float(total['saving']):,.0f} [{low:,.0f}, {high:,.0f}]", total["pre_smd"],
-                     total["pre_level_gap"], total["balanced"],
+                     total["pre_level_gap"], placebo, total["balanced"],
                      verdict(total["balanced"] == "true", low <= truth <= high)))
     return rows
 
@@ -111,7 +115,7 @@ def main():
         for seed in args.independent:
             rows += independent(tvaers, seed, Path(work))
     header = ("generator", "seed", "cohort by", "enrolled", "planted", "realised (95 % interval)", "pre_smd",
-              "pre_level_gap", "balanced", "verdict")
+              "pre_level_gap", "placebo parallel", "balanced", "verdict")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         smd = f"{float(r[6]):.2f}" if r[6] else ""
