@@ -489,8 +489,14 @@ fn layout(
                 column: name.to_string(),
             }),
             (Some(i), None) => Ok(Some(i)),
-            // An optional field may be absent unless the config names its column.
-            (None, _) if !field.required && mapped.is_none() => Ok(None),
+            // An optional field may be absent unless the source itself names
+            // its column (a name inherited from `[defaults]` may be absent).
+            (None, _)
+                if !field.required
+                    && (mapped.is_none() || spec.inherited_optional.contains(field.name)) =>
+            {
+                Ok(None)
+            }
             (None, _) => Err(LoadError::MissingColumn {
                 source_name: spec.name.clone(),
                 file: file.to_path_buf(),
