@@ -21,3 +21,4 @@ mod suppression;
 mod suppression_audit;
 mod validate;
 mod workdir;
+mod xlsx;
