@@ -8,6 +8,7 @@ mod hostile;
 mod hostile_fuzz;
 mod hotspots;
 mod independent;
+mod init;
 mod ladder;
 mod load;
 mod outputs;
