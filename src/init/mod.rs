@@ -206,7 +206,9 @@ fn scan(
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        let written = &name[name.len() - extension.len()..];
+        let Some(written) = name.get(name.len().saturating_sub(extension.len())..) else {
+            continue;
+        };
         found.push((relative.join("/"), written.to_string()));
     }
     Ok(())
@@ -234,7 +236,10 @@ fn classify(path: &Path, relative: &str, extension: &str) -> Result<File, String
     };
     let decimal = dialect::decimal(&sample, fallback);
     let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
-    let stem = name[..name.len() - extension.len() - 1].to_string();
+    let stem = name
+        .get(..name.len().saturating_sub(extension.len() + 1))
+        .unwrap_or(name)
+        .to_string();
     Ok(File {
         path: relative.to_string(),
         folder: folder.to_string(),

@@ -91,8 +91,20 @@ pub struct Sheet {
     pub rows: Vec<(u64, Vec<Data>)>,
 }
 
-/// The first sheet of the workbook at `path`, or the one named `wanted`.
+/// The first sheet of the workbook at `path`, or the one named `wanted`. A
+/// panic in the reader (a damaged file) is an error naming the file.
 pub fn open(path: &Path, wanted: Option<&str>) -> Result<Sheet, LoadError> {
+    super::guard::catch(|| open_sheet(path, wanted)).unwrap_or_else(|message| {
+        Err(LoadError::Xlsx {
+            file: path.to_path_buf(),
+            message: format!(
+                "the reader failed on it, so the file is damaged ({message}); save it again from the source system"
+            ),
+        })
+    })
+}
+
+fn open_sheet(path: &Path, wanted: Option<&str>) -> Result<Sheet, LoadError> {
     let error = |message: String| LoadError::Xlsx {
         file: path.to_path_buf(),
         message,

@@ -177,3 +177,34 @@ fn init_never_replaces_a_config_without_force() {
     ok(wd.run(&["init", "z", "--force"]));
     assert!(wd.read("z/tvaers.toml").contains("path = \"a.csv\""));
 }
+
+#[test]
+fn init_reads_a_workbook_with_typed_and_text_cells() {
+    let wd = Workdir::new();
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    crate::xlsx::write_rows(workbook.add_worksheet());
+    std::fs::create_dir_all(wd.path().join("w/skole")).unwrap();
+    workbook.save(wd.path().join("w/skole/udbetalinger.xlsx")).unwrap();
+    wd.write("w/skole/kontakter.csv", "BorgerID;Kontaktdato\na1;01-02-2023\n");
+    let init = ok(wd.run(&["init", "w"]));
+    assert!(
+        init.stderr.starts_with("tvaers: wrote w/tvaers.toml: 2 sources from 2 files, no period set"),
+        "{}",
+        init.stderr
+    );
+    let config = wd.read("w/tvaers.toml");
+    assert!(
+        config.contains("path = \"skole/udbetalinger.xlsx\"\n# 1 file, 7 data rows\n[sources.csv]\ndecimal = \",\"\n"),
+        "{config}"
+    );
+    let validate = ok(wd.run(&[
+        "validate", "--config", "w/tvaers.toml", "--format", "csv", "--max-reject-rate", "1",
+        "--from", "2023-01-01", "--to", "2023-12-31",
+    ]));
+    eqnice!(
+        "source,kind,department,files,read,accepted,rejected,outside_period\n\
+         skole-udbetalinger,expenses,Skole,1,7,3,4,0\n\
+         skole-kontakter,contacts,Skole,1,1,1,0,0\n",
+        validate.stdout
+    );
+}

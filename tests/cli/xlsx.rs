@@ -18,7 +18,7 @@ a2;16-02-2023;0,1;52821
 
 /// The rows of `CSV`, with typed dates and numbers where a case system
 /// would write them and text elsewhere.
-fn write_rows(sheet: &mut Worksheet) {
+pub fn write_rows(sheet: &mut Worksheet) {
     let date = Format::new().set_num_format("dd-mm-yyyy");
     let day = |d: u8, m: u8| ExcelDateTime::from_ymd(2023, m, d).unwrap();
     for (c, name) in ["BorgerID", "Bogføringsdato", "Beløb", "Konto"].iter().enumerate() {
@@ -156,4 +156,19 @@ fn a_named_sheet_is_read_and_a_missing_one_is_named() {
         "tvaers: cannot read Excel file bog.xlsx: has no sheet \"Ark1\"; its sheets are: \"Noter\", \"Udbetalinger\"\n",
         run.stderr
     );
+}
+
+#[test]
+fn a_damaged_workbook_is_an_error_naming_the_file() {
+    let wd = Workdir::new();
+    wd.write("bad.xlsx", "BorgerID;Dato\nnot a workbook\n");
+    wd.write("bad.toml", config("bad.xlsx", None));
+    let run = wd.run(&["validate", "--config", "bad.toml"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.starts_with("tvaers: cannot read Excel file bad.xlsx: "),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }
