@@ -11,7 +11,10 @@ use tvaers::output::write_atomically;
 
 pub fn run(args: InitArgs, diagnostics: &Diagnostics) -> Result<()> {
     if !args.dir.is_dir() {
-        bail!("{} is not a folder: give the folder that holds the extracts", args.dir.display());
+        bail!(
+            "{} is not a folder: give the folder that holds the extracts",
+            args.dir.display()
+        );
     }
     let out = args.out.unwrap_or_else(|| args.dir.join("tvaers.toml"));
     if out.exists() && !args.force {
@@ -25,7 +28,11 @@ pub fn run(args: InitArgs, diagnostics: &Diagnostics) -> Result<()> {
         _ => std::path::PathBuf::from("."),
     };
     if !base.is_dir() {
-        bail!("cannot write {}: the folder {} does not exist", out.display(), base.display());
+        bail!(
+            "cannot write {}: the folder {} does not exist",
+            out.display(),
+            base.display()
+        );
     }
     let plan = init::plan(&args.dir, &base, &out)?;
     write_atomically(&out, |w: &mut dyn Write| {

@@ -148,10 +148,7 @@ path = "a.csv"
                 ("date", "Bogføringsdato"),
             ]
         );
-        assert_eq!(
-            pay.inherited_optional.iter().collect::<Vec<_>>(),
-            ["case"]
-        );
+        assert_eq!(pay.inherited_optional.iter().collect::<Vec<_>>(), ["case"]);
         let homes = &c.sources[1];
         assert_eq!(homes.kind, Kind::Households);
         let columns: Vec<(&str, &str)> = homes

@@ -102,14 +102,27 @@ mod tests {
         let sources = vec![
             vec![("citizen", "BorgerID"), ("date", "Bogføringsdato")],
             vec![("citizen", "BorgerID"), ("date", "Kontaktdato")],
-            vec![("citizen", "CPR"), ("date", "Kontaktdato"), ("step", "Trin")],
+            vec![
+                ("citizen", "CPR"),
+                ("date", "Kontaktdato"),
+                ("step", "Trin"),
+            ],
             vec![("citizen", "citizen"), ("date", "date")],
         ];
         let common = common_columns(&sources);
         assert_eq!(common, [("citizen", "BorgerID"), ("date", "Kontaktdato")]);
-        assert_eq!(own_columns(&sources[0], &common), [("date", "Bogføringsdato")]);
-        assert_eq!(own_columns(&sources[2], &common), [("citizen", "CPR"), ("step", "Trin")]);
-        assert_eq!(own_columns(&sources[3], &common), [("citizen", "citizen"), ("date", "date")]);
+        assert_eq!(
+            own_columns(&sources[0], &common),
+            [("date", "Bogføringsdato")]
+        );
+        assert_eq!(
+            own_columns(&sources[2], &common),
+            [("citizen", "CPR"), ("step", "Trin")]
+        );
+        assert_eq!(
+            own_columns(&sources[3], &common),
+            [("citizen", "citizen"), ("date", "date")]
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 
 use super::dialect::{date_format, delimiter, encoding_name};
 use super::output::layout;
-use crate::config::write::{common_columns, own_columns, toml_string as quoted, EXAMPLE_SAVINGS};
 use super::{Dialect, FileFormat, ANALYSIS_FROM, ANALYSIS_TO};
+use crate::config::write::{common_columns, own_columns, toml_string as quoted, EXAMPLE_SAVINGS};
 
 /// The config text (UTF-8) for sources written in `dialect` and `format`:
 /// the dialect and the column names most sources share once, in

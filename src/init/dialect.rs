@@ -12,8 +12,8 @@ use crate::load::value::{parse_amount, parse_date};
 
 /// Date formats tried, in order of preference when several read every date alike.
 pub const DATE_FORMATS: [&str; 12] = [
-    "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%Y%m%d",
-    "%d-%m-%y", "%d.%m.%y", "%d/%m/%y", "%m/%d/%y", "%Y.%m.%d",
+    "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%Y/%m/%d", "%Y%m%d", "%d-%m-%y",
+    "%d.%m.%y", "%d/%m/%y", "%m/%d/%y", "%Y.%m.%d",
 ];
 
 /// How a file's text dates are written.
@@ -43,7 +43,10 @@ pub fn date_format(sample: &Sample) -> Result<DateFormat, String> {
     let read: Vec<(&'static str, usize)> = DATE_FORMATS
         .iter()
         .map(|&format| {
-            let n = texts.iter().filter(|t| parse_date(t, format).is_some()).count();
+            let n = texts
+                .iter()
+                .filter(|t| parse_date(t, format).is_some())
+                .count();
             (format, n)
         })
         .collect();
@@ -120,11 +123,23 @@ mod tests {
     #[test]
     fn date_formats_are_read_from_the_values() {
         let f = |dates: &[&str]| date_format(&sample(dates, &[]));
-        assert_eq!(f(&["2024-01-31", "2023-12-01"]), Ok(DateFormat::Format("%Y-%m-%d")));
-        assert_eq!(f(&["31-01-2024", "01-12-2023"]), Ok(DateFormat::Format("%d-%m-%Y")));
+        assert_eq!(
+            f(&["2024-01-31", "2023-12-01"]),
+            Ok(DateFormat::Format("%Y-%m-%d"))
+        );
+        assert_eq!(
+            f(&["31-01-2024", "01-12-2023"]),
+            Ok(DateFormat::Format("%d-%m-%Y"))
+        );
         assert_eq!(f(&["31.01.2024"]), Ok(DateFormat::Format("%d.%m.%Y")));
-        assert_eq!(f(&["3/4/2024", "13/4/2024"]), Ok(DateFormat::Format("%d/%m/%Y")));
-        assert_eq!(f(&["4/13/2024", "3/4/2024"]), Ok(DateFormat::Format("%m/%d/%Y")));
+        assert_eq!(
+            f(&["3/4/2024", "13/4/2024"]),
+            Ok(DateFormat::Format("%d/%m/%Y"))
+        );
+        assert_eq!(
+            f(&["4/13/2024", "3/4/2024"]),
+            Ok(DateFormat::Format("%m/%d/%Y"))
+        );
         assert_eq!(f(&["20240131"]), Ok(DateFormat::Format("%Y%m%d")));
         // One bad date among good ones is a row to reject, not another format.
         assert_eq!(
@@ -141,7 +156,10 @@ mod tests {
             "its dates are ambiguous: every one reads as %d/%m/%Y and as %m/%d/%Y, and they differ (e.g. \"03/04/2024\"); set date_format by hand"
         );
         let err = date_format(&sample(&["soon", "later"], &[])).unwrap_err();
-        assert!(err.starts_with("its dates (such as \"soon\") are in none"), "{err}");
+        assert!(
+            err.starts_with("its dates (such as \"soon\") are in none"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -123,7 +123,10 @@ pub fn group(files: &[File], scanned: &[String]) -> Vec<Group> {
         let folder_name = file.folder.rsplit('/').next().unwrap_or("");
         let flat = side_by_side.contains(file.folder.as_str());
         let (word, from) = if flat {
-            (first_word(&file.stem).to_string(), "the first word of the file name")
+            (
+                first_word(&file.stem).to_string(),
+                "the first word of the file name",
+            )
         } else {
             (folder_name.to_string(), "the folder name")
         };
@@ -154,7 +157,9 @@ pub fn group(files: &[File], scanned: &[String]) -> Vec<Group> {
 fn name_groups(files: &[File], groups: &mut [Group], side_by_side: &BTreeSet<&str>) {
     let mut per_folder: std::collections::BTreeMap<&str, usize> = Default::default();
     for g in groups.iter() {
-        *per_folder.entry(files[g.files[0]].folder.as_str()).or_default() += 1;
+        *per_folder
+            .entry(files[g.files[0]].folder.as_str())
+            .or_default() += 1;
     }
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut names = Vec::with_capacity(groups.len());
@@ -181,7 +186,11 @@ fn name_groups(files: &[File], groups: &mut [Group], side_by_side: &BTreeSet<&st
         } else {
             stem
         };
-        let base = if base.is_empty() { "source".to_string() } else { base };
+        let base = if base.is_empty() {
+            "source".to_string()
+        } else {
+            base
+        };
         let mut name = base.clone();
         if used.contains(&name) && !folder_name.is_empty() {
             name = format!("{}-{base}", slug(folder_name));
@@ -230,7 +239,10 @@ mod tests {
         assert_eq!(template("udbetalinger_2021"), "udbetalinger_*");
         assert_eq!(template("jobcenter_udgifter_12"), "jobcenter_udgifter_*");
         assert_eq!(template("udgifter [2023]"), "udgifter [[]*[]]");
-        assert!(matches_template("a/udgifter [[]*[]].csv", "a/udgifter [2024].csv"));
+        assert!(matches_template(
+            "a/udgifter [[]*[]].csv",
+            "a/udgifter [2024].csv"
+        ));
         assert!(!matches_template("a/udgifter_*.csv", "b/udgifter_1.csv"));
         assert_eq!(first_word("jobcenter_udgifter_1"), "jobcenter");
         assert_eq!(first_word("skole-kontakter"), "skole");

@@ -187,7 +187,10 @@ fn scan(
     };
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name.starts_with('.') || path == skip {
             continue;
         }
@@ -196,7 +199,10 @@ fn scan(
             continue;
         }
         let lower = name.to_lowercase();
-        let Some(extension) = EXTENSIONS.iter().find(|e| lower.ends_with(&format!(".{e}"))) else {
+        let Some(extension) = EXTENSIONS
+            .iter()
+            .find(|e| lower.ends_with(&format!(".{e}")))
+        else {
             continue;
         };
         let Ok(relative) = path.strip_prefix(root) else {
@@ -231,7 +237,9 @@ fn classify(path: &Path, relative: &str, extension: &str) -> Result<File, String
     }
     let date_format = dialect::date_format(&sample)?;
     let fallback = match sample.storage {
-        Storage::Text { delimiter: b';', .. } => Decimal::Comma,
+        Storage::Text {
+            delimiter: b';', ..
+        } => Decimal::Comma,
         _ => Decimal::Dot,
     };
     let decimal = dialect::decimal(&sample, fallback);
@@ -258,7 +266,11 @@ fn classify(path: &Path, relative: &str, extension: &str) -> Result<File, String
 /// The kind a header says, and what said it; or why none fits.
 fn kind_of(sample: &Sample) -> Result<(Kind, String), String> {
     let has = |f: &str| sample.column(f).is_some();
-    let named = |f: &str| sample.column(f).map_or(String::new(), |i| sample.header[i].clone());
+    let named = |f: &str| {
+        sample
+            .column(f)
+            .map_or(String::new(), |i| sample.header[i].clone())
+    };
     let (kind, evidence) = if has("step") {
         (Kind::Ladder, vec!["step"])
     } else if has("amount") || has("account") {
@@ -273,13 +285,22 @@ fn kind_of(sample: &Sample) -> Result<(Kind, String), String> {
         let found = if sample.header.is_empty() {
             "none".to_string()
         } else {
-            sample.header.iter().map(|h| crate::load::text::printable(h).into_owned()).collect::<Vec<_>>().join(", ")
+            sample
+                .header
+                .iter()
+                .map(|h| crate::load::text::printable(h).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         return Err(format!(
             "no column names a known field (a citizen and a date, an amount, a family, a step or a start); its columns are: {found}"
         ));
     };
-    let evidence: Vec<String> = evidence.iter().filter(|f| has(f)).map(|f| named(f)).collect();
+    let evidence: Vec<String> = evidence
+        .iter()
+        .filter(|f| has(f))
+        .map(|f| named(f))
+        .collect();
     let missing: Vec<&str> = kind
         .fields()
         .iter()
@@ -287,7 +308,9 @@ fn kind_of(sample: &Sample) -> Result<(Kind, String), String> {
         .map(|f| f.name)
         .collect();
     if kind == Kind::Enrolments && !has("citizen") && !has("family") {
-        return Err("looks like enrolments (it has a start) but has no column for citizen or family".into());
+        return Err(
+            "looks like enrolments (it has a start) but has no column for citizen or family".into(),
+        );
     }
     if !missing.is_empty() {
         return Err(format!(
@@ -317,7 +340,9 @@ pub struct Coverage {
 fn period(files: &[File]) -> Option<Coverage> {
     let mut span: Option<(NaiveDate, NaiveDate)> = None;
     for file in files.iter().filter(|f| f.kind == Kind::Expenses) {
-        let Some(column) = file.sample.column("date") else { continue };
+        let Some(column) = file.sample.column("date") else {
+            continue;
+        };
         for cell in &file.sample.values[column] {
             let date = match (cell, &file.date_format) {
                 (Cell::Date(d), _) => Some(*d),
@@ -330,8 +355,16 @@ fn period(files: &[File]) -> Option<Coverage> {
         }
     }
     let (first, last) = span?;
-    let from_year = if first.month() == 1 { first.year() } else { first.year() + 1 };
-    let to_year = if last.month() == 12 { last.year() } else { last.year() - 1 };
+    let from_year = if first.month() == 1 {
+        first.year()
+    } else {
+        first.year() + 1
+    };
+    let to_year = if last.month() == 12 {
+        last.year()
+    } else {
+        last.year() - 1
+    };
     let whole_years = (from_year <= to_year)
         .then(|| {
             Some((

@@ -114,8 +114,7 @@ pub fn render(
     }
     out.push_str("min_cell = 5\n");
 
-    let csv: Vec<Vec<(&'static str, String)>> =
-        groups.iter().map(|g| csv_keys(files, g)).collect();
+    let csv: Vec<Vec<(&'static str, String)>> = groups.iter().map(|g| csv_keys(files, g)).collect();
     let csv_refs: Vec<Vec<(&str, &str)>> = csv
         .iter()
         .map(|keys| keys.iter().map(|(k, v)| (*k, v.as_str())).collect())

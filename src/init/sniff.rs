@@ -120,10 +120,11 @@ fn delimited(path: &Path) -> Result<Sample, String> {
     if !reader.read_byte_record(&mut record).map_err(csv_error)? {
         return Err("the file is empty".into());
     }
-    let header: Vec<String> = text::strip_cr(decoder.decode(&record, 1).map_err(|e| e.to_string())?)
-        .iter()
-        .map(|name| clean(name).to_string())
-        .collect();
+    let header: Vec<String> =
+        text::strip_cr(decoder.decode(&record, 1).map_err(|e| e.to_string())?)
+            .iter()
+            .map(|name| clean(name).to_string())
+            .collect();
     let fields = fields_of(&header);
     let mut values = vec![Vec::new(); header.len()];
     let mut rows = 0;
@@ -163,7 +164,10 @@ fn xlsx(path: &Path) -> Result<Sample, String> {
             other => other.to_string(),
         })
         .collect();
-    let end = header.iter().rposition(|h| !h.is_empty()).map_or(0, |i| i + 1);
+    let end = header
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |i| i + 1);
     let header = header[..end].to_vec();
     let fields = fields_of(&header);
     let mut values = vec![Vec::new(); header.len()];
@@ -262,7 +266,6 @@ fn parquet(path: &Path) -> Result<Sample, String> {
             values,
         })
     };
-    crate::load::catch_panic(read).unwrap_or_else(|panic| {
-        Err(format!("the Parquet reader failed on it ({panic})"))
-    })
+    crate::load::catch_panic(read)
+        .unwrap_or_else(|panic| Err(format!("the Parquet reader failed on it ({panic})")))
 }

@@ -24,7 +24,8 @@ fn the_period_is_the_whole_calendar_years_of_the_expense_data() {
     let expenses = |first: &str, last: &str| {
         format!("{HEADER}p1;{first};1,00;5.28.21\np2;{last};1,00;5.28.21\n")
     };
-    let period = |first: &str, last: &str| plan_of(&[("a/udgifter.csv", &expenses(first, last))]).period;
+    let period =
+        |first: &str, last: &str| plan_of(&[("a/udgifter.csv", &expenses(first, last))]).period;
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
     assert_eq!(
         period("01-07-2021", "31-03-2025"),
@@ -49,7 +50,10 @@ fn the_period_is_the_whole_calendar_years_of_the_expense_data() {
 #[test]
 fn a_file_missing_a_required_column_is_listed_with_what_is_missing() {
     let plan = plan_of(&[
-        ("a/udgifter.csv", "BorgerID;Dato;Beløb\np1;01-01-2023;1,00\n"),
+        (
+            "a/udgifter.csv",
+            "BorgerID;Dato;Beløb\np1;01-01-2023;1,00\n",
+        ),
         ("a/kontakter.csv", "BorgerID;Dato\np1;01-01-2023\n"),
     ]);
     assert_eq!(plan.unclassified.len(), 1);
@@ -76,7 +80,10 @@ fn the_config_marks_guesses_and_lists_unmapped_columns() {
             "jobcenter/udgifter_2024.csv",
             "CPR;Posteringsdato;Udgift;Kontostreng;Note\np1;31.12.2024;-1,00;5.28.21;\n",
         ),
-        ("jobcenter/kontakter.csv", "CPR;Dato;Raadgiver\np1;03.01.2023;r1\n"),
+        (
+            "jobcenter/kontakter.csv",
+            "CPR;Dato;Raadgiver\np1;03.01.2023;r1\n",
+        ),
         ("familier/familier.csv", "CPR;Familie\np1;f1\n"),
     ]);
     let expected = r#"# Written by `tvaers init` from the extracts it found.

@@ -20,7 +20,8 @@ use std::path::Path;
 
 /// Whether a file is read as an Excel workbook.
 pub fn is_xlsx(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
 
 /// Appends the file's accepted rows to `sink` and its rejects to `rejects`.
@@ -74,9 +75,9 @@ pub(super) fn read(
         let width = used.len().max(header.len());
         let fields: Vec<Cow<'_, str>> = (0..width)
             .map(|i| {
-                cells
-                    .get(i)
-                    .map_or(Cow::Borrowed(""), |cell| cell_text(cell, date_format, decimal))
+                cells.get(i).map_or(Cow::Borrowed(""), |cell| {
+                    cell_text(cell, date_format, decimal)
+                })
             })
             .collect();
         file.record(sink, &fields, *line, &mut counts, rejects)?;
@@ -157,7 +158,9 @@ fn open_sheet(path: &Path, wanted: Option<&str>) -> Result<Sheet, LoadError> {
 fn trimmed(cells: &[Data]) -> &[Data] {
     let end = cells
         .iter()
-        .rposition(|cell| !matches!(cell, Data::Empty) && !matches!(cell, Data::String(s) if s.is_empty()))
+        .rposition(|cell| {
+            !matches!(cell, Data::Empty) && !matches!(cell, Data::String(s) if s.is_empty())
+        })
         .map_or(0, |i| i + 1);
     &cells[..end]
 }
@@ -231,14 +234,31 @@ mod tests {
             false,
         ));
         assert_eq!(cell_text(&noon, "%Y-%m-%d", Decimal::Dot), "2023-12-31");
-        let huge = Data::DateTime(ExcelDateTime::new(1e300, ExcelDateTimeType::DateTime, false));
-        assert_eq!(cell_text(&huge, "%Y-%m-%d", Decimal::Dot), format!("{}", 1e300));
-        assert_eq!(cell_text(&Data::Float(-1234.5), "", Decimal::Comma), "-1234,5");
+        let huge = Data::DateTime(ExcelDateTime::new(
+            1e300,
+            ExcelDateTimeType::DateTime,
+            false,
+        ));
+        assert_eq!(
+            cell_text(&huge, "%Y-%m-%d", Decimal::Dot),
+            format!("{}", 1e300)
+        );
+        assert_eq!(
+            cell_text(&Data::Float(-1234.5), "", Decimal::Comma),
+            "-1234,5"
+        );
         assert_eq!(cell_text(&Data::Float(1234.0), "", Decimal::Dot), "1234");
-        assert_eq!(cell_text(&Data::Float(0.1 + 0.2), "", Decimal::Dot), "0.30000000000000004");
+        assert_eq!(
+            cell_text(&Data::Float(0.1 + 0.2), "", Decimal::Dot),
+            "0.30000000000000004"
+        );
         assert_eq!(cell_text(&Data::Int(52821), "", Decimal::Dot), "52821");
         assert_eq!(
-            cell_text(&Data::DateTimeIso("2024-02-29T00:00:00".into()), "%d.%m.%Y", Decimal::Dot),
+            cell_text(
+                &Data::DateTimeIso("2024-02-29T00:00:00".into()),
+                "%d.%m.%Y",
+                Decimal::Dot
+            ),
             "29.02.2024"
         );
     }

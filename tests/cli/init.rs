@@ -21,8 +21,17 @@ fn outputs(wd: &Workdir, dir: &str) -> (String, String) {
 fn round_trip(dialect: &str, format: &str) {
     let wd = Workdir::new();
     ok(wd.run(&[
-        "generate", "--citizens", "400", "--seed", "5", "--out", "m", "--dialect", dialect,
-        "--format", format,
+        "generate",
+        "--citizens",
+        "400",
+        "--seed",
+        "5",
+        "--out",
+        "m",
+        "--dialect",
+        dialect,
+        "--format",
+        format,
     ]));
     let (validate, report) = outputs(&wd, "m");
     std::fs::remove_file(wd.path().join("m/tvaers.toml")).unwrap();
@@ -35,7 +44,12 @@ fn round_trip(dialect: &str, format: &str) {
         "{}",
         init.stderr
     );
-    assert!(init.stderr.ends_with("tvaers: next: tvaers validate --config m/tvaers.toml\n"), "{}", init.stderr);
+    assert!(
+        init.stderr
+            .ends_with("tvaers: next: tvaers validate --config m/tvaers.toml\n"),
+        "{}",
+        init.stderr
+    );
     let (validate_again, report_again) = outputs(&wd, "m");
     eqnice!(report, report_again);
     // init lists departments in name order, generate in its own: the same
@@ -97,7 +111,10 @@ fn flat_folder(wd: &Workdir) {
         "BorgerPseudoID;Husstand;Gyldig fra;Gyldig til\np1;f1;2023-01-01;\np3;f1;2023-01-01;2023-12-31\n",
     );
     wd.write("x/noter.txt", "Udtræk fra jobcentret, december 2023\n");
-    wd.write("x/amb_kontakter.csv", "BorgerID;Dato\np1;03/04/2023\np2;05/06/2023\n");
+    wd.write(
+        "x/amb_kontakter.csv",
+        "BorgerID;Dato\np1;03/04/2023\np2;05/06/2023\n",
+    );
 }
 
 #[test]
@@ -122,8 +139,15 @@ fn init_reads_a_flat_folder_with_other_spellings_and_mixed_encodings() {
         validate.stdout
     );
     let hotspots = ok(wd.run(&[
-        "hotspots", "--config", "x/tvaers.toml", "--format", "csv", "--min-departments", "1",
-        "--top-percent", "100",
+        "hotspots",
+        "--config",
+        "x/tvaers.toml",
+        "--format",
+        "csv",
+        "--min-departments",
+        "1",
+        "--top-percent",
+        "100",
     ]));
     eqnice!(
         "rank,unit_id,members,total_cost,departments,caseworkers,contacts,cases,first_date,last_date,active_days,cost_Tilbud til børn og unge med særlige behov,cost_Uncategorised\n\
@@ -142,9 +166,18 @@ fn init_reads_a_folder_per_department() {
         "y/jobcenter/udgifter.csv",
         "BorgerID;Bogføringsdato;Beløb;Konto\np1;05-01-2022;10,00;5.28.21\np2;28-12-2023;20,00;5.28.21\n",
     );
-    wd.write("y/jobcenter/kontakter.csv", "BorgerID;Kontaktdato;Sagsbehandler\np1;01-02-2022;m1\n");
-    wd.write("y/boern-og-familie/udgifter.csv", "BorgerID;Bogføringsdato;Beløb;Konto\np1;01-06-2023;5,00;5.28.21\n");
-    wd.write("y/husstande/husstande.csv", "BorgerID;FamilieID\np1;f1\np2;f1\n");
+    wd.write(
+        "y/jobcenter/kontakter.csv",
+        "BorgerID;Kontaktdato;Sagsbehandler\np1;01-02-2022;m1\n",
+    );
+    wd.write(
+        "y/boern-og-familie/udgifter.csv",
+        "BorgerID;Bogføringsdato;Beløb;Konto\np1;01-06-2023;5,00;5.28.21\n",
+    );
+    wd.write(
+        "y/husstande/husstande.csv",
+        "BorgerID;FamilieID\np1;f1\np2;f1\n",
+    );
     let init = ok(wd.run(&["init", "y", "--out", "y.toml"]));
     eqnice!(
         "tvaers: wrote y.toml: 4 sources from 4 files, period 2022-01-01 to 2023-12-31; 12 guesses marked \"guess\" to check\n\
@@ -184,11 +217,17 @@ fn init_reads_a_workbook_with_typed_and_text_cells() {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     crate::xlsx::write_rows(workbook.add_worksheet());
     std::fs::create_dir_all(wd.path().join("w/skole")).unwrap();
-    workbook.save(wd.path().join("w/skole/udbetalinger.xlsx")).unwrap();
-    wd.write("w/skole/kontakter.csv", "BorgerID;Kontaktdato\na1;01-02-2023\n");
+    workbook
+        .save(wd.path().join("w/skole/udbetalinger.xlsx"))
+        .unwrap();
+    wd.write(
+        "w/skole/kontakter.csv",
+        "BorgerID;Kontaktdato\na1;01-02-2023\n",
+    );
     let init = ok(wd.run(&["init", "w"]));
     assert!(
-        init.stderr.starts_with("tvaers: wrote w/tvaers.toml: 2 sources from 2 files, no period set"),
+        init.stderr
+            .starts_with("tvaers: wrote w/tvaers.toml: 2 sources from 2 files, no period set"),
         "{}",
         init.stderr
     );
@@ -198,8 +237,17 @@ fn init_reads_a_workbook_with_typed_and_text_cells() {
         "{config}"
     );
     let validate = ok(wd.run(&[
-        "validate", "--config", "w/tvaers.toml", "--format", "csv", "--max-reject-rate", "1",
-        "--from", "2023-01-01", "--to", "2023-12-31",
+        "validate",
+        "--config",
+        "w/tvaers.toml",
+        "--format",
+        "csv",
+        "--max-reject-rate",
+        "1",
+        "--from",
+        "2023-01-01",
+        "--to",
+        "2023-12-31",
     ]));
     eqnice!(
         "source,kind,department,files,read,accepted,rejected,outside_period\n\

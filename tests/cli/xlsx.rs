@@ -21,11 +21,16 @@ a2;16-02-2023;0,1;52821
 pub fn write_rows(sheet: &mut Worksheet) {
     let date = Format::new().set_num_format("dd-mm-yyyy");
     let day = |d: u8, m: u8| ExcelDateTime::from_ymd(2023, m, d).unwrap();
-    for (c, name) in ["BorgerID", "Bogføringsdato", "Beløb", "Konto"].iter().enumerate() {
+    for (c, name) in ["BorgerID", "Bogføringsdato", "Beløb", "Konto"]
+        .iter()
+        .enumerate()
+    {
         sheet.write_string(0, c as u16, *name).unwrap();
     }
     sheet.write_string(1, 0, "a1").unwrap();
-    sheet.write_datetime_with_format(1, 1, day(31, 1), &date).unwrap();
+    sheet
+        .write_datetime_with_format(1, 1, day(31, 1), &date)
+        .unwrap();
     sheet.write_number(1, 2, 1234.5).unwrap();
     sheet.write_string(1, 3, "5.28.21").unwrap();
     sheet.write_string(2, 0, "a2").unwrap();
@@ -37,19 +42,27 @@ pub fn write_rows(sheet: &mut Worksheet) {
     sheet.write_number(3, 2, 10).unwrap();
     sheet.write_number(3, 3, 52821).unwrap();
     sheet.write_string(4, 0, "a4").unwrap();
-    sheet.write_datetime_with_format(4, 1, day(1, 3), &date).unwrap();
+    sheet
+        .write_datetime_with_format(4, 1, day(1, 3), &date)
+        .unwrap();
     sheet.write_string(4, 2, "abc").unwrap();
     sheet.write_number(4, 3, 52821).unwrap();
     sheet.write_string(5, 0, "a5").unwrap();
-    sheet.write_datetime_with_format(5, 1, day(1, 3), &date).unwrap();
+    sheet
+        .write_datetime_with_format(5, 1, day(1, 3), &date)
+        .unwrap();
     sheet.write_number(5, 3, 52821).unwrap();
     sheet.write_string(6, 0, "a6").unwrap();
-    sheet.write_datetime_with_format(6, 1, day(2, 3), &date).unwrap();
+    sheet
+        .write_datetime_with_format(6, 1, day(2, 3), &date)
+        .unwrap();
     sheet.write_number(6, 2, 100).unwrap();
     sheet.write_string(6, 3, "5.28.21").unwrap();
     sheet.write_string(6, 4, "extra").unwrap();
     sheet.write_string(7, 0, "a2").unwrap();
-    sheet.write_datetime_with_format(7, 1, day(16, 2), &date).unwrap();
+    sheet
+        .write_datetime_with_format(7, 1, day(16, 2), &date)
+        .unwrap();
     sheet.write_number(7, 2, 0.1).unwrap();
     sheet.write_number(7, 3, 52821).unwrap();
 }
@@ -122,12 +135,18 @@ fn xlsx_extract_gives_exactly_what_its_csv_gives() {
          udbetalinger,FILE,5,\"amount: \"\"abc\"\" is not an amount with decimal mark \"\",\"\"\",a4;01-03-2023;abc;52821\n\
          udbetalinger,FILE,6,amount is empty,a5;01-03-2023;;52821\n\
          udbetalinger,FILE,7,\"expected 4 fields, found 5\",a6;02-03-2023;100;5.28.21;extra\n";
-    eqnice!(expected_rejects.replace("FILE", "udbetalinger.csv"), rejects);
+    eqnice!(
+        expected_rejects.replace("FILE", "udbetalinger.csv"),
+        rejects
+    );
 
     let (x_validate, x_hotspots, x_rejects) = run_both(&wd, "xlsx.toml");
     eqnice!(validate, x_validate);
     eqnice!(hotspots, x_hotspots);
-    eqnice!(expected_rejects.replace("FILE", "udbetalinger.xlsx"), x_rejects);
+    eqnice!(
+        expected_rejects.replace("FILE", "udbetalinger.xlsx"),
+        x_rejects
+    );
 }
 
 #[test]
@@ -166,7 +185,8 @@ fn a_damaged_workbook_is_an_error_naming_the_file() {
     let run = wd.run(&["validate", "--config", "bad.toml"]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.starts_with("tvaers: cannot read Excel file bad.xlsx: "),
+        run.stderr
+            .starts_with("tvaers: cannot read Excel file bad.xlsx: "),
         "{}",
         run.stderr
     );
