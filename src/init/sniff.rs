@@ -32,7 +32,7 @@ pub enum Storage {
 }
 
 /// One value of a date or amount column.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Cell {
     /// Text as written, cleaned as the loader cleans it.
     Text(String),
@@ -70,6 +70,40 @@ pub const DATE_FIELDS: [&str; 5] = ["date", "valid_from", "valid_to", "start", "
 
 fn wanted(field: Option<&str>) -> bool {
     field.is_some_and(|f| f == "amount" || DATE_FIELDS.contains(&f))
+}
+
+/// Amounts kept per column to decide the decimal mark from.
+const AMOUNT_SAMPLE: usize = 100_000;
+
+/// Keeps what deciding a file's formats and period needs, in memory that
+/// does not grow with its rows: each distinct value of a date column once
+/// (a few thousand days over years of rows), and the first
+/// [`AMOUNT_SAMPLE`] amounts.
+struct Values {
+    fields: Vec<Option<&'static str>>,
+    values: Vec<Vec<Cell>>,
+    seen: Vec<std::collections::HashSet<Cell>>,
+}
+
+impl Values {
+    fn new(fields: &[Option<&'static str>]) -> Values {
+        Values {
+            fields: fields.to_vec(),
+            values: vec![Vec::new(); fields.len()],
+            seen: vec![Default::default(); fields.len()],
+        }
+    }
+
+    fn keep(&mut self, column: usize, cell: Cell) {
+        let keep = match self.fields[column] {
+            Some("amount") => self.values[column].len() < AMOUNT_SAMPLE,
+            Some(_) => self.seen[column].insert(cell.clone()),
+            None => false,
+        };
+        if keep {
+            self.values[column].push(cell);
+        }
+    }
 }
 
 /// Reads the file, or says why it cannot be read.
@@ -126,7 +160,7 @@ fn delimited(path: &Path) -> Result<Sample, String> {
             .map(|name| clean(name).to_string())
             .collect();
     let fields = fields_of(&header);
-    let mut values = vec![Vec::new(); header.len()];
+    let mut values = Values::new(&fields);
     let mut rows = 0;
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
         let line = record.position().map_or(0, |p| p.line());
@@ -134,7 +168,7 @@ fn delimited(path: &Path) -> Result<Sample, String> {
         rows += 1;
         for (i, value) in decoded.iter().enumerate().take(header.len()) {
             if wanted(fields[i]) {
-                values[i].push(Cell::Text(clean(value).to_string()));
+                values.keep(i, Cell::Text(clean(value).to_string()));
             }
         }
     }
@@ -146,7 +180,7 @@ fn delimited(path: &Path) -> Result<Sample, String> {
         header,
         fields,
         rows,
-        values,
+        values: values.values,
     })
 }
 
@@ -170,7 +204,7 @@ fn xlsx(path: &Path) -> Result<Sample, String> {
         .map_or(0, |i| i + 1);
     let header = header[..end].to_vec();
     let fields = fields_of(&header);
-    let mut values = vec![Vec::new(); header.len()];
+    let mut values = Values::new(&fields);
     let mut count = 0;
     for (_, cells) in rows {
         if cells.iter().all(|c| matches!(c, Data::Empty)) {
@@ -181,16 +215,19 @@ fn xlsx(path: &Path) -> Result<Sample, String> {
             if !wanted(fields[i]) {
                 continue;
             }
-            values[i].push(match cell {
-                Data::DateTime(d) => match xlsx_file::excel_date(d) {
-                    Some(date) => Cell::Date(date),
-                    None => Cell::Number,
+            values.keep(
+                i,
+                match cell {
+                    Data::DateTime(d) => match xlsx_file::excel_date(d) {
+                        Some(date) => Cell::Date(date),
+                        None => Cell::Number,
+                    },
+                    Data::Int(_) | Data::Float(_) => Cell::Number,
+                    Data::String(s) => Cell::Text(clean(s).to_string()),
+                    Data::Empty => Cell::Text(String::new()),
+                    other => Cell::Text(other.to_string()),
                 },
-                Data::Int(_) | Data::Float(_) => Cell::Number,
-                Data::String(s) => Cell::Text(clean(s).to_string()),
-                Data::Empty => Cell::Text(String::new()),
-                other => Cell::Text(other.to_string()),
-            });
+            );
         }
     }
     Ok(Sample {
@@ -198,7 +235,7 @@ fn xlsx(path: &Path) -> Result<Sample, String> {
         header,
         fields,
         rows: count,
-        values,
+        values: values.values,
     })
 }
 
@@ -214,12 +251,6 @@ fn parquet(path: &Path) -> Result<Sample, String> {
         let schema = frame.collect_schema().map_err(message)?;
         let header: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
         let fields = fields_of(&header);
-        let used: Vec<Expr> = header
-            .iter()
-            .zip(&fields)
-            .filter(|(_, f)| wanted(**f))
-            .map(|(name, _)| col(name.as_str()))
-            .collect();
         let rows = frame
             .clone()
             .select([len()])
@@ -230,14 +261,27 @@ fn parquet(path: &Path) -> Result<Sample, String> {
             .map_err(message)?
             .extract::<u64>()
             .unwrap_or(0);
-        let data = frame.select(used).collect().map_err(message)?;
         let mut values = vec![Vec::new(); header.len()];
         for (i, name) in header.iter().enumerate() {
-            if !wanted(fields[i]) {
+            let Some(field) = fields[i].filter(|f| wanted(Some(f))) else {
+                continue;
+            };
+            let Some(dtype) = schema.get(name.as_str()) else {
+                continue;
+            };
+            if dtype.is_primitive_numeric() || dtype.is_decimal() {
+                values[i] = vec![Cell::Number];
                 continue;
             }
+            // Each distinct date once; the first amounts.
+            let column = if field == "amount" {
+                col(name.as_str()).head(Some(AMOUNT_SAMPLE))
+            } else {
+                col(name.as_str()).unique_stable()
+            };
+            let data = frame.clone().select([column]).collect().map_err(message)?;
             let column = data.column(name).map_err(message)?;
-            values[i] = match column.dtype() {
+            values[i] = match dtype {
                 DataType::Date => column
                     .as_materialized_series()
                     .date()
@@ -245,9 +289,6 @@ fn parquet(path: &Path) -> Result<Sample, String> {
                     .as_date_iter()
                     .map(|d| d.map_or(Cell::Text(String::new()), Cell::Date))
                     .collect(),
-                t if t.is_primitive_numeric() || t.is_decimal() => {
-                    vec![Cell::Number; column.len()]
-                }
                 _ => column
                     .cast(&DataType::String)
                     .map_err(message)?
@@ -268,4 +309,27 @@ fn parquet(path: &Path) -> Result<Sample, String> {
     };
     crate::load::catch_panic(read)
         .unwrap_or_else(|panic| Err(format!("the Parquet reader failed on it ({panic})")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_keep_each_date_once_and_a_sample_of_amounts() {
+        let mut values = Values::new(&[Some("date"), Some("amount"), None]);
+        for row in 0..(AMOUNT_SAMPLE + 10) {
+            let day = format!("2023-01-{:02}", 1 + row % 3);
+            values.keep(0, Cell::Text(day));
+            values.keep(1, Cell::Text(format!("{row},00")));
+            values.keep(2, Cell::Text("x".into()));
+        }
+        assert_eq!(
+            values.values[0],
+            ["2023-01-01", "2023-01-02", "2023-01-03"].map(|d| Cell::Text(d.into()))
+        );
+        assert_eq!(values.values[1].len(), AMOUNT_SAMPLE);
+        assert_eq!(values.values[1][7], Cell::Text("7,00".into()));
+        assert!(values.values[2].is_empty());
+    }
 }
