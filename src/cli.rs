@@ -84,6 +84,12 @@ pub enum Command {
   tvaers pseudonymise udbetalinger.csv --key secret.key --columns BorgerID -o udbetalinger-pseudo.csv
   tvaers pseudonymise husstande.csv --key secret.key --columns BorgerID,ForælderCPR --to-utf8 > out.csv")]
     Pseudonymise(PseudonymiseArgs),
+    /// Write a tvaers.toml for a folder of extracts: sources, dialects, columns and period.
+    #[command(after_help = "Examples:
+  tvaers init                      # the extracts in this folder and its subfolders
+  tvaers init extracts --out extracts/tvaers.toml
+  tvaers init extracts --force     # replace an existing extracts/tvaers.toml")]
+    Init(InitArgs),
     /// Write a synthetic municipality (any size, seeded) and a tvaers.toml that reads it.
     #[command(after_help = "Examples:
   tvaers generate --citizens 2000 --seed 7 --out demo --dialect danish
@@ -386,6 +392,19 @@ pub struct PseudonymiseArgs {
     /// Fail (and write no output file) when a value does not look like a CPR number.
     #[arg(long)]
     pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder of extracts, scanned with its subfolders.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Config to write (default: tvaers.toml in DIR); paths in it are relative to it.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace an existing config.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub mod config;
 pub mod cpr;
 pub mod generate;
 pub mod hotspots;
+pub mod init;
 pub mod interner;
 pub mod ladder;
 pub mod load;

@@ -4,6 +4,7 @@
 
 mod analysis;
 mod generate;
+mod init;
 mod pseudonymise;
 mod savings;
 mod validate;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Monitor(args) => analysis::monitor_command(args, &diagnostics),
         Command::Ladder(args) => analysis::ladder_command(args, &diagnostics),
         Command::Pseudonymise(args) => pseudonymise::run(args, &diagnostics),
+        Command::Init(args) => init::run(args, &diagnostics),
         Command::Generate(args) => generate::run(args, &diagnostics),
     }
 }

@@ -4,20 +4,29 @@
 //! every unknown or misspelt key is an error that names it and the keys
 //! allowed there, and every path is resolved relative to the config file.
 
+mod defaults;
 mod savings;
+pub mod write;
 
 pub use savings::{check_savings, SavingsConfig, Scenarios};
 
 use crate::schema::Kind;
 use chrono::NaiveDate;
+use defaults::RawDefaults;
 use savings::{savings_config, RawSavings};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// A config that could not be read or does not make sense.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// There is no file at the path: the message says how to make one.
+    #[error("no config at {}: write one for a folder of extracts with `tvaers init [FOLDER]`, name another with `--config PATH`, or try the tool on a synthetic municipality with `tvaers generate --out DIR` and `--config DIR/tvaers.toml`", path.display())]
+    Missing {
+        /// Path tried.
+        path: PathBuf,
+    },
     /// The file could not be read.
     #[error("cannot read config {path}")]
     Read {
@@ -131,8 +140,14 @@ pub struct SourceSpec {
     pub files: Vec<PathBuf>,
     /// How CSV files are written (ignored for Parquet).
     pub csv: CsvOptions,
-    /// Canonical field → column name in the file, as written in the config.
+    /// Canonical field → column name in the file, as written in the config
+    /// (the source's own `[sources.columns]` over `[defaults.columns]`).
     pub columns: BTreeMap<String, String>,
+    /// Optional fields whose mapping came from `[defaults.columns]`: a file
+    /// without such a column reads the field as absent, not as an error.
+    pub inherited_optional: BTreeSet<String>,
+    /// The sheet of an `.xlsx` file to read (its first sheet when not set).
+    pub sheet: Option<String>,
     /// Leading account digits to drop before mapping (e.g. a *dranst* digit).
     pub account_skip_digits: usize,
 }
@@ -160,6 +175,8 @@ struct RawConfig {
     #[serde(default)]
     analysis: RawAnalysis,
     #[serde(default)]
+    defaults: RawDefaults,
+    #[serde(default)]
     sources: Vec<RawSource>,
     #[serde(default)]
     budget_areas: BTreeMap<String, String>,
@@ -181,6 +198,7 @@ struct RawSource {
     kind: Kind,
     department: Option<String>,
     path: String,
+    sheet: Option<String>,
     #[serde(default)]
     csv: RawCsv,
     #[serde(default)]
@@ -201,9 +219,14 @@ struct RawCsv {
 impl Config {
     /// Reads and validates the config at `path`, resolving source globs.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_path_buf(),
-            source,
+        let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => ConfigError::Missing {
+                path: path.to_path_buf(),
+            },
+            _ => ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            },
         })?;
         Config::parse(&text, path)
     }
@@ -250,6 +273,7 @@ impl Config {
                     .into(),
             ));
         }
+        raw.defaults.check().map_err(invalid)?;
         let mut sources = Vec::with_capacity(raw.sources.len());
         for source in raw.sources {
             if sources.iter().any(|s: &SourceSpec| s.name == source.name) {
@@ -258,7 +282,7 @@ impl Config {
                     source.name
                 )));
             }
-            sources.push(source_spec(source, base).map_err(invalid)?);
+            sources.push(source_spec(source, &raw.defaults, base).map_err(invalid)?);
         }
 
         let mut budget_areas = BTreeMap::new();
@@ -308,7 +332,7 @@ fn toml_date(value: &toml::Value, key: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("{key} must be a date \"YYYY-MM-DD\", found {text:?}"))
 }
 
-fn source_spec(raw: RawSource, base: &Path) -> Result<SourceSpec, String> {
+fn source_spec(raw: RawSource, defaults: &RawDefaults, base: &Path) -> Result<SourceSpec, String> {
     let name = raw.name.trim().to_string();
     if name.is_empty() {
         return Err("a source has an empty name".into());
@@ -323,8 +347,10 @@ fn source_spec(raw: RawSource, base: &Path) -> Result<SourceSpec, String> {
             ));
         }
     }
+    let (columns, inherited_optional) =
+        defaults.columns(raw.kind, raw.department.is_some(), raw.columns);
     if raw.kind.has_department() {
-        match (&raw.department, raw.columns.contains_key("department")) {
+        match (&raw.department, columns.contains_key("department")) {
             (None, false) => {
                 return Err(format!(
                     "source {name:?}: a {} source needs `department = \"…\"` or a mapped `department` column",
@@ -344,7 +370,7 @@ fn source_spec(raw: RawSource, base: &Path) -> Result<SourceSpec, String> {
             raw.kind
         ));
     }
-    let csv = csv_options(raw.csv).map_err(|e| format!("source {name:?}: {e}"))?;
+    let csv = csv_options(defaults.csv(raw.csv)).map_err(|e| format!("source {name:?}: {e}"))?;
     let files = resolve_glob(base, &raw.path).map_err(|e| format!("source {name:?}: {e}"))?;
     Ok(SourceSpec {
         name,
@@ -353,7 +379,9 @@ fn source_spec(raw: RawSource, base: &Path) -> Result<SourceSpec, String> {
         pattern: raw.path,
         files,
         csv,
-        columns: raw.columns,
+        columns,
+        inherited_optional,
+        sheet: raw.sheet,
         account_skip_digits: raw.account_skip_digits,
     })
 }

@@ -11,9 +11,25 @@ use std::fmt::Write as _;
 use super::dialect::{date_format, delimiter, encoding_name};
 use super::output::layout;
 use super::{Dialect, FileFormat, ANALYSIS_FROM, ANALYSIS_TO};
+use crate::config::write::{common_columns, own_columns, toml_string as quoted, EXAMPLE_SAVINGS};
 
-/// The config text (UTF-8) for sources written in `dialect` and `format`.
+/// The config text (UTF-8) for sources written in `dialect` and `format`:
+/// the dialect and the column names most sources share once, in
+/// `[defaults]`, and under each source only what differs.
 pub(crate) fn render(dialect: Dialect, format: FileFormat) -> String {
+    let sources = layout(format);
+    let mappings: Vec<Vec<(&str, &str)>> = sources
+        .iter()
+        .map(|source| {
+            source
+                .table
+                .fields
+                .iter()
+                .map(|field| (field.canonical, field.name(dialect)))
+                .collect()
+        })
+        .collect();
+    let common = common_columns(&mappings);
     let mut out = String::new();
     out.push_str("# A synthetic municipality written by `tvaers generate`.\n");
     out.push_str("# Paths are relative to this file.\n\n");
@@ -21,7 +37,31 @@ pub(crate) fn render(dialect: Dialect, format: FileFormat) -> String {
     let _ = writeln!(out, "from = \"{}\"", ANALYSIS_FROM.format("%Y-%m-%d"));
     let _ = writeln!(out, "to = \"{}\"", ANALYSIS_TO.format("%Y-%m-%d"));
     out.push_str("min_cell = 5\n");
-    for source in layout(format) {
+    if format == FileFormat::Csv || !common.is_empty() {
+        out.push_str("\n# Every source inherits these; a source's own keys win.\n");
+    }
+    if format == FileFormat::Csv {
+        out.push_str("[defaults.csv]\n");
+        let _ = writeln!(
+            out,
+            "delimiter = {}",
+            quoted(&delimiter(dialect).to_string())
+        );
+        let decimal = match dialect {
+            Dialect::Plain => ".",
+            Dialect::Danish => ",",
+        };
+        let _ = writeln!(out, "decimal = {}", quoted(decimal));
+        let _ = writeln!(out, "encoding = {}", quoted(encoding_name(dialect)));
+        let _ = writeln!(out, "date_format = {}", quoted(date_format(dialect)));
+    }
+    if !common.is_empty() {
+        out.push_str("[defaults.columns]\n");
+        for (field, name) in &common {
+            let _ = writeln!(out, "{field} = {}", quoted(name));
+        }
+    }
+    for (source, mappings) in sources.iter().zip(&mappings) {
         out.push_str("\n[[sources]]\n");
         let _ = writeln!(out, "name = {}", quoted(&source.name));
         let _ = writeln!(out, "kind = {}", quoted(source.table.kind));
@@ -29,59 +69,15 @@ pub(crate) fn render(dialect: Dialect, format: FileFormat) -> String {
             let _ = writeln!(out, "department = {}", quoted(department));
         }
         let _ = writeln!(out, "path = {}", quoted(&source.pattern));
-        if format == FileFormat::Csv {
-            out.push_str("[sources.csv]\n");
-            let _ = writeln!(
-                out,
-                "delimiter = {}",
-                quoted(&delimiter(dialect).to_string())
-            );
-            let decimal = match dialect {
-                Dialect::Plain => ".",
-                Dialect::Danish => ",",
-            };
-            let _ = writeln!(out, "decimal = {}", quoted(decimal));
-            let _ = writeln!(out, "encoding = {}", quoted(encoding_name(dialect)));
-            let _ = writeln!(out, "date_format = {}", quoted(date_format(dialect)));
+        let own = own_columns(mappings, &common);
+        if !own.is_empty() {
+            out.push_str("[sources.columns]\n");
         }
-        out.push_str("[sources.columns]\n");
-        for field in source.table.fields {
-            let _ = writeln!(out, "{} = {}", field.canonical, quoted(field.name(dialect)));
+        for (field, name) in own {
+            let _ = writeln!(out, "{field} = {}", quoted(name));
         }
     }
-    out.push_str(SAVINGS);
-    out
-}
-
-const SAVINGS: &str = r#"
-[savings]
-horizon_years = 5
-discount_rate = 0.035
-coordinator_cost = 90000
-setup_cost = 500000
-ramp_up = [0.5, 1.0]
-deadweight = 0.0
-optimism_bias = 0.0
-[savings.effects]
-"Kontante ydelser" = 0.10
-default = 0.05
-"#;
-
-/// A TOML basic string.
-fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    out.push_str(EXAMPLE_SAVINGS);
     out
 }
 
@@ -100,9 +96,12 @@ mod tests {
             let value: toml::Value = toml::from_str(&text).unwrap();
             let sources = value["sources"].as_array().unwrap();
             assert_eq!(sources.len(), 13);
+            assert_eq!(
+                value.get("defaults").and_then(|d| d.get("csv")).is_some(),
+                format == FileFormat::Csv
+            );
             for source in sources {
-                assert_eq!(source.get("csv").is_some(), format == FileFormat::Csv);
-                assert!(source["columns"]["citizen"].is_str());
+                assert!(source.get("csv").is_none());
             }
             assert_eq!(value["analysis"]["from"].as_str(), Some("2022-01-01"));
             assert_eq!(
@@ -111,7 +110,17 @@ mod tests {
             );
         }
         let danish = render(Dialect::Danish, FileFormat::Csv);
-        assert!(danish.contains("date = \"Bogføringsdato\""));
+        assert!(danish.contains(
+            "[defaults.columns]\ncitizen = \"BorgerID\"\ndate = \"Bogføringsdato\"\namount = \"Beløb\"\naccount = \"Konto\"\ncase = \"Sagsnr\"\nservice = \"Ydelse\"\ncaseworker = \"Sagsbehandler\"\ntype = \"Kontakttype\"\n\n"
+        ));
+        assert!(danish.contains(
+            "path = \"beskaeftigelse/kontakter.csv\"\n[sources.columns]\ndate = \"Kontaktdato\"\n\n"
+        ));
+        assert!(danish.contains(
+            "path = \"husstande/husstande.csv\"\n[sources.columns]\nfamily = \"FamilieID\"\nvalid_from = \"GyldigFra\"\nvalid_to = \"GyldigTil\"\n"
+        ));
+        let plain = render(Dialect::Plain, FileFormat::Csv);
+        assert!(!plain.contains("columns]"), "{plain}");
         assert!(danish.contains("delimiter = \";\""));
         assert!(danish.contains("path = \"boern-og-familie/udbetalinger_*.csv\""));
     }

@@ -3,9 +3,10 @@
 //! newlines, CRLF) and reports where each starts, which polars' parallel CSV
 //! reader cannot. Ragged rows are rejects, never padded with nulls.
 
-use super::rows::{Problem, RowSink};
+use super::record::File;
+use super::rows::RowSink;
 use super::text::{self, Decoder};
-use super::{flush_now, layout, reject, FileCounts, LoadError, Reject};
+use super::{layout, FileCounts, LoadError, Reject};
 use crate::config::{Delimiter, SourceSpec};
 use csv::ByteRecord;
 use std::io::BufRead;
@@ -67,54 +68,18 @@ pub fn read(
         spec.csv.decimal,
     )?;
 
+    let file = File {
+        spec,
+        path,
+        header: &header,
+        layout: &layout,
+        delimiter,
+    };
     let mut counts = FileCounts::default();
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
         let line = record.position().map_or(0, |p| p.line());
-        counts.read += 1;
         let fields = text::strip_cr(decoder.decode(&record, line)?);
-        let problem = if fields.len() != header.len() {
-            Problem::Reject(format!(
-                "expected {} fields, found {}",
-                header.len(),
-                fields.len()
-            ))
-        } else {
-            match sink.push(&layout, &fields) {
-                Ok(()) => {
-                    flush_now(sink, spec)?;
-                    continue;
-                }
-                Err(p) => p,
-            }
-        };
-        match problem {
-            Problem::Reject(reason) => {
-                if let Some(i) = reject::cpr_field(&fields) {
-                    return Err(LoadError::CprInRejectedRow {
-                        source_name: spec.name.clone(),
-                        file: path.to_path_buf(),
-                        line,
-                        column: reject::describe_column(&header, i),
-                    });
-                }
-                counts.rejected += 1;
-                rejects.push(Reject {
-                    source: spec.name.clone(),
-                    file: path.to_path_buf(),
-                    line,
-                    reason,
-                    raw: text::raw_line(&fields, delimiter),
-                });
-            }
-            Problem::Cpr(field) => {
-                return Err(LoadError::Cpr {
-                    source_name: spec.name.clone(),
-                    file: path.to_path_buf(),
-                    line,
-                    field,
-                })
-            }
-        }
+        file.record(sink, &fields, line, &mut counts, rejects)?;
     }
     Ok(counts)
 }

@@ -8,12 +8,15 @@
 mod csv_file;
 mod guard;
 mod parquet_file;
+mod record;
 mod reject;
 mod rows;
 mod stream;
 pub mod text;
 pub mod value;
+pub mod xlsx_file;
 
+pub use guard::catch as catch_panic;
 pub use reject::{describe_column, write_rejects, Reject};
 pub use stream::{for_each_row, Row, RowTarget, What};
 
@@ -124,6 +127,14 @@ pub enum LoadError {
         /// File.
         file: PathBuf,
         /// polars' message.
+        message: String,
+    },
+    /// An Excel workbook could not be read, or has no such sheet.
+    #[error("cannot read Excel file {file}: {message}")]
+    Xlsx {
+        /// File.
+        file: PathBuf,
+        /// What went wrong.
         message: String,
     },
     /// Building the frame failed (not expected on any input).
@@ -363,6 +374,8 @@ fn read_file(
     let mut rejects = Vec::new();
     let counts = if is_parquet(file) {
         parquet_file::read(file, spec, &mut sink, &mut rejects)?
+    } else if xlsx_file::is_xlsx(file) {
+        xlsx_file::read(file, spec, &mut sink, &mut rejects)?
     } else {
         csv_file::read(file, spec, &mut sink, &mut rejects)?
     };
@@ -489,8 +502,14 @@ fn layout(
                 column: name.to_string(),
             }),
             (Some(i), None) => Ok(Some(i)),
-            // An optional field may be absent unless the config names its column.
-            (None, _) if !field.required && mapped.is_none() => Ok(None),
+            // An optional field may be absent unless the source itself names
+            // its column (a name inherited from `[defaults]` may be absent).
+            (None, _)
+                if !field.required
+                    && (mapped.is_none() || spec.inherited_optional.contains(field.name)) =>
+            {
+                Ok(None)
+            }
             (None, _) => Err(LoadError::MissingColumn {
                 source_name: spec.name.clone(),
                 file: file.to_path_buf(),

@@ -2,6 +2,7 @@
 
 use crate::eqnice;
 use crate::load::danish_workspace;
+use crate::workdir::Workdir;
 
 #[test]
 fn json_lists_every_source() {
@@ -47,12 +48,22 @@ fn unknown_flag_is_a_usage_error() {
 }
 
 #[test]
-fn missing_config_names_the_path() {
+fn missing_config_names_the_path_and_how_to_make_one() {
     let wd = danish_workspace();
     let run = wd.run(&["validate", "--config", "nope.toml"]);
     assert_eq!(run.code, 1);
     eqnice!(
-        "tvaers: cannot read config nope.toml: No such file or directory (os error 2)\n",
+        "tvaers: no config at nope.toml: write one for a folder of extracts with `tvaers init [FOLDER]`, name another with `--config PATH`, or try the tool on a synthetic municipality with `tvaers generate --out DIR` and `--config DIR/tvaers.toml`\n",
+        run.stderr
+    );
+}
+
+#[test]
+fn report_in_a_fresh_folder_says_how_to_make_a_config() {
+    let run = Workdir::new().run(&["report"]);
+    assert_eq!(run.code, 1);
+    eqnice!(
+        "tvaers: no config at tvaers.toml: write one for a folder of extracts with `tvaers init [FOLDER]`, name another with `--config PATH`, or try the tool on a synthetic municipality with `tvaers generate --out DIR` and `--config DIR/tvaers.toml`\n",
         run.stderr
     );
 }
