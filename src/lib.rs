@@ -8,6 +8,7 @@
 //! line; `src/main.rs` does both.
 
 pub mod accounts;
+pub mod chart;
 pub mod config;
 pub mod cpr;
 pub mod generate;
