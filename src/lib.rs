@@ -15,6 +15,7 @@ pub mod generate;
 pub mod hotspots;
 pub mod interner;
 pub mod ladder;
+pub mod language;
 pub mod load;
 pub mod output;
 pub mod overview;

@@ -152,6 +152,11 @@ pub struct Config {
     pub budget_areas: BTreeMap<String, String>,
     /// Savings assumptions.
     pub savings: SavingsConfig,
+    /// The `[savings]` keys the config file gives (the rest are defaults),
+    /// so a report can say where each assumption came from.
+    pub savings_given: std::collections::BTreeSet<String>,
+    /// `[report] language`: the language of HTML reports unless `--lang`.
+    pub report_language: Option<crate::language::Language>,
 }
 
 #[derive(Deserialize)]
@@ -164,6 +169,13 @@ struct RawConfig {
     #[serde(default)]
     budget_areas: BTreeMap<String, String>,
     savings: Option<RawSavings>,
+    report: Option<RawReport>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    language: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -272,7 +284,16 @@ impl Config {
             budget_areas.insert(digits, area);
         }
 
+        let savings_given = savings::given_keys(raw.savings.as_ref());
         let savings = savings_config(raw.savings).map_err(invalid)?;
+        let report_language = raw
+            .report
+            .and_then(|r| r.language)
+            .map(|l| {
+                l.parse::<crate::language::Language>()
+                    .map_err(|e| invalid(format!("report.language: {e}")))
+            })
+            .transpose()?;
         Ok(Config {
             path: path.to_path_buf(),
             period,
@@ -280,6 +301,8 @@ impl Config {
             sources,
             budget_areas,
             savings,
+            savings_given,
+            report_language,
         })
     }
 }
