@@ -43,7 +43,8 @@ footer{margin-top:3rem;font-size:.8rem;color:#555}\
 @page{size:A4;margin:15mm}\
 @media print{body{max-width:none;margin:0;padding:0}section{break-before:page}\
 section:first-of-type{break-before:auto}h2,h3,caption{break-after:avoid}\
-tr{break-inside:avoid}svg.chart{break-inside:avoid}}\
+tr{break-inside:avoid}svg.chart{break-inside:avoid}\
+table{font-size:.68rem}th,td{padding:.15rem .3rem}}\
 ";
 
 /// A page: a title, a lead paragraph, sections and a footer line.

@@ -172,6 +172,29 @@ fn report_html_is_self_contained_small_and_the_same_bytes_every_run() {
             "no {section}"
         );
     }
+    // The overlaps the CSV leaves empty are the heatmap's unfilled cells,
+    // each drawn twice (the matrix is symmetric) and marked <5.
+    let overview_csv = wd.run(&["overview", "--config", &config, "--format", "csv"]);
+    let hidden = overview_csv
+        .stdout
+        .split("# overlaps\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .filter(|l| l.ends_with(','))
+        .count();
+    assert!(hidden > 0, "the sample hides some overlaps");
+    let heatmap = page
+        .split("<svg")
+        .find(|svg| svg.contains("id=\"overlaps-title\""))
+        .unwrap();
+    let heatmap = &heatmap[..heatmap.find("</svg>").unwrap()];
+    assert_eq!(
+        heatmap.matches("fill=\"none\" stroke=\"#BBBBBB\"").count(),
+        2 * hidden
+    );
+    assert_eq!(heatmap.matches(">&lt;5</text>").count(), 2 * hidden);
     // No unit id of the hotspot list reaches the page without --units.
     let csv = wd.run(&["hotspots", "--config", &config, "--format", "csv"]);
     let first_id = csv
