@@ -90,12 +90,15 @@ pub fn full_report(
     })
 }
 
+/// The savings view, or why no case could be made.
+type SavingsOutcome = Result<SavingsView, String>;
+
 /// The base case for every citizen hotspot (the lists above are capped, the cohort is not).
 fn savings_parts(
     request: &ReportRequest,
     units: &Units,
     population: &Overview,
-) -> PolarsResult<(Vec<(String, Part)>, Result<SavingsView, String>)> {
+) -> PolarsResult<(Vec<(String, Part)>, SavingsOutcome)> {
     let all = HotspotCriteria {
         limit: None,
         ..request.criteria.clone()
