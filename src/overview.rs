@@ -288,6 +288,7 @@ fn curve(ranked: &[f64], total: f64, anchors: &[TopShare], min_cell: u32) -> Vec
         .map(|a| a.units)
         .collect();
     let mut below = 0u64;
+    let (mut top, mut summed) = (0.0f64, 0usize);
     let mut points = Vec::with_capacity(100);
     for percent in 1..=100u64 {
         let k = Percent::whole(percent).of(n);
@@ -310,12 +311,18 @@ fn curve(ranked: &[f64], total: f64, anchors: &[TopShare], min_cell: u32) -> Vec
         if status.is_shown() {
             below = k;
         }
-        let top: f64 = ranked[..k as usize].iter().sum();
+        // Groups only grow with the percentile: add the units since the last.
+        top += ranked[summed..k as usize].iter().sum::<f64>();
+        summed = k as usize;
         let share = (total != 0.0).then(|| suppress::round_share(top / total));
         points.push(TopShare {
             percent,
             units: k,
-            share: share.and_then(|s| status.show(s)),
+            // A published group gives the same share in both places.
+            share: match anchor {
+                Some(anchor) => anchor.share,
+                None => share.and_then(|s| status.show(s)),
+            },
             status,
         });
     }
