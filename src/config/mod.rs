@@ -543,6 +543,27 @@ path = "a.csv"
     }
 
     #[test]
+    fn report_language_and_the_savings_keys_given_are_read() {
+        let c = parse(&format!(
+            "{SOURCE}[report]\nlanguage = \"da\"\n[savings]\nsetup_cost = 1\n[savings.effects]\ndefault = 0.1\n"
+        ))
+        .unwrap();
+        assert_eq!(c.report_language, Some(crate::language::Language::Danish));
+        let given: Vec<&str> = c.savings_given.iter().map(String::as_str).collect();
+        assert_eq!(given, ["effects", "setup_cost"]);
+        let plain = parse(SOURCE).unwrap();
+        assert_eq!(plain.report_language, None);
+        assert!(plain.savings_given.is_empty());
+        let err = parse(&format!("{SOURCE}[report]\nlanguage = \"de\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("report.language: unknown language \"de\""),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn budget_area_keys_are_normalised_to_digits() {
         let c = parse(&format!(
             "{SOURCE}[budget_areas]\n\"5.28.21\" = \"Forebyggelse\"\n"

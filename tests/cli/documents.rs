@@ -239,3 +239,33 @@ fn every_document_command_writes_html_and_xlsx() {
         }
     }
 }
+
+#[test]
+fn report_rekey_shows_the_ids_hotspots_rekey_gives() {
+    let wd = Workdir::new();
+    let config = samples();
+    wd.write("key", [7u8; 32]);
+    let plain = wd.run(&["hotspots", "--config", &config, "--format", "csv"]);
+    let rekeyed = wd.run(&[
+        "hotspots", "--config", &config, "--rekey", "key", "--format", "csv",
+    ]);
+    assert_eq!(rekeyed.code, 0, "{}", rekeyed.stderr);
+    let first = |csv: &str| {
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .nth(1)
+            .unwrap()
+            .to_string()
+    };
+    let (plain_id, new_id) = (first(&plain.stdout), first(&rekeyed.stdout));
+    assert_ne!(plain_id, new_id);
+    let page = wd.run(&[
+        "report", "--config", &config, "--units", "--rekey", "key", "--format", "html",
+    ]);
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    assert!(page.stdout.contains(&format!("<td>{new_id}</td>")));
+    assert!(!page.stdout.contains(&plain_id));
+    assert!(page.stdout.contains("The ids are re-keyed."));
+}
