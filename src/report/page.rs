@@ -86,7 +86,18 @@ pub fn report_page(report: &FullReport, request: &PageRequest) -> anyhow::Result
         numbers: lang.numbers(),
         suppressed: marker.clone(),
     };
-    let table = |t: &Table| table_html(t, lang, request.min_cell, &|_| None);
+    let table = |t: &Table| match lang {
+        Language::English => table_html(t, lang, request.min_cell, &|_| None),
+        // The captions are the data's English titles: the section headings
+        // say the same in Danish, and the cells show what is hidden.
+        Language::Danish => {
+            let untitled = Table {
+                title: None,
+                ..t.clone()
+            };
+            table_html(&untitled, lang, request.min_cell, &danish_heading)
+        }
+    };
     let million = pick("DKK million", "mio. kr.");
     let mut sections = Vec::new();
 
@@ -342,6 +353,49 @@ pub fn report_page(report: &FullReport, request: &PageRequest) -> anyhow::Result
         sections,
         footer: footer(lang),
     })
+}
+
+/// The Danish heading of a column the report's tables use.
+fn danish_heading(column: &str) -> Option<String> {
+    if let Some(year) = column.strip_prefix("year_") {
+        return Some(format!("År {year}"));
+    }
+    let heading = match column {
+        "area" | "budget_area" => "Budgetområde",
+        "units" => "Enheder",
+        "cost" => "Udgifter",
+        "departments" => "Afdelinger",
+        "department" => "Afdeling",
+        "a" => "Afdeling A",
+        "b" => "Afdeling B",
+        "percent" => "Øverste procent",
+        "share" => "Andel af udgifter",
+        "baseline" => "Grundlag pr. år",
+        "effect" => "Effekt",
+        "total" => "I alt",
+        "discounted" => "Diskonteret",
+        "scenario" => "Scenarie",
+        "cohort_units" => "Enheder i kohorten",
+        "investment" => "Investering",
+        "gross_savings" => "Bruttobesparelse",
+        "net" => "Netto",
+        "npv" => "Nutidsværdi",
+        "roi" => "Afkast (ROI)",
+        "payback_year" => "Tilbagebetalingsår",
+        "year" => "År",
+        "cumulative_net" => "Akkumuleret netto",
+        "assumption" => "Forudsætning",
+        "value" => "Værdi",
+        "source" => "Kilde",
+        "kind" => "Type",
+        "files" => "Filer",
+        "read" => "Læst",
+        "accepted" => "Godkendt",
+        "rejected" => "Afvist",
+        "outside_period" => "Uden for perioden",
+        _ => return None,
+    };
+    Some(heading.to_string())
 }
 
 /// A chart frame builder, shared with the savings sections.
