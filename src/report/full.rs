@@ -119,7 +119,12 @@ impl SavingsView {
             cumulative_net,
             areas,
             departments: table("departments").ok_or_else(missing)?,
-            scenarios: scenarios(cost, &request.savings, request)?,
+            // The scenarios are the base case scaled: hidden with it.
+            scenarios: if summary_shown {
+                scenarios(cost, &request.savings, request)?
+            } else {
+                Err("suppressed, as the base case is".to_string())
+            },
         })
     }
 }
@@ -224,6 +229,7 @@ impl FullReport {
         document = document.with_table("concentration", self.curve_table()?);
         if let Ok(view) = &self.savings {
             document = document.with_table("savings_departments", view.departments.clone());
+            // Hidden scenarios (with a hidden base case) get no sheet.
             if let Ok(scenarios) = &view.scenarios {
                 document = document.with_table("savings_scenarios", scenarios.clone());
             }

@@ -269,3 +269,31 @@ fn report_rekey_shows_the_ids_hotspots_rekey_gives() {
     assert!(!page.stdout.contains(&plain_id));
     assert!(page.stdout.contains("The ids are re-keyed."));
 }
+
+#[test]
+fn a_cohort_too_small_to_show_hides_its_scenarios_and_net_too() {
+    // Two hotspot citizens (A, B) of six: below min_cell = 5.
+    let wd = Workdir::fixture("units");
+    let config = wd
+        .read("tvaers.toml")
+        .replace("min_cell = 1", "min_cell = 5");
+    wd.write("tvaers.toml", config);
+    let run = wd.run(&["report", "--top-percent", "50", "--format", "html"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run
+        .stdout
+        .contains("No scenarios: suppressed, as the base case is"));
+    assert!(run
+        .stdout
+        .contains("The cohort&#39;s summary figures are suppressed"));
+    assert!(!run.stdout.contains("cumulative-net"));
+    let run = wd.run(&["report", "--top-percent", "50", "--output", "r.xlsx"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let book: Xlsx<_> = calamine::open_workbook(wd.path().join("r.xlsx")).unwrap();
+    assert!(!book
+        .sheet_names()
+        .contains(&"savings_scenarios".to_string()));
+    assert!(book
+        .sheet_names()
+        .contains(&"savings_departments".to_string()));
+}
