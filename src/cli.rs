@@ -41,7 +41,9 @@ pub enum Command {
     /// The main job: overview, top hotspots as citizens and as families, in one run.
     #[command(after_help = "Examples:
   tvaers report --config data-samples/tvaers.toml
-  tvaers report --config data-samples/tvaers.toml --format json --output report.json")]
+  tvaers report --config data-samples/tvaers.toml --format json --output report.json
+  tvaers report --config data-samples/tvaers.toml --lang da --output rapport.html
+  tvaers report --config data-samples/tvaers.toml --output report.xlsx")]
     Report(ReportArgs),
     /// Population: concentration of cost, departments, overlaps, budget areas (suppressed).
     #[command(after_help = "Examples:
@@ -130,6 +132,17 @@ pub struct OutputArgs {
     /// CSV for a Danish-locale Excel: `;`, decimal comma, UTF-8 with BOM.
     #[arg(long)]
     pub excel_da: bool,
+    /// Language of HTML output [default: the config's [report] language, else en].
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<LangArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    /// Danish.
+    Da,
+    /// English.
+    En,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -138,6 +151,8 @@ pub enum FormatArg {
     Csv,
     Json,
     Parquet,
+    Xlsx,
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -217,6 +232,12 @@ pub struct ReportArgs {
     /// Hotspots listed per unit mode.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub top: usize,
+    /// Include the hotspot lists (unit ids: personal data) in HTML and xlsx reports.
+    #[arg(long)]
+    pub units: bool,
+    /// Re-pseudonymise the hotspot lists' unit ids with this key file (HMAC-SHA256) for sharing.
+    #[arg(long, value_name = "KEYFILE")]
+    pub rekey: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@
 //! line; `src/main.rs` does both.
 
 pub mod accounts;
+pub mod chart;
 pub mod config;
 pub mod cpr;
 pub mod generate;
@@ -15,6 +16,7 @@ pub mod hotspots;
 pub mod init;
 pub mod interner;
 pub mod ladder;
+pub mod language;
 pub mod load;
 pub mod output;
 pub mod overview;

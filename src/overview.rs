@@ -7,11 +7,14 @@
 //! each is protected as parts of a total (`suppress::protect`), and the top
 //! shares as nested groups (`suppress::cumulative`), rounded to 0.1 %.
 
+mod curve;
+
 use crate::hotspots::Percent;
 use crate::output::{Document, Table, Value};
 use crate::schema::col as column;
 use crate::suppress::{self, Membership, Part, Shown, Status};
 use crate::units::{metric, Units};
+use curve::curve;
 use polars::prelude::*;
 
 /// Percentiles whose share of total cost is reported.
@@ -87,6 +90,12 @@ pub struct Overview {
     pub total_status: Status,
     /// Concentration of cost.
     pub top_share: Vec<TopShare>,
+    /// The concentration curve: the share of cost held by the top 1, 2, …,
+    /// 100 % of units, for a Lorenz-style chart. A point is shown only when
+    /// it keeps 0 or `min_cell` units from every shown neighbour among
+    /// these and the `top_share` groups (which keep their own statuses),
+    /// and from all units.
+    pub curve: Vec<TopShare>,
     /// Units and cost by number of departments.
     pub by_departments: Vec<Band>,
     /// Every pair of departments.
@@ -133,7 +142,8 @@ pub fn overview(units: &Units, min_cell: u32) -> PolarsResult<Overview> {
                 status,
             }
         })
-        .collect();
+        .collect::<Vec<TopShare>>();
+    let curve = curve(&ranked, total, &top_share, min_cell);
 
     let mut band_units = [0u64; 4];
     let mut band_cost = [0.0f64; 4];
@@ -181,6 +191,7 @@ pub fn overview(units: &Units, min_cell: u32) -> PolarsResult<Overview> {
         total_cost: total_status.show(total),
         total_status,
         top_share,
+        curve,
         by_departments,
         overlaps,
         budget_areas,

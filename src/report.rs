@@ -1,11 +1,22 @@
 //! The main job (`tvaers report`): in one run, the overview of the
 //! population, the top hotspots as citizens and as families, and the
 //! settings that produced them, as one document every format can render.
+//! The HTML page and the workbook show more of the same run (`full.rs`,
+//! `page.rs`): the concentration curve, the savings years, departments and
+//! scenarios, the assumptions with their sources, and the data quality.
+
+mod full;
+mod page;
+mod page_savings;
+
+pub use full::{assumptions_table, FullReport, SavingsView};
+pub use page::{report_page, PageRequest};
 
 use crate::config::{Period, SavingsConfig};
 use crate::hotspots::{self, HotspotCriteria};
 use crate::output::{Document, Part, Value};
-use crate::overview::{overview, AreaCost};
+use crate::overview::{overview, AreaCost, Overview};
+use crate::pseudonym::Key;
 use crate::savings::CohortCost;
 use crate::savings::{self, cohort_cost, Scenario};
 use crate::units::Units;
@@ -33,6 +44,17 @@ pub fn report(
     families: &Units,
     request: &ReportRequest,
 ) -> PolarsResult<Document> {
+    Ok(full_report(citizens, families, request, None)?.document)
+}
+
+/// The report with everything its HTML page and workbook show besides the
+/// document; `rekey` re-pseudonymises the hotspot lists' unit ids.
+pub fn full_report(
+    citizens: &Units,
+    families: &Units,
+    request: &ReportRequest,
+    rekey: Option<&Key>,
+) -> PolarsResult<FullReport> {
     let population = overview(citizens, request.min_cell)?;
     let overview = population.document()?;
     let date = |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, Value::date);
@@ -56,19 +78,27 @@ pub fn report(
     ] {
         let selected = hotspots::select(units, &request.criteria)?;
         // The per-area costs are in `budget_areas`; here each unit's largest area is enough.
-        let table = hotspots::compact_table(&selected, &units.areas, None)?.with_title(title);
+        let table = hotspots::compact_table(&selected, &units.areas, rekey)?.with_title(title);
         parts.push((key.to_string(), Part::Table(table)));
     }
-    parts.extend(savings_parts(request, citizens, &population.budget_areas)?);
-    Ok(Document { parts })
+    let (savings_parts, savings) = savings_parts(request, citizens, &population)?;
+    parts.extend(savings_parts);
+    Ok(FullReport {
+        document: Document { parts },
+        overview: population,
+        savings,
+    })
 }
+
+/// The savings view, or why no case could be made.
+type SavingsOutcome = Result<SavingsView, String>;
 
 /// The base case for every citizen hotspot (the lists above are capped, the cohort is not).
 fn savings_parts(
     request: &ReportRequest,
     units: &Units,
-    population: &[AreaCost],
-) -> PolarsResult<Vec<(String, Part)>> {
+    population: &Overview,
+) -> PolarsResult<(Vec<(String, Part)>, SavingsOutcome)> {
     let all = HotspotCriteria {
         limit: None,
         ..request.criteria.clone()
@@ -78,15 +108,19 @@ fn savings_parts(
     let case = match savings::model(&cost, &request.savings, request.period, Scenario::Base) {
         Ok(case) => case,
         Err(e) => {
-            return Ok(vec![(
-                "savings_summary".into(),
-                Part::Fields(vec![("not_modelled".into(), Value::Text(e.to_string()))]),
-            )])
+            return Ok((
+                vec![(
+                    "savings_summary".into(),
+                    Part::Fields(vec![("not_modelled".into(), Value::Text(e.to_string()))]),
+                )],
+                Err(e.to_string()),
+            ))
         }
     };
-    let hidden = given_away(population, &cost, request.min_cell);
+    let hidden = given_away(&population.budget_areas, &cost, request.min_cell);
     let document = savings::case_document(&case, &request.savings, request.min_cell, &hidden)?;
-    Ok(document
+    let view = SavingsView::new(&case, &cost, &document, request, population)?;
+    let parts = document
         .parts
         .into_iter()
         .filter_map(|(key, part)| match key.as_str() {
@@ -94,7 +128,8 @@ fn savings_parts(
             "areas" => Some(("savings_areas".to_string(), part)),
             _ => None,
         })
-        .collect())
+        .collect();
+    Ok((parts, Ok(view)))
 }
 
 /// The cohort's areas the overview of all units would give away: the

@@ -9,11 +9,13 @@ use anyhow::Result;
 use tvaers::hotspots::{self, CostCriterion, HotspotCriteria};
 use tvaers::ladder::{self, highest_step};
 use tvaers::load::{self, Loaded};
+use tvaers::output::html::page_html;
+use tvaers::output::Table;
 use tvaers::output::{render_document, render_table, Format};
 use tvaers::overview::overview;
 use tvaers::pseudonym::Key;
 use tvaers::realised::{balance_note, monitor, realised, Every, MatchOn, RealisedRequest};
-use tvaers::report::{report, ReportRequest};
+use tvaers::report::{assumptions_table, full_report, report_page, PageRequest, ReportRequest};
 use tvaers::savings::read_cohort;
 use tvaers::schema::Kind;
 use tvaers::units::{stream, UnitMode};
@@ -41,7 +43,7 @@ pub(super) fn criteria(selection: &SelectionArgs, limit: Option<usize>) -> Resul
 }
 
 pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?;
+    let mut destination = Destination::new(&args.output)?.named("hotspots");
     let writes = workspace::Writes::of(&args.output, None);
     let criteria = criteria(&args.selection, args.limit)?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
@@ -66,7 +68,7 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
 }
 
 pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?;
+    let mut destination = Destination::new(&args.output)?.named("overview");
     let writes = workspace::Writes::of(&args.output, None);
     let (ws, units) = workspace::open_units(
         &args.workspace,
@@ -81,9 +83,10 @@ pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result
 }
 
 pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?;
+    let mut destination = Destination::new(&args.output)?.named("report");
     let writes = workspace::Writes::of(&args.output, None);
     let criteria = criteria(&args.selection, Some(args.top))?;
+    let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
     let (ws, units) = workspace::open_units_in(
         &args.workspace,
         &writes,
@@ -100,12 +103,38 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
         criteria,
         savings: ws.config.savings.clone(),
     };
-    let document = report(&citizens, &families, &request)?;
-    destination.write(|options, out| render_document(&document, options, out))
+    let full = full_report(&citizens, &families, &request, key.as_ref())?;
+    destination.write(|options, out| match options.format {
+        Format::Html | Format::Xlsx => {
+            let assumptions = assumptions_table(&ws.config.savings, &ws.config.savings_given)?;
+            let sources = Table::new(tvaers::validate::report_frame(ws.loaded.reports())?)
+                .with_title("Data quality per source");
+            if options.format == Format::Xlsx {
+                let workbook = full.workbook(args.units, assumptions, sources)?;
+                return render_document(&workbook, options, out);
+            }
+            let page = report_page(
+                &full,
+                &PageRequest {
+                    language: options.language,
+                    min_cell: options.min_cell,
+                    units: args.units,
+                    rekeyed: key.is_some(),
+                    period: ws.period,
+                    assumptions,
+                    sources,
+                },
+            )?;
+            out.write_all(page_html(&page).as_bytes())?;
+            out.flush()?;
+            Ok(())
+        }
+        _ => render_document(&full.document, options, out),
+    })
 }
 
 pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?;
+    let mut destination = Destination::new(&args.output)?.named("ladder");
     let writes = workspace::Writes::of(&args.output, args.cohort.as_deref());
     let criteria = criteria(&args.selection, None)?;
     // The hotspot cohort needs the citizen units; a given cohort only the ladder.
@@ -197,7 +226,7 @@ fn no_enrolments(unit: UnitArg) -> anyhow::Error {
 }
 
 pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?;
+    let mut destination = Destination::new(&args.output)?.named("monitor");
     let writes = workspace::Writes::of(&args.output, None);
     let request = realised_request(&args.matching);
     let every = match args.every {
@@ -234,7 +263,7 @@ pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<(
 }
 
 pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?;
+    let mut destination = Destination::new(&args.output)?.named("realised");
     let writes = workspace::Writes::of(&args.output, None);
     let request = realised_request(&args.matching);
     let (ws, estimate) = workspace::open_with(

@@ -10,9 +10,10 @@ mod savings;
 mod validate;
 mod workspace;
 
-use crate::cli::{Cli, Command, FormatArg, OutputArgs};
+use crate::cli::{Cli, Command, FormatArg, LangArg, OutputArgs};
 use anyhow::{Context, Result};
 use std::io::{IsTerminal, Write};
+use tvaers::language::Language;
 use tvaers::output::{self, Format, RenderOptions};
 
 /// Runs the parsed command line.
@@ -64,6 +65,8 @@ pub struct UsageError(pub String);
 pub struct Destination {
     options: RenderOptions,
     file: Option<std::path::PathBuf>,
+    /// `--lang`, which the config's `[report] language` does not override.
+    lang_flag: bool,
 }
 
 impl Destination {
@@ -74,6 +77,8 @@ impl Destination {
             FormatArg::Csv => Format::Csv,
             FormatArg::Json => Format::Json,
             FormatArg::Parquet => Format::Parquet,
+            FormatArg::Xlsx => Format::Xlsx,
+            FormatArg::Html => Format::Html,
         });
         // `--excel-da` on a terminal means CSV, not the terminal's table.
         let flag = flag.or((args.excel_da && args.output.is_none()).then_some(Format::Csv));
@@ -99,15 +104,34 @@ impl Destination {
                 excel_da: args.excel_da,
                 min_cell: 5,
                 table_width: output::terminal_width(),
+                name: "data".to_string(),
+                language: match args.lang {
+                    Some(LangArg::Da) => Language::Danish,
+                    Some(LangArg::En) | None => Language::English,
+                },
             },
             file: args.output.clone(),
+            lang_flag: args.lang.is_some(),
         })
+    }
+
+    /// Names a lone table in a workbook after the command (`hotspots`).
+    pub fn named(mut self, name: &str) -> Destination {
+        self.options.name = name.to_string();
+        self
     }
 
     /// Sets the small-cell threshold shown in suppressed cells; called where
     /// the workspace is opened (`workspace::open_with`), from the config.
     fn set_min_cell(&mut self, min_cell: u32) {
         self.options.min_cell = min_cell;
+    }
+
+    /// Takes the config's `[report] language` unless `--lang` was given.
+    fn set_config_language(&mut self, language: Option<Language>) {
+        if let (false, Some(language)) = (self.lang_flag, language) {
+            self.options.language = language;
+        }
     }
 
     /// Renders with `render` to the output file (atomically) or stdout.

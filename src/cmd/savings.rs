@@ -16,7 +16,7 @@ use tvaers::savings::{
 use tvaers::validate::check_reject_rate;
 
 pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?;
+    let mut destination = Destination::new(&args.output)?.named("savings");
     let writes = workspace::Writes::of(&args.output, args.cohort.as_deref());
     let criteria = criteria(&args.selection, None)?;
     let mode = mode(args.unit);

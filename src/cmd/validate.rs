@@ -7,7 +7,7 @@ use tvaers::output::{render_table, Table};
 use tvaers::validate;
 
 pub fn run(args: ValidateArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?;
+    let mut destination = Destination::new(&args.output)?.named("validate");
     let writes = workspace::Writes::of(&args.output, None);
     let (ws, summary) =
         workspace::open_validated(&args.workspace, &writes, diagnostics, &mut destination)?;

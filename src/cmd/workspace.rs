@@ -88,6 +88,7 @@ fn configure_for(
 ) -> Result<(Config, Period)> {
     let (config, period) = configure(args)?;
     destination.set_min_cell(config.min_cell);
+    destination.set_config_language(config.report_language);
     refuse_overwriting_inputs(args, writes, &config)?;
     Ok((config, period))
 }

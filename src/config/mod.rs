@@ -167,6 +167,11 @@ pub struct Config {
     pub budget_areas: BTreeMap<String, String>,
     /// Savings assumptions.
     pub savings: SavingsConfig,
+    /// The `[savings]` keys the config file gives (the rest are defaults),
+    /// so a report can say where each assumption came from.
+    pub savings_given: std::collections::BTreeSet<String>,
+    /// `[report] language`: the language of HTML reports unless `--lang`.
+    pub report_language: Option<crate::language::Language>,
 }
 
 #[derive(Deserialize)]
@@ -181,6 +186,13 @@ struct RawConfig {
     #[serde(default)]
     budget_areas: BTreeMap<String, String>,
     savings: Option<RawSavings>,
+    report: Option<RawReport>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawReport {
+    language: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -296,7 +308,16 @@ impl Config {
             budget_areas.insert(digits, area);
         }
 
+        let savings_given = savings::given_keys(raw.savings.as_ref());
         let savings = savings_config(raw.savings).map_err(invalid)?;
+        let report_language = raw
+            .report
+            .and_then(|r| r.language)
+            .map(|l| {
+                l.parse::<crate::language::Language>()
+                    .map_err(|e| invalid(format!("report.language: {e}")))
+            })
+            .transpose()?;
         Ok(Config {
             path: path.to_path_buf(),
             period,
@@ -304,6 +325,8 @@ impl Config {
             sources,
             budget_areas,
             savings,
+            savings_given,
+            report_language,
         })
     }
 }
@@ -545,6 +568,27 @@ path = "a.csv"
         assert_eq!(c.period.from, NaiveDate::from_ymd_opt(2022, 1, 1));
         assert_eq!(c.period.to, NaiveDate::from_ymd_opt(2024, 12, 31));
         assert_eq!(c.min_cell, 5);
+    }
+
+    #[test]
+    fn report_language_and_the_savings_keys_given_are_read() {
+        let c = parse(&format!(
+            "{SOURCE}[report]\nlanguage = \"da\"\n[savings]\nsetup_cost = 1\n[savings.effects]\ndefault = 0.1\n"
+        ))
+        .unwrap();
+        assert_eq!(c.report_language, Some(crate::language::Language::Danish));
+        let given: Vec<&str> = c.savings_given.iter().map(String::as_str).collect();
+        assert_eq!(given, ["effects", "setup_cost"]);
+        let plain = parse(SOURCE).unwrap();
+        assert_eq!(plain.report_language, None);
+        assert!(plain.savings_given.is_empty());
+        let err = parse(&format!("{SOURCE}[report]\nlanguage = \"de\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("report.language: unknown language \"de\""),
+            "{err}"
+        );
     }
 
     #[test]

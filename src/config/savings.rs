@@ -81,6 +81,28 @@ pub(super) struct RawSavings {
     scenarios: Option<Scenarios>,
 }
 
+/// The keys a `[savings]` table gives, by their config names.
+pub(super) fn given_keys(raw: Option<&RawSavings>) -> std::collections::BTreeSet<String> {
+    let Some(raw) = raw else {
+        return Default::default();
+    };
+    [
+        ("horizon_years", raw.horizon_years.is_some()),
+        ("discount_rate", raw.discount_rate.is_some()),
+        ("coordinator_cost", raw.coordinator_cost.is_some()),
+        ("setup_cost", raw.setup_cost.is_some()),
+        ("ramp_up", raw.ramp_up.is_some()),
+        ("deadweight", raw.deadweight.is_some()),
+        ("optimism_bias", raw.optimism_bias.is_some()),
+        ("effects", raw.effects.is_some()),
+        ("scenarios", raw.scenarios.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, given)| *given)
+    .map(|(key, _)| key.to_string())
+    .collect()
+}
+
 pub(super) fn savings_config(raw: Option<RawSavings>) -> Result<SavingsConfig, String> {
     let mut config = SavingsConfig::default();
     let Some(raw) = raw else { return Ok(config) };

@@ -14,7 +14,7 @@ pub enum OutputError {
     /// `--output` names a file whose extension is not an output format.
     #[error(
         "cannot tell the output format of {}: unknown extension .{extension}; \
-         use .csv, .json, .parquet or .txt (table), or choose the format explicitly",
+         use .csv, .json, .parquet, .xlsx, .html or .txt (table), or choose the format explicitly",
         path.display()
     )]
     UnknownExtension {
@@ -26,15 +26,15 @@ pub enum OutputError {
     /// `--output` names a file without an extension.
     #[error(
         "cannot tell the output format of {}: it has no extension; \
-         use .csv, .json, .parquet or .txt (table), or choose the format explicitly",
+         use .csv, .json, .parquet, .xlsx, .html or .txt (table), or choose the format explicitly",
         path.display()
     )]
     NoExtension {
         /// The output path as given.
         path: PathBuf,
     },
-    /// A format name that is not one of `table`, `csv`, `json`, `parquet`.
-    #[error("unknown output format {0:?}; use table, csv, json or parquet")]
+    /// A format name that is not one of [`super::Format::ALL`].
+    #[error("unknown output format {0:?}; use table, csv, json, parquet, xlsx or html")]
     UnknownFormat(String),
     /// A column whose type the writers do not render.
     #[error(

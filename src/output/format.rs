@@ -24,11 +24,22 @@ pub enum Format {
     Json,
     /// Apache Parquet (zstd); a single table only.
     Parquet,
+    /// An Excel workbook: one sheet and one named Excel Table per table.
+    Xlsx,
+    /// One self-contained HTML page (inline CSS and SVG) to read and print.
+    Html,
 }
 
 impl Format {
     /// Every format, in the order help texts list them.
-    pub const ALL: [Format; 4] = [Format::Table, Format::Csv, Format::Json, Format::Parquet];
+    pub const ALL: [Format; 6] = [
+        Format::Table,
+        Format::Csv,
+        Format::Json,
+        Format::Parquet,
+        Format::Xlsx,
+        Format::Html,
+    ];
 
     /// The format's name as used on the command line: `table`, `csv`, `json`, `parquet`.
     pub fn name(self) -> &'static str {
@@ -37,11 +48,18 @@ impl Format {
             Format::Csv => "csv",
             Format::Json => "json",
             Format::Parquet => "parquet",
+            Format::Xlsx => "xlsx",
+            Format::Html => "html",
         }
     }
 
+    /// Whether the format's bytes are binary (not for a terminal).
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Parquet | Format::Xlsx)
+    }
+
     /// The format a file's extension asks for: `.csv`, `.json`, `.parquet`,
-    /// or `.txt` for a text table (case-insensitive). Anything else is an
+    /// `.xlsx`, `.html` (or `.htm`), or `.txt` for a text table (case-insensitive). Anything else is an
     /// error naming the extension and the allowed ones.
     pub fn from_extension(path: &Path) -> Result<Format> {
         let Some(extension) = path.extension() else {
@@ -55,6 +73,8 @@ impl Format {
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
             "parquet" => Ok(Format::Parquet),
+            "xlsx" => Ok(Format::Xlsx),
+            "html" | "htm" => Ok(Format::Html),
             "txt" => Ok(Format::Table),
             _ => Err(OutputError::UnknownExtension {
                 path: path.to_path_buf(),
@@ -109,15 +129,21 @@ mod tests {
         assert_eq!(from("report.JSON"), Format::Json);
         assert_eq!(from("hotspots.parquet"), Format::Parquet);
         assert_eq!(from("overview.txt"), Format::Table);
+        assert_eq!(from("report.xlsx"), Format::Xlsx);
+        assert_eq!(from("report.HTML"), Format::Html);
+        assert_eq!(from("report.htm"), Format::Html);
     }
 
     #[test]
     fn unknown_or_missing_extension_is_an_error_naming_it() {
-        let err = Format::from_extension(Path::new("report.xlsx"))
+        let err = Format::from_extension(Path::new("report.xls"))
             .unwrap_err()
             .to_string();
-        assert!(err.contains(".xlsx"), "{err}");
-        assert!(err.contains(".csv, .json, .parquet or .txt"), "{err}");
+        assert!(err.contains(".xls"), "{err}");
+        assert!(
+            err.contains(".csv, .json, .parquet, .xlsx, .html or .txt"),
+            "{err}"
+        );
         let err = Format::from_extension(Path::new("report.csv.gz"))
             .unwrap_err()
             .to_string();
@@ -156,6 +182,7 @@ mod tests {
             assert_eq!(format.name().parse::<Format>().unwrap(), format);
         }
         assert_eq!("CSV".parse::<Format>().unwrap(), Format::Csv);
-        assert!("xlsx".parse::<Format>().is_err());
+        assert_eq!("XLSX".parse::<Format>().unwrap(), Format::Xlsx);
+        assert!("xls".parse::<Format>().is_err());
     }
 }

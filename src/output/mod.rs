@@ -2,7 +2,7 @@
 //!
 //! Every command returns data, a [`Table`] or a [`Document`] of several
 //! parts, and renders it here as a text table, CSV (optionally for a
-//! Danish-locale Excel), JSON or Parquet. The writers take any
+//! Danish-locale Excel), JSON, Parquet, an Excel workbook or an HTML page. The writers take any
 //! [`std::io::Write`], so tests render into a `Vec<u8>` and the binary into
 //! stdout or an atomically replaced file ([`write_atomically`]). Money is
 //! rounded here and nowhere else (`number.rs` says how), privacy-suppressed
@@ -20,10 +20,12 @@ mod document;
 mod error;
 mod format;
 pub mod formula;
+pub mod html;
 mod json;
 mod number;
 mod parquet;
 mod table;
+mod xlsx;
 
 use std::io::Write;
 
@@ -36,6 +38,7 @@ pub use error::{is_broken_pipe, OutputError};
 pub use format::{resolve_format, Format};
 pub use formula::unguard;
 
+use crate::language::Language;
 use cells::TableView;
 use document::{prepare, PreparedPart};
 
@@ -54,6 +57,12 @@ pub struct RenderOptions {
     /// that is not on a terminal is the same everywhere; pass the terminal's
     /// width (see [`terminal_width`]) when writing to one.
     pub table_width: Option<u16>,
+    /// The name of a lone table in a workbook (its sheet and Excel Table),
+    /// e.g. the command's name `hotspots`; parts of a document are named by
+    /// their keys.
+    pub name: String,
+    /// The language of HTML pages (headings, numbers).
+    pub language: Language,
 }
 
 impl RenderOptions {
@@ -65,6 +74,8 @@ impl RenderOptions {
             excel_da: false,
             min_cell: 5,
             table_width: None,
+            name: "data".to_string(),
+            language: Language::English,
         }
     }
 }
@@ -190,6 +201,15 @@ pub fn render_table(table: &Table, opts: &RenderOptions, out: &mut dyn Write) ->
         Format::Csv => csv::write_table(&view, opts.excel_da, out),
         Format::Json => json::write_table(&view, out),
         Format::Parquet => parquet::write_table(table, &view, out),
+        Format::Xlsx => xlsx::write_table(&view, &opts.name, opts.min_cell, out),
+        Format::Html => html::write_table(
+            table.title.as_deref(),
+            &view,
+            &opts.name,
+            opts.language,
+            opts.min_cell,
+            out,
+        ),
     }
 }
 
@@ -205,6 +225,8 @@ pub fn render_document(
         Format::Table => table::write_document(&parts, opts, out),
         Format::Csv => csv::write_document(&parts, opts.excel_da, out),
         Format::Json => json::write_document(&parts, out),
+        Format::Xlsx => xlsx::write_document(&parts, &opts.name, opts.min_cell, out),
+        Format::Html => html::write_document(&parts, &opts.name, opts.language, opts.min_cell, out),
         Format::Parquet => match parts.as_slice() {
             [(_, PreparedPart::Table(table, view))] => parquet::write_table(table, view, out),
             _ => Err(OutputError::ParquetDocument {

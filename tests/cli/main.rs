@@ -2,6 +2,8 @@
 //! comparing whole outputs. One test binary, so the build links once.
 
 mod amounts;
+mod clients;
+mod documents;
 mod flags;
 mod generate;
 mod hostile;
