@@ -5,7 +5,7 @@ not be quadratic in the population, so the target is at most twice the time
 of `hotspots`. Writes its section of BENCHMARKS.md (between the markers
 below), leaving the rest of the file as `e2e.py` wrote it.
 
-usage: python3 benches/realised.py [--citizens 1000000] [--runs 3] [--data bench-data]
+usage: python3 benches/realised.py [--citizens 1000000] [--runs 3] [--data bench-data] [--binary PATH]
 
 Reuses `e2e.py`'s timing (whole processes, median of runs, peak RSS from
 wait4) and its data folder.
@@ -31,10 +31,14 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--data", type=Path, default=ROOT / "bench-data")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--binary", type=Path, help="time this tvaers build instead of building the release one")
     args = parser.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    tvaers = target_dir() / "release" / "tvaers"
+    if args.binary:
+        tvaers = args.binary
+    else:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+        tvaers = target_dir() / "release" / "tvaers"
     out = args.data / f"{args.citizens}-plain-csv"
     if not (out / "tvaers.toml").exists():
         measure([tvaers, "generate", "--citizens", str(args.citizens), "--seed", str(SEED), "--out", out,
