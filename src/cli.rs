@@ -90,6 +90,40 @@ pub enum Command {
   tvaers generate --citizens 1000000 --seed 1 --out big --format parquet
   tvaers generate --citizens 2000 --seed 9 --out random-cohort --enrol-by random")]
     Generate(GenerateArgs),
+    /// Print a shell completion script (bash, zsh, fish or PowerShell).
+    #[command(after_help = "Examples:
+  tvaers completions bash > ~/.local/share/bash-completion/completions/tvaers
+  tvaers completions zsh > ~/.zfunc/_tvaers
+  tvaers completions fish > ~/.config/fish/completions/tvaers.fish")]
+    Completions(CompletionsArgs),
+    /// Write the manual page (roff): tvaers(1) to stdout, or one page per command into a folder.
+    #[command(after_help = "Examples:
+  tvaers man > tvaers.1 && man -l tvaers.1
+  tvaers man --dir man1")]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+/// The shells `tvaers completions` writes for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write tvaers.1 and a tvaers-COMMAND.1 for every command into this folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Where the data is and how strictly to read it.

@@ -4,6 +4,7 @@
 
 mod analysis;
 mod generate;
+mod manual;
 mod pseudonymise;
 mod savings;
 mod validate;
@@ -28,6 +29,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ladder(args) => analysis::ladder_command(args, &diagnostics),
         Command::Pseudonymise(args) => pseudonymise::run(args, &diagnostics),
         Command::Generate(args) => generate::run(args, &diagnostics),
+        Command::Completions(args) => manual::completions(args),
+        Command::Man(args) => manual::man(args, &diagnostics),
     }
 }
 

@@ -10,6 +10,7 @@ mod hotspots;
 mod independent;
 mod ladder;
 mod load;
+mod manual;
 mod outputs;
 mod overview;
 mod pseudonymise;
