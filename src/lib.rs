@@ -15,6 +15,7 @@ pub mod hotspots;
 pub mod interner;
 pub mod ladder;
 pub mod load;
+pub mod manifest;
 pub mod output;
 pub mod overview;
 pub mod pseudonym;

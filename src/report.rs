@@ -60,7 +60,25 @@ pub fn report(
         parts.push((key.to_string(), Part::Table(table)));
     }
     parts.extend(savings_parts(request, citizens, &population.budget_areas)?);
-    Ok(Document { parts })
+    let mut document = Document {
+        parts,
+        titles: Vec::new(),
+    }
+    .with_title(
+        "",
+        "Population: active units and the share of cost the costliest hold",
+    )
+    .with_title(
+        "savings_summary",
+        "Savings of all citizen hotspots (base scenario)",
+    );
+    // The overview's own titles of its tables carry over.
+    for (key, title) in overview.titles {
+        if !key.is_empty() {
+            document = document.with_title(key, title);
+        }
+    }
+    Ok(document)
 }
 
 /// The base case for every citizen hotspot (the lists above are capped, the cohort is not).

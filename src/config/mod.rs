@@ -8,6 +8,7 @@ mod savings;
 
 pub use savings::{check_savings, SavingsConfig, Scenarios};
 
+use crate::load::progress::Observer;
 use crate::schema::Kind;
 use chrono::NaiveDate;
 use savings::{savings_config, RawSavings};
@@ -152,6 +153,9 @@ pub struct Config {
     pub budget_areas: BTreeMap<String, String>,
     /// Savings assumptions.
     pub savings: SavingsConfig,
+    /// Who is told how far a load of these sources has got: none unless the
+    /// caller sets one (the binary draws a bar on a terminal).
+    pub progress: Observer,
 }
 
 #[derive(Deserialize)]
@@ -280,6 +284,7 @@ impl Config {
             sources,
             budget_areas,
             savings,
+            progress: Observer::none(),
         })
     }
 }

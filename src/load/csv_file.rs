@@ -3,6 +3,7 @@
 //! newlines, CRLF) and reports where each starts, which polars' parallel CSV
 //! reader cannot. Ragged rows are rejects, never padded with nulls.
 
+use super::progress::{Observer, ROW_BATCH};
 use super::rows::{Problem, RowSink};
 use super::text::{self, Decoder};
 use super::{flush_now, layout, reject, FileCounts, LoadError, Reject};
@@ -11,18 +12,20 @@ use csv::ByteRecord;
 use std::io::BufRead;
 use std::path::Path;
 
-/// Appends the file's accepted rows to `sink` and its rejects to `rejects`.
+/// Appends the file's accepted rows to `sink` and its rejects to `rejects`,
+/// reporting bytes and rows read to `observer` as it goes.
 pub fn read(
     path: &Path,
     spec: &SourceSpec,
     sink: &mut RowSink<'_>,
     rejects: &mut Vec<Reject>,
+    observer: &Observer,
 ) -> Result<FileCounts, LoadError> {
     let text::Opened {
         reader: mut input,
         bom,
         ..
-    } = text::open(path)?;
+    } = text::open_observed(path, observer)?;
     let delimiter = match spec.csv.delimiter {
         Delimiter::Byte(b) => b,
         Delimiter::Auto => {
@@ -71,6 +74,9 @@ pub fn read(
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
         let line = record.position().map_or(0, |p| p.line());
         counts.read += 1;
+        if counts.read % ROW_BATCH == 0 {
+            observer.rows(ROW_BATCH);
+        }
         let fields = text::strip_cr(decoder.decode(&record, line)?);
         let problem = if fields.len() != header.len() {
             Problem::Reject(format!(
@@ -116,5 +122,6 @@ pub fn read(
             }
         }
     }
+    observer.rows(counts.read % ROW_BATCH);
     Ok(counts)
 }

@@ -8,6 +8,7 @@
 mod csv_file;
 mod guard;
 mod parquet_file;
+pub mod progress;
 mod reject;
 mod rows;
 mod stream;
@@ -254,7 +255,12 @@ fn read<T: RowTarget + Send>(
             })
         })
         .collect();
-    let (results, targets) = read_files(&tasks, &accounts, period, target);
+    let bytes = |path: &Path| std::fs::metadata(path).map_or(0, |m| m.len());
+    config
+        .progress
+        .start(tasks.iter().map(|task| bytes(task.file)).sum());
+    let (results, targets) = read_files(&tasks, &accounts, period, target, &config.progress);
+    config.progress.finish();
     let mut results = results.into_iter();
     let mut sources = Vec::with_capacity(specs.len());
     let mut rejects = Vec::new();
@@ -296,6 +302,7 @@ fn read_files<T: RowTarget + Send>(
     accounts: &AccountMap,
     period: Period,
     target: &(dyn Fn() -> T + Sync),
+    observer: &progress::Observer,
 ) -> (Vec<FileResult>, Vec<T>) {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -317,7 +324,7 @@ fn read_files<T: RowTarget + Send>(
                         let Some(&i) = order.get(n) else {
                             break rows;
                         };
-                        let result = read_file(&tasks[i], accounts, period, &mut rows);
+                        let result = read_file(&tasks[i], accounts, period, &mut rows, observer);
                         if let Ok(mut slot) = slots[i].lock() {
                             *slot = Some(result);
                         }
@@ -347,6 +354,7 @@ fn read_file(
     accounts: &AccountMap,
     period: Period,
     target: &mut dyn RowTarget,
+    observer: &progress::Observer,
 ) -> FileResult {
     let (spec, file) = (task.spec, task.file);
     let column_department = spec.kind.has_department() && spec.department.is_none();
@@ -362,9 +370,13 @@ fn read_file(
     }
     let mut rejects = Vec::new();
     let counts = if is_parquet(file) {
-        parquet_file::read(file, spec, &mut sink, &mut rejects)?
+        let counts = parquet_file::read(file, spec, &mut sink, &mut rejects)?;
+        // polars reads the file whole: report it when it is done.
+        observer.bytes(std::fs::metadata(file).map_or(0, |m| m.len()));
+        observer.rows(counts.read);
+        counts
     } else {
-        csv_file::read(file, spec, &mut sink, &mut rejects)?
+        csv_file::read(file, spec, &mut sink, &mut rejects, observer)?
     };
     let (outside_period, far_outside) = (sink.outside_period, sink.far_outside);
     let placeholder_ids = sink.placeholder_ids;

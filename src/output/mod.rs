@@ -23,6 +23,7 @@ pub mod formula;
 mod json;
 mod number;
 mod parquet;
+mod summary;
 mod table;
 
 use std::io::Write;
@@ -35,6 +36,7 @@ pub use document::{Document, Part, Value};
 pub use error::{is_broken_pipe, OutputError};
 pub use format::{resolve_format, Format};
 pub use formula::unguard;
+pub use json::{SCHEMA_VERSION, TVAERS_VERSION};
 
 use cells::TableView;
 use document::{prepare, PreparedPart};
@@ -54,6 +56,9 @@ pub struct RenderOptions {
     /// that is not on a terminal is the same everywhere; pass the terminal's
     /// width (see [`terminal_width`]) when writing to one.
     pub table_width: Option<u16>,
+    /// Keep every column of a text table wider than `table_width`, instead
+    /// of leaving out its optional columns.
+    pub wide: bool,
 }
 
 impl RenderOptions {
@@ -65,6 +70,7 @@ impl RenderOptions {
             excel_da: false,
             min_cell: 5,
             table_width: None,
+            wide: false,
         }
     }
 }
@@ -109,6 +115,10 @@ pub struct Table {
     /// `excel_da` their cells are written as `="…"` so a spreadsheet keeps
     /// them as text (no lost leading zeros, no `1e308` from `…e03155`).
     pub ids: Vec<String>,
+    /// Columns a text table on a narrow terminal may leave out, widest
+    /// first, saying which (unless [`RenderOptions::wide`]); other formats
+    /// always write them.
+    pub optional: Vec<String>,
 }
 
 impl Table {
@@ -123,7 +133,14 @@ impl Table {
             complement_rows: Vec::new(),
             complement_cells: Vec::new(),
             ids: Vec::new(),
+            optional: Vec::new(),
         }
+    }
+
+    /// Marks columns a narrow text table may leave out (see [`Table::optional`]).
+    pub fn with_optional<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Table {
+        self.optional.extend(columns.into_iter().map(Into::into));
+        self
     }
 
     /// Sets the title shown above the text table.
@@ -186,7 +203,7 @@ impl Table {
 pub fn render_table(table: &Table, opts: &RenderOptions, out: &mut dyn Write) -> Result<()> {
     let view = TableView::new(table)?;
     match opts.format {
-        Format::Table => table::write_table(table.title.as_deref(), &view, opts, out),
+        Format::Table => table::write_table(table, &view, opts, out),
         Format::Csv => csv::write_table(&view, opts.excel_da, out),
         Format::Json => json::write_table(&view, out),
         Format::Parquet => parquet::write_table(table, &view, out),
@@ -202,7 +219,7 @@ pub fn render_document(
 ) -> Result<()> {
     let parts = prepare(document)?;
     match opts.format {
-        Format::Table => table::write_document(&parts, opts, out),
+        Format::Table => table::write_document(&parts, &document.titles, opts, out),
         Format::Csv => csv::write_document(&parts, opts.excel_da, out),
         Format::Json => json::write_document(&parts, out),
         Format::Parquet => match parts.as_slice() {
