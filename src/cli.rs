@@ -52,16 +52,17 @@ pub enum Command {
     Overview(OverviewArgs),
     /// High-cost multi-contact units, ranked (unit-level: not for sharing unless --rekey).
     #[command(after_help = "Examples:
-  tvaers hotspots --config data-samples/tvaers.toml --limit 20
+  tvaers hotspots --config data-samples/tvaers.toml --limit 20 --min-departments 3
   tvaers hotspots --config data-samples/tvaers.toml --unit family --min-cost 500000 --format csv
-  tvaers hotspots --config data-samples/tvaers.toml --top-percent 1 --min-departments 3 --excel-da -o top.csv")]
+  tvaers hotspots --config data-samples/tvaers.toml --top-percent 1 --excel-da -o top.csv")]
     Hotspots(HotspotsArgs),
     /// Savings per budget area and department for a cohort (the hotspots, or --cohort FILE).
     #[command(after_help = "Examples:
   tvaers savings --config data-samples/tvaers.toml
   tvaers savings --config data-samples/tvaers.toml --scenario all --deadweight 0.2
+  tvaers savings --config data-samples/tvaers.toml --effect 'Kontante ydelser=0.15'
   tvaers hotspots --config data-samples/tvaers.toml --format csv > cohort.csv
-  tvaers savings --config data-samples/tvaers.toml --cohort cohort.csv --effect 'Kontante ydelser=0.15'")]
+  tvaers savings --config data-samples/tvaers.toml --cohort cohort.csv")]
     Savings(SavingsArgs),
     /// Realised savings of an enrolled cohort against matched units not enrolled.
     #[command(after_help = "Examples:
@@ -83,8 +84,8 @@ pub enum Command {
     /// Replace CPR columns of a CSV with keyed pseudonyms (HMAC-SHA256), streaming any size.
     #[command(after_help = "Examples:
   head -c 32 /dev/urandom > secret.key     # once, shared between departments out of band
-  tvaers pseudonymise udbetalinger.csv --key secret.key --columns BorgerID -o udbetalinger-pseudo.csv
-  tvaers pseudonymise husstande.csv --key secret.key --columns BorgerID,ForælderCPR --to-utf8 > out.csv")]
+  tvaers pseudonymise udbetalinger.csv --key secret.key --columns BorgerID -o pseudo.csv
+  tvaers pseudonymise husstande.csv --key secret.key --columns BorgerID,MorCPR --to-utf8 > out.csv")]
     Pseudonymise(PseudonymiseArgs),
     /// Write a tvaers.toml for a folder of extracts: sources, dialects, columns and period.
     #[command(after_help = "Examples:
@@ -95,9 +96,83 @@ pub enum Command {
     /// Write a synthetic municipality (any size, seeded) and a tvaers.toml that reads it.
     #[command(after_help = "Examples:
   tvaers generate --citizens 2000 --seed 7 --out demo --dialect danish
-  tvaers generate --citizens 1000000 --seed 1 --out big --format parquet
+  tvaers generate --citizens 5000 --seed 1 --out demo-parquet --format parquet
   tvaers generate --citizens 2000 --seed 9 --out random-cohort --enrol-by random")]
     Generate(GenerateArgs),
+    /// Print a shell completion script (bash, zsh, fish or PowerShell).
+    #[command(after_help = "Examples:
+  tvaers completions bash > ~/.local/share/bash-completion/completions/tvaers
+  tvaers completions zsh > ~/.zfunc/_tvaers
+  tvaers completions fish > ~/.config/fish/completions/tvaers.fish")]
+    Completions(CompletionsArgs),
+    /// Write the manual page (roff): tvaers(1) to stdout, or one page per command into a folder.
+    #[command(after_help = "Examples:
+  tvaers man > tvaers.1 && man -l tvaers.1
+  tvaers man --dir man1")]
+    Man(ManArgs),
+}
+
+impl Command {
+    /// The command's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Validate(_) => "validate",
+            Command::Report(_) => "report",
+            Command::Overview(_) => "overview",
+            Command::Hotspots(_) => "hotspots",
+            Command::Savings(_) => "savings",
+            Command::Realised(_) => "realised",
+            Command::Monitor(_) => "monitor",
+            Command::Ladder(_) => "ladder",
+            Command::Pseudonymise(_) => "pseudonymise",
+            Command::Init(_) => "init",
+            Command::Generate(_) => "generate",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
+        }
+    }
+
+    /// The workspace flags of an analysis command.
+    pub fn workspace(&self) -> Option<&WorkspaceArgs> {
+        match self {
+            Command::Validate(a) => Some(&a.workspace),
+            Command::Report(a) => Some(&a.workspace),
+            Command::Overview(a) => Some(&a.workspace),
+            Command::Hotspots(a) => Some(&a.workspace),
+            Command::Savings(a) => Some(&a.workspace),
+            Command::Realised(a) => Some(&a.workspace),
+            Command::Monitor(a) => Some(&a.workspace),
+            Command::Ladder(a) => Some(&a.workspace),
+            Command::Pseudonymise(_)
+            | Command::Init(_)
+            | Command::Generate(_)
+            | Command::Completions(_)
+            | Command::Man(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+/// The shells `tvaers completions` writes for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write tvaers.1 and a tvaers-COMMAND.1 for every command into this folder (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Where the data is and how strictly to read it.
@@ -118,6 +193,10 @@ pub struct WorkspaceArgs {
     /// Fail with exit code 3 when a source rejects more than this share of its rows.
     #[arg(long, value_name = "SHARE", default_value_t = 0.01, value_parser = parse_share, allow_negative_numbers = true)]
     pub max_reject_rate: f64,
+    /// Write a manifest of the run (inputs with SHA-256, config hash, period, counts, exit code)
+    /// to this JSON file, also when the run fails.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
 }
 
 /// How and where results are written.
@@ -135,6 +214,9 @@ pub struct OutputArgs {
     /// Language of HTML output [default: the config's [report] language, else en].
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<LangArg>,
+    /// Text tables keep every column on a narrow terminal (instead of leaving out the widest optional ones).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

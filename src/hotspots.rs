@@ -197,7 +197,18 @@ pub fn compact_table(
         .collect();
     let mut narrow = selected.select(keep)?;
     narrow.with_column(Column::new("main_area".into(), main_area))?;
-    table(narrow, &[], rekey)
+    // What a narrow terminal may leave out: the rank, the id, the cost and
+    // the departments say why a unit is listed.
+    Ok(table(narrow, &[], rekey)?.with_optional([
+        "members",
+        "caseworkers",
+        "contacts",
+        "cases",
+        "first_date",
+        "last_date",
+        "active_days",
+        "main_area",
+    ]))
 }
 
 #[cfg(test)]

@@ -144,6 +144,8 @@ pub fn table(groups: &[LadderGroup], top: i64, min_cell: u32) -> PolarsResult<Ta
     Ok(Table::new(frame)
         .with_complement_cells("share_up_2", complements)
         .with_title(format!("Progress on the step scale (top step {top})"))
+        // A narrow terminal keeps the last step and the shares that moved.
+        .with_optional(["mean_first_step", "mean_last_step"])
         .with_shares(["share_up_1", "share_up_2", "share_at_top"])
         .with_suppressed([
             "units",

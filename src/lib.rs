@@ -18,6 +18,7 @@ pub mod interner;
 pub mod ladder;
 pub mod language;
 pub mod load;
+pub mod manifest;
 pub mod output;
 pub mod overview;
 pub mod pseudonym;

@@ -8,7 +8,6 @@ mod stdio;
 
 use clap::Parser;
 use std::process::ExitCode;
-use tvaers::validate::RejectRateExceeded;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
@@ -20,19 +19,18 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match cmd::run(cli) {
+    let arguments = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    match cmd::run(cli, arguments) {
         Ok(()) => ExitCode::SUCCESS,
-        // `tvaers hotspots | head` closing the pipe early is not a failure.
-        Err(err) if tvaers::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
-            stdio::say(&format!("tvaers: {err:#}"));
-            if err.downcast_ref::<RejectRateExceeded>().is_some() {
-                ExitCode::from(3)
-            } else if err.downcast_ref::<cmd::UsageError>().is_some() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::from(1)
+        Err(err) => match cmd::exit_code(&err) {
+            0 => ExitCode::SUCCESS,
+            code => {
+                stdio::say(&format!("tvaers: {err:#}"));
+                ExitCode::from(code)
             }
-        }
+        },
     }
 }

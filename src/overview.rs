@@ -243,6 +243,10 @@ impl Overview {
         )?;
         Ok(Document::new()
             .with_fields("", fields)
+            .with_title(
+                "",
+                "Population: active units and the share of cost the costliest hold",
+            )
             .with_table(
                 "by_departments",
                 Table::new(bands)

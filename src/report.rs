@@ -83,8 +83,26 @@ pub fn full_report(
     }
     let (savings_parts, savings) = savings_parts(request, citizens, &population)?;
     parts.extend(savings_parts);
+    let mut document = Document {
+        parts,
+        titles: Vec::new(),
+    }
+    .with_title(
+        "",
+        "Population: active units and the share of cost the costliest hold",
+    )
+    .with_title(
+        "savings_summary",
+        "Savings of all citizen hotspots (base scenario)",
+    );
+    // The overview's own titles of its tables carry over.
+    for (key, title) in overview.titles {
+        if !key.is_empty() {
+            document = document.with_title(key, title);
+        }
+    }
     Ok(FullReport {
-        document: Document { parts },
+        document,
         overview: population,
         savings,
     })

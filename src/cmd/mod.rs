@@ -5,6 +5,9 @@
 mod analysis;
 mod generate;
 mod init;
+mod manifest;
+mod manual;
+mod progress;
 mod pseudonymise;
 mod savings;
 mod validate;
@@ -15,31 +18,74 @@ use anyhow::{Context, Result};
 use std::io::{IsTerminal, Write};
 use tvaers::language::Language;
 use tvaers::output::{self, Format, RenderOptions};
+use tvaers::validate::RejectRateExceeded;
 
-/// Runs the parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
-    let diagnostics = Diagnostics { quiet: cli.quiet };
-    match cli.command {
-        Command::Validate(args) => validate::run(args, &diagnostics),
-        Command::Report(args) => analysis::report_command(args, &diagnostics),
-        Command::Overview(args) => analysis::overview_command(args, &diagnostics),
-        Command::Hotspots(args) => analysis::hotspots(args, &diagnostics),
-        Command::Savings(args) => savings::run(args, &diagnostics),
-        Command::Realised(args) => analysis::realised_command(args, &diagnostics),
-        Command::Monitor(args) => analysis::monitor_command(args, &diagnostics),
-        Command::Ladder(args) => analysis::ladder_command(args, &diagnostics),
-        Command::Pseudonymise(args) => pseudonymise::run(args, &diagnostics),
-        Command::Init(args) => init::run(args, &diagnostics),
-        Command::Generate(args) => generate::run(args, &diagnostics),
+/// Runs the parsed command line; `arguments` (after the program's name)
+/// are recorded in a `--manifest`.
+pub fn run(cli: Cli, arguments: Vec<String>) -> Result<()> {
+    let manifest = cli
+        .command
+        .workspace()
+        .and_then(|w| w.manifest.clone())
+        .map(|path| (path, manifest::Record::new(cli.command.name(), arguments)));
+    let diagnostics = Diagnostics {
+        quiet: cli.quiet,
+        record: manifest.as_ref().map(|(_, record)| record.clone()),
+    };
+    let result = dispatch(cli.command, &diagnostics);
+    match manifest {
+        Some((path, record)) => manifest::finish(&path, &record, result),
+        None => result,
     }
 }
 
-/// Where human-readable messages go: stderr, unless `--quiet`.
+/// The exit code of a run that ended with `err` (see `cli::EXIT_CODES`).
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if output::is_broken_pipe(err) {
+        // `tvaers hotspots | head` closing the pipe early is not a failure.
+        0
+    } else if err.downcast_ref::<RejectRateExceeded>().is_some() {
+        3
+    } else if err.downcast_ref::<UsageError>().is_some() {
+        2
+    } else {
+        1
+    }
+}
+
+fn dispatch(command: Command, diagnostics: &Diagnostics) -> Result<()> {
+    match command {
+        Command::Validate(args) => validate::run(args, diagnostics),
+        Command::Report(args) => analysis::report_command(args, diagnostics),
+        Command::Overview(args) => analysis::overview_command(args, diagnostics),
+        Command::Hotspots(args) => analysis::hotspots(args, diagnostics),
+        Command::Savings(args) => savings::run(args, diagnostics),
+        Command::Realised(args) => analysis::realised_command(args, diagnostics),
+        Command::Monitor(args) => analysis::monitor_command(args, diagnostics),
+        Command::Ladder(args) => analysis::ladder_command(args, diagnostics),
+        Command::Pseudonymise(args) => pseudonymise::run(args, diagnostics),
+        Command::Init(args) => init::run(args, diagnostics),
+        Command::Generate(args) => generate::run(args, diagnostics),
+        Command::Completions(args) => manual::completions(args),
+        Command::Man(args) => manual::man(args, diagnostics),
+    }
+}
+
+/// What a run reports besides its result: messages on stderr (unless
+/// `--quiet`) and, with `--manifest`, the record of what it read.
 pub struct Diagnostics {
     quiet: bool,
+    record: Option<manifest::Record>,
 }
 
 impl Diagnostics {
+    /// Adds to the run's manifest, when one is written.
+    pub fn record(&self, add: impl FnOnce(&mut tvaers::manifest::Manifest)) {
+        if let Some(record) = &self.record {
+            record.update(add);
+        }
+    }
+
     /// A warning about the data or the run.
     pub fn warn(&self, message: &str) {
         if !self.quiet {
@@ -109,6 +155,7 @@ impl Destination {
                     Some(LangArg::Da) => Language::Danish,
                     Some(LangArg::En) | None => Language::English,
                 },
+                wide: args.wide,
             },
             file: args.output.clone(),
             lang_flag: args.lang.is_some(),

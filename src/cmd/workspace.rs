@@ -28,8 +28,9 @@ pub fn open_validated(
     destination: &mut Destination,
 ) -> Result<(Workspace, Summary)> {
     // Not through `open_with`: `validate` lists placeholder ids among its own warnings.
-    let (config, period) = configure_for(args, writes, destination)?;
+    let (config, period) = configure_for(args, writes, diagnostics, destination)?;
     let (loaded, summary) = validate::read(&config, period)?;
+    diagnostics.record(|m| m.record_sources(loaded.reports()));
     Ok((finish(args, diagnostics, config, period, loaded)?, summary))
 }
 
@@ -70,8 +71,9 @@ pub fn open_with<T>(
     destination: &mut Destination,
     read: impl FnOnce(&Config, Period) -> Result<(Loaded, T)>,
 ) -> Result<(Workspace, T)> {
-    let (config, period) = configure_for(args, writes, destination)?;
+    let (config, period) = configure_for(args, writes, diagnostics, destination)?;
     let (loaded, gathered) = read(&config, period)?;
+    diagnostics.record(|m| m.record_sources(loaded.reports()));
     // `validate` lists these among its own warnings.
     for warning in validate::placeholder_ids(loaded.reports()) {
         diagnostics.warn(&warning.message);
@@ -80,13 +82,22 @@ pub fn open_with<T>(
 }
 
 /// The config and period, once the outputs are known not to be inputs; the
-/// destination takes the config's `min_cell`.
+/// destination takes the config's `min_cell`, the manifest the inputs.
 fn configure_for(
     args: &WorkspaceArgs,
     writes: &Writes<'_>,
+    diagnostics: &Diagnostics,
     destination: &mut Destination,
 ) -> Result<(Config, Period)> {
-    let (config, period) = configure(args)?;
+    diagnostics.record(|m| {
+        m.record_config_file(&args.config);
+        if let Some(cohort) = writes.cohort {
+            m.record_other_input(cohort);
+        }
+    });
+    let (mut config, period) = configure(args)?;
+    diagnostics.record(|m| m.record_config(&config, period));
+    config.progress = super::progress::observer(diagnostics);
     destination.set_min_cell(config.min_cell);
     destination.set_config_language(config.report_language);
     refuse_overwriting_inputs(args, writes, &config)?;
@@ -112,7 +123,7 @@ impl<'a> Writes<'a> {
     }
 }
 
-/// Refuses, before anything is read, an `--output` or `--rejects` that is
+/// Refuses, before anything is read, an `--output`, `--rejects` or `--manifest` that is
 /// one of the run's inputs: the config, the cohort file or a file of a
 /// source (the globs expanded). Paths are compared canonicalised, so a
 /// link or `./` cannot hide the clash.
@@ -137,6 +148,7 @@ fn refuse_overwriting_inputs(
     for (flag, path) in [
         ("--output", writes.output),
         ("--rejects", args.rejects.as_deref()),
+        ("--manifest", args.manifest.as_deref()),
     ] {
         // A path that does not exist yet cannot be an input.
         let Some(written) = path.and_then(|p| std::fs::canonicalize(p).ok()) else {

@@ -10,6 +10,7 @@ pub mod write;
 
 pub use savings::{check_savings, SavingsConfig, Scenarios};
 
+use crate::load::progress::Observer;
 use crate::schema::Kind;
 use chrono::NaiveDate;
 use defaults::RawDefaults;
@@ -172,6 +173,9 @@ pub struct Config {
     pub savings_given: std::collections::BTreeSet<String>,
     /// `[report] language`: the language of HTML reports unless `--lang`.
     pub report_language: Option<crate::language::Language>,
+    /// Who is told how far a load of these sources has got: none unless the
+    /// caller sets one (the binary draws a bar on a terminal).
+    pub progress: Observer,
 }
 
 #[derive(Deserialize)]
@@ -327,6 +331,7 @@ impl Config {
             savings,
             savings_given,
             report_language,
+            progress: Observer::none(),
         })
     }
 }

@@ -63,6 +63,16 @@ const FIELDS: &[(&str, &[&str])] = &[
             "pseudocpr",
             "borgerpseudonym",
             "borgernummer",
+            "personnoegle",
+            "borgernoegle",
+            "cprnoegle",
+            "pseudonoegle",
+            "deltager",
+            "deltagerid",
+            "klient",
+            "klientid",
+            "modtager",
+            "modtagerid",
         ],
     ),
     (
@@ -255,18 +265,27 @@ const FIELDS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// The canonical field a header names, if any.
+/// The canonical field a header names, if any. An amount may carry its
+/// unit: `Udgift (kr.)`, `Beløb DKK`.
 pub fn field_of(header: &str) -> Option<&'static str> {
     let folded = fold(header);
-    FIELDS
-        .iter()
-        .find(|(_, names)| names.contains(&folded.as_str()))
-        .map(|(field, _)| *field)
+    let named = |name: &str| {
+        FIELDS
+            .iter()
+            .find(|(_, names)| names.contains(&name))
+            .map(|(field, _)| *field)
+    };
+    named(&folded).or_else(|| {
+        let bare = folded
+            .strip_suffix("dkk")
+            .or_else(|| folded.strip_suffix("kr"))?;
+        named(bare).filter(|field| *field == "amount")
+    })
 }
 
 /// The field a header names by a looser rule, for headers no list has: a
-/// name with `cpr` in it or starting `borger` is a citizen, one with
-/// `beloeb` or `amount` an amount, one ending in `dato` or `date` a date
+/// name with `cpr` in it or starting `borger` or `person` is a citizen, one
+/// with `beloeb`, `udgift` or `amount` an amount, one ending in `dato` or `date` a date
 /// (unless it names a start, an end or a validity bound). Used only for
 /// fields no column names by the lists.
 pub fn field_of_loosely(header: &str) -> Option<&'static str> {
@@ -274,9 +293,12 @@ pub fn field_of_loosely(header: &str) -> Option<&'static str> {
     let bound = ["start", "slut", "end", "gyldig", "valid", "fra", "til"]
         .iter()
         .any(|w| folded.starts_with(w));
-    if folded.contains("cpr") || folded.starts_with("borger") {
+    if folded.contains("cpr") || folded.starts_with("borger") || folded.starts_with("person") {
         Some("citizen")
-    } else if folded.contains("beloeb") || folded.contains("belob") || folded.contains("amount") {
+    } else if ["beloeb", "belob", "amount", "udgift"]
+        .iter()
+        .any(|w| folded.contains(w))
+    {
         Some("amount")
     } else if (folded.ends_with("dato") || folded.ends_with("date")) && !bound {
         Some("date")
@@ -395,10 +417,20 @@ mod tests {
             ("Startdato", "start"),
             ("Slutdato", "end"),
             ("valid_from", "valid_from"),
+            // An export written by another system than the tests' own.
+            ("Personnøgle", "citizen"),
+            ("Borgernøgle", "citizen"),
+            ("Deltager", "citizen"),
+            ("Udgift (kr.)", "amount"),
+            ("Beløb DKK", "amount"),
+            ("Forløbsstart", "start"),
         ] {
             assert_eq!(field_of(header), Some(field), "{header}");
         }
         assert_eq!(field_of("Bemærkning"), None);
+        assert_eq!(field_of("Konto (kr.)"), None, "only an amount takes a unit");
+        assert_eq!(field_of_loosely("Udgift i alt (kr.)"), Some("amount"));
+        assert_eq!(field_of_loosely("Person_pseudo"), Some("citizen"));
         assert_eq!(field_of_loosely("Borger_CPR_pseudo"), Some("citizen"));
         assert_eq!(field_of_loosely("Udbetalt beløb i alt"), Some("amount"));
         assert_eq!(field_of_loosely("Dato for kontakt"), None);

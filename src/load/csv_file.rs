@@ -3,6 +3,7 @@
 //! newlines, CRLF) and reports where each starts, which polars' parallel CSV
 //! reader cannot. Ragged rows are rejects, never padded with nulls.
 
+use super::progress::{Observer, ROW_BATCH};
 use super::record::File;
 use super::rows::RowSink;
 use super::text::{self, Decoder};
@@ -12,18 +13,20 @@ use csv::ByteRecord;
 use std::io::BufRead;
 use std::path::Path;
 
-/// Appends the file's accepted rows to `sink` and its rejects to `rejects`.
+/// Appends the file's accepted rows to `sink` and its rejects to `rejects`,
+/// reporting bytes and rows read to `observer` as it goes.
 pub fn read(
     path: &Path,
     spec: &SourceSpec,
     sink: &mut RowSink<'_>,
     rejects: &mut Vec<Reject>,
+    observer: &Observer,
 ) -> Result<FileCounts, LoadError> {
     let text::Opened {
         reader: mut input,
         bom,
         ..
-    } = text::open(path)?;
+    } = text::open_observed(path, observer)?;
     let delimiter = match spec.csv.delimiter {
         Delimiter::Byte(b) => b,
         Delimiter::Auto => {
@@ -80,6 +83,10 @@ pub fn read(
         let line = record.position().map_or(0, |p| p.line());
         let fields = text::strip_cr(decoder.decode(&record, line)?);
         file.record(sink, &fields, line, &mut counts, rejects)?;
+        if counts.read % ROW_BATCH == 0 {
+            observer.rows(ROW_BATCH);
+        }
     }
+    observer.rows(counts.read % ROW_BATCH);
     Ok(counts)
 }

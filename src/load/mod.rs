@@ -8,6 +8,7 @@
 mod csv_file;
 mod guard;
 mod parquet_file;
+pub mod progress;
 mod record;
 mod reject;
 mod rows;
@@ -265,7 +266,12 @@ fn read<T: RowTarget + Send>(
             })
         })
         .collect();
-    let (results, targets) = read_files(&tasks, &accounts, period, target);
+    let bytes = |path: &Path| std::fs::metadata(path).map_or(0, |m| m.len());
+    config
+        .progress
+        .start(tasks.iter().map(|task| bytes(task.file)).sum());
+    let (results, targets) = read_files(&tasks, &accounts, period, target, &config.progress);
+    config.progress.finish();
     let mut results = results.into_iter();
     let mut sources = Vec::with_capacity(specs.len());
     let mut rejects = Vec::new();
@@ -307,6 +313,7 @@ fn read_files<T: RowTarget + Send>(
     accounts: &AccountMap,
     period: Period,
     target: &(dyn Fn() -> T + Sync),
+    observer: &progress::Observer,
 ) -> (Vec<FileResult>, Vec<T>) {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -328,7 +335,7 @@ fn read_files<T: RowTarget + Send>(
                         let Some(&i) = order.get(n) else {
                             break rows;
                         };
-                        let result = read_file(&tasks[i], accounts, period, &mut rows);
+                        let result = read_file(&tasks[i], accounts, period, &mut rows, observer);
                         if let Ok(mut slot) = slots[i].lock() {
                             *slot = Some(result);
                         }
@@ -358,6 +365,7 @@ fn read_file(
     accounts: &AccountMap,
     period: Period,
     target: &mut dyn RowTarget,
+    observer: &progress::Observer,
 ) -> FileResult {
     let (spec, file) = (task.spec, task.file);
     let column_department = spec.kind.has_department() && spec.department.is_none();
@@ -373,11 +381,19 @@ fn read_file(
     }
     let mut rejects = Vec::new();
     let counts = if is_parquet(file) {
-        parquet_file::read(file, spec, &mut sink, &mut rejects)?
+        let counts = parquet_file::read(file, spec, &mut sink, &mut rejects)?;
+        // polars reads the file whole: report it when it is done.
+        observer.bytes(std::fs::metadata(file).map_or(0, |m| m.len()));
+        observer.rows(counts.read);
+        counts
     } else if xlsx_file::is_xlsx(file) {
-        xlsx_file::read(file, spec, &mut sink, &mut rejects)?
+        // The workbook is read whole too.
+        let counts = xlsx_file::read(file, spec, &mut sink, &mut rejects)?;
+        observer.bytes(std::fs::metadata(file).map_or(0, |m| m.len()));
+        observer.rows(counts.read);
+        counts
     } else {
-        csv_file::read(file, spec, &mut sink, &mut rejects)?
+        csv_file::read(file, spec, &mut sink, &mut rejects, observer)?
     };
     let (outside_period, far_outside) = (sink.outside_period, sink.far_outside);
     let placeholder_ids = sink.placeholder_ids;

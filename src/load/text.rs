@@ -4,6 +4,7 @@
 //! the records; no second copy of the file is made. Text that is invalid for
 //! the encoding is an error naming the file, the line and the likely encoding.
 
+use super::progress::{Counting, Observer};
 use super::LoadError;
 use crate::config::Encoding;
 use csv::ByteRecord;
@@ -46,11 +47,20 @@ pub struct Opened {
 /// file. A file whose lines end in `\r` alone is read as if they ended in
 /// `\n`, so its records and line numbers come out right.
 pub fn open(path: &Path) -> Result<Opened, LoadError> {
+    open_observed(path, &Observer::none())
+}
+
+/// As [`open`], reporting the bytes read from the file to `observer`.
+pub fn open_observed(path: &Path, observer: &Observer) -> Result<Opened, LoadError> {
     let io = |source| LoadError::Io {
         file: path.to_path_buf(),
         source,
     };
-    let mut file = BufReader::with_capacity(BUFFER, File::open(path).map_err(io)?);
+    let counting = Counting {
+        inner: File::open(path).map_err(io)?,
+        observer: observer.clone(),
+    };
+    let mut file = BufReader::with_capacity(BUFFER, counting);
     let gzip = file.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
     let mut reader: Box<dyn BufRead + Send> = if gzip {
         Box::new(BufReader::with_capacity(

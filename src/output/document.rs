@@ -140,6 +140,9 @@ pub(super) fn flat_fields(fields: &[(String, Value)]) -> Vec<(String, Cell<'_>, 
 }
 
 /// One part of a [`Document`].
+// A document holds a handful of parts, so a table held inline costs nothing
+// worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Part {
     /// A result table.
@@ -163,14 +166,19 @@ pub enum Part {
 ///   `# key` comment line (none for the key `""`) and parts are separated by
 ///   a blank line; that is no longer plain CSV, so a caller writing CSV for
 ///   scripts should render a single [`Table`] instead.
-/// - Text table: each part under its title (a table's title, else its key),
-///   parts separated by a blank line.
+/// - Text table: each part under its title (the document's title for its
+///   key, else a table's own title), parts separated by a blank line; a
+///   fields part as an aligned list of names and values, long text under it
+///   as wrapped paragraphs.
 /// - Parquet: only a document of exactly one table part; anything else is an
 ///   [`OutputError::ParquetDocument`](super::OutputError::ParquetDocument).
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     /// The parts, in output order.
     pub parts: Vec<(String, Part)>,
+    /// Titles in words for text tables, by part key (`"savings_summary"` →
+    /// "Savings of the citizen hotspots"); other formats keep the keys.
+    pub titles: Vec<(String, String)>,
 }
 
 impl Document {
@@ -183,6 +191,22 @@ impl Document {
     pub fn with_fields(mut self, key: impl Into<String>, fields: Vec<(String, Value)>) -> Document {
         self.parts.push((key.into(), Part::Fields(fields)));
         self
+    }
+
+    /// Sets the title in words shown above the part `key` in text tables.
+    pub fn with_title(mut self, key: impl Into<String>, title: impl Into<String>) -> Document {
+        let key = key.into();
+        self.titles.retain(|(k, _)| *k != key);
+        self.titles.push((key, title.into()));
+        self
+    }
+
+    /// The title in words of the part `key`, if one was set.
+    pub fn title(&self, key: &str) -> Option<&str> {
+        self.titles
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, title)| title.as_str())
     }
 
     /// Appends a table part.

@@ -1,5 +1,11 @@
 //! JSON for scripts: tables as arrays of row objects, documents as objects.
 //!
+//! Every JSON output is one object that opens with `schema_version` and
+//! `tvaers_version`, so a batch job knows which shape it got; a single table
+//! goes under `rows`. The shape of each command's JSON is written down in
+//! `schemas/` as a JSON Schema. Fields may be added under the same
+//! [`SCHEMA_VERSION`]; removing or renaming one bumps it.
+//!
 //! Rows are serialized straight from the frame (no intermediate
 //! `serde_json::Value` tree), pretty-printed with a 2-space indent and a
 //! trailing newline. Money is rounded to 2 decimals and written as a number
@@ -19,9 +25,39 @@ use super::document::PreparedPart;
 use super::number::{iso_date, Decimal};
 use super::{OutputError, Value};
 
-/// Writes one table as an array of row objects.
+/// The version of the shape of tvaers' JSON documents: the same while fields
+/// are only added; bumped when one is removed, renamed or changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// This build's version, as `tvaers --version` prints it.
+pub const TVAERS_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The members every JSON document opens with; no part may use them.
+const VERSION_KEYS: [&str; 2] = ["schema_version", "tvaers_version"];
+
+/// The member of a single table's document that holds its rows.
+const ROWS: &str = "rows";
+
+/// Writes one table as a document whose `rows` are an array of row objects.
 pub(super) fn write_table(view: &TableView<'_>, out: &mut dyn Write) -> Result<()> {
-    write_pretty(&Rows(view), out)
+    write_pretty(&TableObject(view), out)
+}
+
+/// Opens a document's object with [`VERSION_KEYS`].
+fn versioned<M: SerializeMap>(object: &mut M) -> Result<(), M::Error> {
+    object.serialize_entry(VERSION_KEYS[0], &SCHEMA_VERSION)?;
+    object.serialize_entry(VERSION_KEYS[1], TVAERS_VERSION)
+}
+
+struct TableObject<'v, 'a>(&'v TableView<'a>);
+
+impl Serialize for TableObject<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_map(Some(3))?;
+        versioned(&mut object)?;
+        object.serialize_entry(ROWS, &Rows(self.0))?;
+        object.end()
+    }
 }
 
 /// Writes a document as one object (see [`super::Document`]).
@@ -46,7 +82,7 @@ fn write_pretty(value: &impl Serialize, out: &mut dyn Write) -> Result<()> {
 /// Fails before writing when two members of the top-level object (or two
 /// fields of one object) would share a key.
 fn check_unique_keys(parts: &[(&str, PreparedPart<'_>)]) -> Result<()> {
-    let mut top = HashSet::new();
+    let mut top: HashSet<&str> = VERSION_KEYS.into_iter().collect();
     for (key, part) in parts {
         match part {
             PreparedPart::Fields(fields) if key.is_empty() => {
@@ -96,6 +132,7 @@ struct DocumentObject<'p, 'a>(&'p [(&'a str, PreparedPart<'a>)]);
 impl Serialize for DocumentObject<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = serializer.serialize_map(None)?;
+        versioned(&mut object)?;
         for (key, part) in self.0 {
             match part {
                 PreparedPart::Fields(fields) if key.is_empty() => {
@@ -230,7 +267,7 @@ mod tests {
     }
 
     #[test]
-    fn table_is_an_array_of_row_objects_in_column_order() {
+    fn table_is_an_array_of_row_objects_in_column_order_under_rows() {
         let frame = df!(
             "unit_id" => ["b7", "a1"],
             "members" => [Some(2u32), None],
@@ -251,35 +288,44 @@ mod tests {
             .with_suppressed(["members"]);
         assert_eq!(
             json_of_table(&table),
-            r#"[
-  {
-    "unit_id": "b7",
-    "members": 2,
-    "total_cost": 2.68,
-    "share": 0.25,
-    "first_date": "2024-02-29",
-    "coordinated": true,
-    "f32": 0.1
-  },
-  {
-    "unit_id": "a1",
-    "members": null,
-    "total_cost": 1000000.0,
-    "share": null,
-    "first_date": null,
-    "coordinated": false,
-    "f32": null
-  }
-]
+            r#"{
+  "schema_version": 1,
+  "tvaers_version": "VERSION",
+  "rows": [
+    {
+      "unit_id": "b7",
+      "members": 2,
+      "total_cost": 2.68,
+      "share": 0.25,
+      "first_date": "2024-02-29",
+      "coordinated": true,
+      "f32": 0.1
+    },
+    {
+      "unit_id": "a1",
+      "members": null,
+      "total_cost": 1000000.0,
+      "share": null,
+      "first_date": null,
+      "coordinated": false,
+      "f32": null
+    }
+  ]
+}
 "#
+            .replace("VERSION", env!("CARGO_PKG_VERSION"))
         );
     }
 
     #[test]
     fn empty_table_is_an_empty_array() {
+        let empty = format!(
+            "{{\n  \"schema_version\": 1,\n  \"tvaers_version\": \"{}\",\n  \"rows\": []\n}}\n",
+            env!("CARGO_PKG_VERSION")
+        );
         let frame = df!("a" => Vec::<i64>::new()).unwrap();
-        assert_eq!(json_of_table(&Table::new(frame)), "[]\n");
-        assert_eq!(json_of_table(&Table::new(DataFrame::empty())), "[]\n");
+        assert_eq!(json_of_table(&Table::new(frame)), empty);
+        assert_eq!(json_of_table(&Table::new(DataFrame::empty())), empty);
     }
 
     /// The SPEC §6 `overview --format json` shape.
@@ -327,6 +373,8 @@ mod tests {
         assert_eq!(
             json_of_document(&document).unwrap(),
             r#"{
+  "schema_version": 1,
+  "tvaers_version": "VERSION",
   "units": 52,
   "total_cost": 2.0,
   "top_share": {
@@ -378,6 +426,7 @@ mod tests {
   ]
 }
 "#
+            .replace("VERSION", env!("CARGO_PKG_VERSION"))
         );
     }
 
@@ -399,6 +448,8 @@ mod tests {
         assert_eq!(
             json_of_document(&document).unwrap(),
             r#"{
+  "schema_version": 1,
+  "tvaers_version": "VERSION",
   "summary": {
     "cohort_units": 12,
     "npv": -1234.57,
@@ -411,6 +462,7 @@ mod tests {
   }
 }
 "#
+            .replace("VERSION", env!("CARGO_PKG_VERSION"))
         );
     }
 
@@ -424,6 +476,12 @@ mod tests {
         let err = render_document(&clash, &RenderOptions::new(Format::Json), &mut out).unwrap_err();
         assert!(err.to_string().contains("\"areas\""), "{err}");
         assert!(out.is_empty());
+
+        for reserved in ["schema_version", "tvaers_version"] {
+            let clash = Document::new().with_fields("", vec![(reserved.into(), Value::Int(2))]);
+            let err = json_of_document(&clash).unwrap_err();
+            assert!(err.to_string().contains(reserved), "{err}");
+        }
 
         let nested = Document::new().with_fields(
             "s",

@@ -24,6 +24,7 @@ pub mod html;
 mod json;
 mod number;
 mod parquet;
+mod summary;
 mod table;
 mod xlsx;
 
@@ -37,6 +38,7 @@ pub use document::{Document, Part, Value};
 pub use error::{is_broken_pipe, OutputError};
 pub use format::{resolve_format, Format};
 pub use formula::unguard;
+pub use json::{SCHEMA_VERSION, TVAERS_VERSION};
 
 use crate::language::Language;
 use cells::TableView;
@@ -63,6 +65,9 @@ pub struct RenderOptions {
     pub name: String,
     /// The language of HTML pages (headings, numbers).
     pub language: Language,
+    /// Keep every column of a text table wider than `table_width`, instead
+    /// of leaving out its optional columns.
+    pub wide: bool,
 }
 
 impl RenderOptions {
@@ -76,6 +81,7 @@ impl RenderOptions {
             table_width: None,
             name: "data".to_string(),
             language: Language::English,
+            wide: false,
         }
     }
 }
@@ -120,6 +126,10 @@ pub struct Table {
     /// `excel_da` their cells are written as `="…"` so a spreadsheet keeps
     /// them as text (no lost leading zeros, no `1e308` from `…e03155`).
     pub ids: Vec<String>,
+    /// Columns a text table on a narrow terminal may leave out, widest
+    /// first, saying which (unless [`RenderOptions::wide`]); other formats
+    /// always write them.
+    pub optional: Vec<String>,
 }
 
 impl Table {
@@ -134,7 +144,14 @@ impl Table {
             complement_rows: Vec::new(),
             complement_cells: Vec::new(),
             ids: Vec::new(),
+            optional: Vec::new(),
         }
+    }
+
+    /// Marks columns a narrow text table may leave out (see [`Table::optional`]).
+    pub fn with_optional<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Table {
+        self.optional.extend(columns.into_iter().map(Into::into));
+        self
     }
 
     /// Sets the title shown above the text table.
@@ -197,7 +214,7 @@ impl Table {
 pub fn render_table(table: &Table, opts: &RenderOptions, out: &mut dyn Write) -> Result<()> {
     let view = TableView::new(table)?;
     match opts.format {
-        Format::Table => table::write_table(table.title.as_deref(), &view, opts, out),
+        Format::Table => table::write_table(table, &view, opts, out),
         Format::Csv => csv::write_table(&view, opts.excel_da, out),
         Format::Json => json::write_table(&view, out),
         Format::Parquet => parquet::write_table(table, &view, out),
@@ -222,7 +239,7 @@ pub fn render_document(
 ) -> Result<()> {
     let parts = prepare(document)?;
     match opts.format {
-        Format::Table => table::write_document(&parts, opts, out),
+        Format::Table => table::write_document(&parts, &document.titles, opts, out),
         Format::Csv => csv::write_document(&parts, opts.excel_da, out),
         Format::Json => json::write_document(&parts, out),
         Format::Xlsx => xlsx::write_document(&parts, &opts.name, opts.min_cell, out),

@@ -3,11 +3,15 @@
 //! Built with comfy-table: numbers right-aligned, money with thousands
 //! grouping and 2 decimals (`1,234,567.89`), shares as percentages with one
 //! decimal (`12.3 %`), suppressed cells as `<5` (or `..` where a figure is
-//! hidden to protect another, explained under the output), other floats rounded to 4
-//! decimals for reading (CSV and JSON keep every digit). Text columns wrap
-//! to fit the width; numeric columns never wrap, so a very wide table may
-//! run past it rather than split a number. The width is always given
+//! hidden to protect another, explained under the output), other floats
+//! (means, standardised differences) to 2 decimals, so a column reads
+//! `1.64` beside `1.50` (CSV and JSON keep every digit). On a terminal
+//! narrower than a table, its optional columns are left out, widest first,
+//! and a line under it says which (`--wide` keeps them); text columns then
+//! wrap to fit; numeric columns never wrap, so a very wide table may run
+//! past the width rather than split a number. The width is always given
 //! explicitly (never detected here), so the same data gives the same bytes.
+//! Key/value parts are laid out by `summary.rs`.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -16,9 +20,9 @@ use anyhow::Result;
 use comfy_table::{presets, CellAlignment, ColumnConstraint, ContentArrangement, Width};
 
 use super::cells::{Cell, Role, TableView};
-use super::document::{flat_fields, PreparedPart};
+use super::document::PreparedPart;
 use super::number::{group_thousands, iso_date, shortest, trim_fraction, Decimal};
-use super::{RenderOptions, Value};
+use super::{summary, RenderOptions, Table};
 
 /// The width used when none is given: readable in a 100-column terminal.
 const DEFAULT_WIDTH: u16 = 100;
@@ -29,23 +33,26 @@ const MIN_TEXT_WIDTH: u16 = 30;
 
 /// Writes one table, under its title when it has one.
 pub(super) fn write_table(
-    title: Option<&str>,
+    table: &Table,
     view: &TableView<'_>,
     opts: &RenderOptions,
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut text = String::new();
     let mut markers = Markers::default();
-    push_table(&mut text, title, view, opts, &mut markers);
-    markers.push_legend(&mut text, opts.min_cell);
+    let title = table.title.as_deref();
+    push_table(&mut text, title, view, &table.optional, opts, &mut markers);
+    markers.push_legend(&mut text, opts.min_cell, usize::from(width(opts)));
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
 }
 
-/// Writes every part of a document, separated by blank lines.
+/// Writes every part of a document, separated by blank lines, each under
+/// its title in `titles` (by key), else a table's own title, else its key.
 pub(super) fn write_document(
     parts: &[(&str, PreparedPart<'_>)],
+    titles: &[(String, String)],
     opts: &RenderOptions,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -55,18 +62,27 @@ pub(super) fn write_document(
         if index > 0 {
             text.push('\n');
         }
+        let titled = titles
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, title)| title.as_str());
+        let keyed = Some(*key).filter(|k| !k.is_empty());
         match part {
             PreparedPart::Table(table, view) => {
-                let title = table
-                    .title
-                    .as_deref()
-                    .or(Some(*key).filter(|k| !k.is_empty()));
-                push_table(&mut text, title, view, opts, &mut markers);
+                let title = titled.or(table.title.as_deref()).or(keyed);
+                push_table(&mut text, title, view, &table.optional, opts, &mut markers);
             }
-            PreparedPart::Fields(fields) => push_fields(&mut text, key, fields, opts, &mut markers),
+            PreparedPart::Fields(fields) => summary::push_fields(
+                &mut text,
+                titled.or(keyed),
+                fields,
+                opts.min_cell,
+                usize::from(width(opts)),
+                &mut markers,
+            ),
         }
     }
-    markers.push_legend(&mut text, opts.min_cell);
+    markers.push_legend(&mut text, opts.min_cell, usize::from(width(opts)));
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
@@ -74,30 +90,37 @@ pub(super) fn write_document(
 
 /// Which suppression markers were printed, to explain them once below.
 #[derive(Default)]
-struct Markers {
+pub(super) struct Markers {
     below: bool,
     complement: bool,
 }
 
 impl Markers {
-    fn saw(&mut self, cell: Cell<'_>) {
+    /// Notes a cell's marker, if it has one.
+    pub(super) fn saw(&mut self, cell: Cell<'_>) {
         self.below |= cell == Cell::Suppressed;
         self.complement |= cell == Cell::Complement;
     }
 
-    fn push_legend(&self, text: &mut String, min_cell: u32) {
+    fn push_legend(&self, text: &mut String, min_cell: u32, width: usize) {
         if self.below || self.complement {
             text.push('\n');
         }
         if self.below {
-            text.push_str(&format!(
-                "<{min_cell}: fewer than {min_cell} units; hidden for privacy.\n"
-            ));
+            summary::push_paragraph(
+                text,
+                &format!("<{min_cell}: fewer than {min_cell} units; hidden for privacy."),
+                width,
+            );
         }
         if self.complement {
-            text.push_str(&format!(
-                "{COMPLEMENT}: {min_cell} units or more; hidden so that no figure marked <{min_cell} can be worked out from the others.\n"
-            ));
+            summary::push_paragraph(
+                text,
+                &format!(
+                    "{COMPLEMENT}: {min_cell} units or more; hidden so that no figure marked <{min_cell} can be worked out from the others."
+                ),
+                width,
+            );
         }
     }
 }
@@ -106,42 +129,109 @@ impl Markers {
 /// sign for discretion).
 const COMPLEMENT: &str = "..";
 
+/// The width tables are laid out in.
+fn width(opts: &RenderOptions) -> u16 {
+    opts.table_width.unwrap_or(DEFAULT_WIDTH).max(MIN_WIDTH)
+}
+
 fn new_table(opts: &RenderOptions) -> comfy_table::Table {
     let mut table = comfy_table::Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
         .force_no_tty()
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(opts.table_width.unwrap_or(DEFAULT_WIDTH).max(MIN_WIDTH));
+        .set_width(width(opts));
     table
+}
+
+/// The columns to show: all of them, unless the table is on a terminal
+/// (`table_width` given) narrower than the table unwrapped and not
+/// `wide`; then optional columns are left out, widest first, until it fits.
+/// Returns the kept column indices and the names left out, in table order.
+fn fit_columns(
+    view: &TableView<'_>,
+    optional: &[String],
+    cells: &[Vec<String>],
+    opts: &RenderOptions,
+) -> (Vec<usize>, Vec<String>) {
+    let all: Vec<usize> = (0..view.columns.len()).collect();
+    let Some(target) = opts.table_width.filter(|_| !opts.wide) else {
+        return (all, Vec::new());
+    };
+    // Each column: its widest cell or header, a space either side and a border.
+    let widths: Vec<usize> = view
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(index, column)| {
+            let content = cells
+                .iter()
+                .map(|row| row[index].chars().count())
+                .chain([printable(column.name).chars().count()])
+                .max()
+                .unwrap_or(0);
+            content + 3
+        })
+        .collect();
+    let mut total: usize = widths.iter().sum::<usize>() + 1;
+    let mut droppable: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|&i| optional.iter().any(|name| name == view.columns[i].name))
+        .collect();
+    // Widest first; ties by position, rightmost first, so the same table always loses the same columns.
+    droppable.sort_by_key(|&i| (std::cmp::Reverse(widths[i]), std::cmp::Reverse(i)));
+    let mut dropped = Vec::new();
+    for index in droppable {
+        if total <= usize::from(target.max(MIN_WIDTH)) {
+            break;
+        }
+        total -= widths[index];
+        dropped.push(index);
+    }
+    dropped.sort_unstable();
+    let kept = all.into_iter().filter(|i| !dropped.contains(i)).collect();
+    let names = dropped
+        .into_iter()
+        .map(|i| printable(view.columns[i].name).into_owned())
+        .collect();
+    (kept, names)
 }
 
 fn push_table(
     text: &mut String,
     title: Option<&str>,
     view: &TableView<'_>,
+    optional: &[String],
     opts: &RenderOptions,
     markers: &mut Markers,
 ) {
     if let Some(title) = title {
-        text.push_str(&printable(title));
-        text.push('\n');
+        summary::push_paragraph(text, &printable(title), usize::from(width(opts)));
     }
     if view.columns.is_empty() {
         text.push_str("(no columns)\n");
         return;
     }
+    let rows: Vec<Vec<String>> = (0..view.height)
+        .map(|row| {
+            view.columns
+                .iter()
+                .map(|c| cell_text(c.cell(row), c.role, opts.min_cell))
+                .collect()
+        })
+        .collect();
+    let (kept, dropped) = fit_columns(view, optional, &rows, opts);
     let mut table = new_table(opts);
-    table.set_header(view.columns.iter().map(|c| printable(c.name)));
+    table.set_header(kept.iter().map(|&i| printable(view.columns[i].name)));
     // A column with no spaces (ids, codes) cannot wrap usefully: keep it whole.
-    let mut wraps = vec![false; view.columns.len()];
-    for row in 0..view.height {
-        let cells: Vec<String> = view
-            .columns
+    let mut wraps = vec![false; kept.len()];
+    for (row, cells) in rows.into_iter().enumerate() {
+        let cells: Vec<String> = kept
             .iter()
-            .map(|c| {
-                markers.saw(c.cell(row));
-                cell_text(c.cell(row), c.role, opts.min_cell)
+            .map(|&i| {
+                markers.saw(view.columns[i].cell(row));
+                cells[i].clone()
             })
             .collect();
         for (wrap, cell) in wraps.iter_mut().zip(&cells) {
@@ -150,7 +240,7 @@ fn push_table(
         table.add_row(cells);
     }
     let widths = table.column_max_content_widths();
-    for (index, column) in view.columns.iter().enumerate() {
+    for (index, column) in kept.iter().map(|&i| &view.columns[i]).enumerate() {
         let Some(target) = table.column_mut(index) else {
             continue;
         };
@@ -171,42 +261,24 @@ fn push_table(
     if view.height == 0 {
         text.push_str("(no rows)\n");
     }
-}
-
-fn push_fields(
-    text: &mut String,
-    key: &str,
-    fields: &[(String, Value)],
-    opts: &RenderOptions,
-    markers: &mut Markers,
-) {
-    if !key.is_empty() {
-        text.push_str(&printable(key));
-        text.push('\n');
+    if !dropped.is_empty() {
+        summary::push_paragraph(
+            text,
+            &format!(
+                "Left out to fit {} columns: {}; --wide shows every column.",
+                width(opts),
+                dropped.join(", ")
+            ),
+            usize::from(width(opts)),
+        );
     }
-    let mut table = new_table(opts);
-    for (name, cell, role) in flat_fields(fields) {
-        markers.saw(cell);
-        table.add_row([
-            printable(&name).into_owned(),
-            cell_text(cell, role, opts.min_cell),
-        ]);
-    }
-    if let Some(names) = table.column_mut(0) {
-        names.set_constraint(ColumnConstraint::ContentWidth);
-    }
-    if let Some(values) = table.column_mut(1) {
-        values.set_cell_alignment(CellAlignment::Right);
-    }
-    text.push_str(&table.to_string());
-    text.push('\n');
 }
 
 /// Text safe to show on a terminal: control characters (C0, DEL, C1, so
 /// every escape sequence's ESC) and the bidirectional overrides that can
 /// reorder what is shown are written escaped, as `\u{1b}`, so an id in the
 /// data cannot move the cursor, retitle the window or hide other cells.
-fn printable(text: &str) -> Cow<'_, str> {
+pub(super) fn printable(text: &str) -> Cow<'_, str> {
     let unsafe_char =
         |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !text.chars().any(unsafe_char) {
@@ -224,7 +296,7 @@ fn printable(text: &str) -> Cow<'_, str> {
 }
 
 /// The text of one table cell.
-fn cell_text(cell: Cell<'_>, role: Role, min_cell: u32) -> String {
+pub(super) fn cell_text(cell: Cell<'_>, role: Role, min_cell: u32) -> String {
     let decimal = match cell {
         Cell::Null => return String::new(),
         Cell::Suppressed => return format!("<{min_cell}"),
@@ -252,13 +324,14 @@ fn cell_text(cell: Cell<'_>, role: Role, min_cell: u32) -> String {
     }
 }
 
-/// Plain floats read best at 4 decimals; tiny non-zero ones would read as 0
-/// and keep their shortest digits instead.
+/// Plain floats (means, standardised differences) at 2 decimals, so that a
+/// column's figures line up; tiny non-zero ones would read as 0 and keep
+/// their shortest digits instead.
 fn plain_float(cell: Cell<'_>, decimal: Decimal) -> String {
-    let rounded = trim_fraction(decimal.round(4));
+    let rounded = decimal.round(2);
     let is_zero =
         matches!(cell, Cell::F64(x) if x == 0.0) || matches!(cell, Cell::F32(x) if x == 0.0);
-    if rounded == "0" && !is_zero {
+    if trim_fraction(rounded.clone()) == "0" && !is_zero {
         match cell {
             Cell::F32(x) => shortest(x, &decimal),
             Cell::F64(x) => shortest(x, &decimal),
@@ -280,8 +353,9 @@ fn non_finite(nan: bool, negative: bool) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{render_document, render_table, Document, Format, RenderOptions, Table};
-    use super::*;
+    use super::super::{
+        render_document, render_table, Document, Format, RenderOptions, Table, Value,
+    };
     use polars::prelude::*;
 
     fn render(table: &Table, width: Option<u16>) -> String {
@@ -318,7 +392,7 @@ mod tests {
 ┌──────────────────┬───────┬──────────────┬────────┬────────┐
 │ area             ┆ units ┆         cost ┆  share ┆ effect │
 ╞══════════════════╪═══════╪══════════════╪════════╪════════╡
-│ Kontante ydelser ┆   120 ┆ 1,234,567.89 ┆ 12.3 % ┆    0.3 │
+│ Kontante ydelser ┆   120 ┆ 1,234,567.89 ┆ 12.3 % ┆   0.30 │
 │ Sundhed          ┆    <5 ┆           <5 ┆  0.1 % ┆   1e-7 │
 └──────────────────┴───────┴──────────────┴────────┴────────┘
 
@@ -413,7 +487,7 @@ mod tests {
     }
 
     #[test]
-    fn document_parts_have_titles_and_blank_lines_between() {
+    fn document_parts_have_titles_and_blank_lines_between_and_fields_as_an_aligned_list() {
         let document = Document::new()
             .with_fields(
                 "",
@@ -435,12 +509,10 @@ mod tests {
         render_document(&document, &RenderOptions::new(Format::Table), &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "┌─────────────┬──────────┐
-│ units       ┆       52 │
-│ total_cost  ┆ 1,234.50 │
-│ top_share.1 ┆   50.0 % │
-│ hidden      ┆       <5 │
-└─────────────┴──────────┘
+            "units              52
+total_cost   1,234.50
+top_share.1    50.0 %
+hidden             <5
 
 overlaps
 ┌───┬───────┐
@@ -452,6 +524,46 @@ overlaps
 <5: fewer than 5 units; hidden for privacy.
 "
         );
+    }
+
+    #[test]
+    fn a_narrow_terminal_leaves_out_the_widest_optional_column_and_says_so() {
+        let frame = df!(
+            "id" => ["a1"],
+            "area" => ["Kontante ydelser"],
+            "note" => ["x"],
+            "cost" => [1234.5],
+        )
+        .unwrap();
+        let table = Table::new(frame)
+            .with_money(["cost"])
+            .with_optional(["area", "note"]);
+        // Unwrapped: id 2+3, area 16+3, note 4+3, cost 8+3 and a border: 43 > 40.
+        assert_eq!(
+            render(&table, Some(40)),
+            "┌────┬──────┬──────────┐
+│ id ┆ note ┆     cost │
+╞════╪══════╪══════════╡
+│ a1 ┆ x    ┆ 1,234.50 │
+└────┴──────┴──────────┘
+Left out to fit 40 columns: area; --wide
+  shows every column.
+"
+        );
+        let wide = RenderOptions {
+            table_width: Some(40),
+            wide: true,
+            ..RenderOptions::new(Format::Table)
+        };
+        let mut out = Vec::new();
+        render_table(&table, &wide, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("│ id ┆ area"), "{text}");
+        assert!(!text.contains("Left out"), "{text}");
+        // Not on a terminal (no width given): every column, as in a file.
+        assert!(render(&table, None).contains("┆ area"));
+        // Wide enough: nothing left out.
+        assert!(!render(&table, Some(43)).contains("Left out"));
     }
 
     #[test]

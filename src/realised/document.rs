@@ -188,6 +188,23 @@ impl Realised {
             ))
             .with_money(money)
             .with_shares(shares)
+            // A narrow terminal keeps the saving, its interval and the verdict on balance.
+            .with_optional([
+                "cohort_units",
+                "comparison_units",
+                "cohort_before",
+                "cohort_after",
+                "cohort_change",
+                "comparison_before",
+                "comparison_after",
+                "comparison_change",
+                "saving_share",
+                "saving_share_low",
+                "saving_share_high",
+                "saving_per_year",
+                "pre_smd",
+                "pre_level_gap",
+            ])
             .with_suppressed(
                 money
                     .iter()
@@ -207,6 +224,7 @@ impl Realised {
             "level_gap" => self.balance.iter().map(|b| b.gap.and_then(|g| value(suppress::round_share(g), area_shown(b)))).collect::<Vec<_>>(),
         )?)
         .with_title("Balance: enrolled units against their matches before start (standardised mean difference)")
+        .with_optional(["cohort_mean", "comparison_mean"])
         .with_shares(["level_gap"])
         .with_suppressed(["cohort_mean", "comparison_mean", "smd", "level_gap"]);
 
@@ -281,6 +299,7 @@ impl Realised {
         ];
         Ok(Document::new()
             .with_fields("summary", summary)
+            .with_title("summary", "Summary")
             .with_table("areas", areas)
             .with_table("balance", balance)
             .with_table("event_study", event_study))

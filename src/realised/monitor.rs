@@ -439,6 +439,18 @@ impl Monitor {
                 Every::Year => "year",
             }
         ))
+        // A narrow terminal keeps each period's and the cumulative figures and the status.
+        .with_optional([
+            "period_end",
+            "enrolled_units",
+            "cumulative_expected",
+            "realised_low",
+            "realised_high",
+            "cumulative_realised_low",
+            "cumulative_realised_high",
+            "investment_to_date",
+            "net_to_date",
+        ])
         .with_money([
             "expected", "realised", "realised_low", "realised_high", "cumulative_expected",
             "cumulative_realised", "cumulative_realised_low", "cumulative_realised_high",
@@ -524,6 +536,12 @@ impl Monitor {
             ];
             Ok(Table::new(frame)
                 .with_title(title)
+                .with_optional([
+                    "period_end",
+                    "realised_low",
+                    "realised_high",
+                    "cumulative_expected",
+                ])
                 .with_money(money_columns)
                 .with_suppressed(money_columns)
                 .with_complement_rows(complement))
@@ -557,6 +575,7 @@ impl Monitor {
         ];
         Ok(Document::new()
             .with_fields("summary", summary)
+            .with_title("summary", "Summary")
             .with_table("periods", periods)
             .with_table("areas", areas)
             .with_table("departments", departments))

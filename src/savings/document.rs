@@ -49,6 +49,8 @@ pub fn case_document(
     ];
     Ok(Document::new()
         .with_fields("summary", summary)
+        .with_title("summary", "Summary")
+        .with_title("assumptions", "Assumptions")
         .with_table("areas", areas_table(&[(case, &visible)], config, false)?)
         .with_table(
             "departments",
@@ -131,6 +133,7 @@ pub fn cases_document(
     }
     Ok(Document::new()
         .with_table("summary", summary)
+        .with_title("assumptions", "Assumptions")
         .with_table(
             "areas",
             areas_table(&paired(cases, &visible), config, true)?,
@@ -206,8 +209,13 @@ pub fn areas_table(
     money.extend(year_names.iter().cloned());
     let mut suppressed = money.clone();
     suppressed.push("units".into());
+    // A narrow terminal keeps each area's baseline, effect and totals; the
+    // savings year by year are in CSV and JSON.
+    let mut optional = year_names;
+    optional.push("units".into());
     Ok(Table::new(DataFrame::new(height, columns)?)
         .with_title("Savings per budget area")
+        .with_optional(optional)
         .with_money(money)
         .with_shares(["effect"])
         .with_suppressed(suppressed)

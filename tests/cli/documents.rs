@@ -230,7 +230,9 @@ fn report_html_is_self_contained_small_and_the_same_bytes_every_run() {
 fn every_document_command_writes_html_and_xlsx() {
     let wd = Workdir::new();
     let config = samples();
-    for command in ["overview", "savings", "validate", "ladder", "realised", "monitor"] {
+    for command in [
+        "overview", "savings", "validate", "ladder", "realised", "monitor",
+    ] {
         for (format, magic) in [("html", &b"<!DOCTYPE html>"[..]), ("xlsx", &b"PK"[..])] {
             let name = format!("{command}.{format}");
             let run = wd.run(&[command, "--config", &config, "--output", &name]);

@@ -329,6 +329,7 @@ fn run_case(bases: &[Base], seed: u64, case: u64) -> Outcome {
     let mut failures = Vec::new();
     for args in [validate_args(), analysis] {
         let first = execute(case_dir.path(), &args);
+        crate::schema::check_run(case_dir.path(), &args, first.code, &first.stdout);
         let second = execute(case_dir.path(), &args);
         let mut fail = |what: String| {
             failures.push(format!("`tvaers {}`: {what}", args.join(" ")));

@@ -178,7 +178,10 @@ fn json_rows_keep_the_columns() {
     let wd = Workdir::fixture("units");
     let run = wd.run(&["hotspots", "--format", "json", "--top-percent", "34"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value["schema_version"], 1);
+    assert_eq!(value["tvaers_version"], env!("CARGO_PKG_VERSION"));
+    let rows = &value["rows"];
     assert_eq!(rows[1]["unit_id"], "B");
     assert_eq!(rows[1]["total_cost"], 1500.0);
     assert_eq!(rows[1]["first_date"], "2023-03-01");

@@ -256,3 +256,45 @@ fn init_reads_a_workbook_with_typed_and_text_cells() {
         validate.stdout
     );
 }
+
+/// The independent test municipality (`independent.rs`: another system's
+/// export, `|`-separated ISO-8859-1 with `dd.mm.yyyy` dates, headers such as
+/// `Personnøgle`, `Borgernøgle`, `Udgift (kr.)`, `Deltager`, and a source of
+/// two files): init was not written against it. Its config must read every
+/// source's rows as the hand-written config does, and find the same
+/// hotspots byte for byte; only the department names (from the folders) and
+/// the order of the sources may differ.
+#[test]
+fn init_reads_a_municipality_it_was_not_written_for_as_its_own_config_does() {
+    use crate::independent::{CohortBy, Population};
+    let wd = Workdir::new();
+    Population::simulate(3_000, 77).write(&wd.path().join("m"), CohortBy::Random, 77);
+    let config = "m/tvaers.toml";
+    let counts = |config: &str| {
+        let run = ok(wd.run(&["validate", "--config", config, "--format", "csv"]));
+        // source, kind, files, read, accepted, rejected, outside_period: all but the department.
+        let mut rows: Vec<String> = run
+            .stdout
+            .lines()
+            .map(|line| {
+                let cells: Vec<&str> = line.split(',').collect();
+                [&cells[..2], &cells[3..]].concat().join(",")
+            })
+            .collect();
+        rows.sort();
+        rows
+    };
+    let hotspots =
+        |config: &str| ok(wd.run(&["hotspots", "--config", config, "--format", "csv"])).stdout;
+    let (hand_counts, hand_hotspots) = (counts(config), hotspots(config));
+    std::fs::rename(wd.path().join(config), wd.path().join("hand.toml")).unwrap();
+    ok(wd.run(&["init", "m"]));
+    assert_eq!(counts(config), hand_counts);
+    eqnice!(hotspots(config), hand_hotspots);
+    assert!(
+        hand_counts
+            .iter()
+            .any(|r| r.starts_with("ydelser,expenses,2,")),
+        "{hand_counts:?}"
+    );
+}

@@ -27,6 +27,21 @@ fn rows(csv: &str) -> HashMap<String, HashMap<String, f64>> {
         .collect()
 }
 
+/// `realised --format json` on a config of the work folder, which must succeed.
+fn realised_json(wd: &Workdir, config: &str, resamples: &str) -> (serde_json::Value, String) {
+    let run = wd.run(&[
+        "realised",
+        "--config",
+        config,
+        "--format",
+        "json",
+        "--resamples",
+        resamples,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (serde_json::from_str(&run.stdout).unwrap(), run.stderr)
+}
+
 #[test]
 fn difference_in_differences_recovers_the_planted_effect_where_the_naive_drop_misleads() {
     let wd = Workdir::new();
@@ -100,26 +115,15 @@ fn small_groups_are_suppressed() {
     let wd = Workdir::new();
     let run = wd.run(&["generate", "--citizens", "400", "--seed", "3", "--out", "m"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = wd.run(&[
-        "realised",
-        "--config",
-        "m/tvaers.toml",
-        "--format",
-        "json",
-        "--resamples",
-        "50",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert!(v["summary"]["cohort_units"].is_null(), "{}", run.stdout);
+    let (v, _) = realised_json(&wd, "m/tvaers.toml", "50");
+    assert!(v["summary"]["cohort_units"].is_null(), "{v}");
     assert!(
         v["areas"]
             .as_array()
             .unwrap()
             .iter()
             .all(|a| a["saving"].is_null()),
-        "{}",
-        run.stdout
+        "{v}"
     );
     assert!(v["summary"]["note"]
         .as_str()
@@ -258,17 +262,7 @@ fn realised_says_it_cannot_tell_when_the_placebo_start_already_shows_a_saving() 
         "earlier-cost",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = wd.run(&[
-        "realised",
-        "--config",
-        "m/tvaers.toml",
-        "--format",
-        "json",
-        "--resamples",
-        "400",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let (json, stderr) = realised_json(&wd, "m/tvaers.toml", "400");
     let summary = &json["summary"];
     assert!(summary["pre_smd"].as_f64().unwrap() <= 0.25, "{summary}");
     assert!(
@@ -281,9 +275,7 @@ fn realised_says_it_cannot_tell_when_the_placebo_start_already_shows_a_saving() 
     assert!(placebo["saving_high"].as_f64().unwrap() < 0.0, "{placebo}");
     assert_eq!(summary["balanced"], false);
     assert!(
-        run.stderr.contains("NOT BALANCED")
-            && run.stderr.contains("different paths before the start"),
-        "{}",
-        run.stderr
+        stderr.contains("NOT BALANCED") && stderr.contains("different paths before the start"),
+        "{stderr}"
     );
 }

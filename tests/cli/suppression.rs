@@ -111,14 +111,13 @@ fn top_shares_at_full_precision_gave_the_cost_of_four_units_by_difference() {
     let run = wd.run(&["overview", "--format", "table"]);
     assert!(
         run.stdout.starts_with(
-            "┌──────────────┬────────────┐
-│ units        ┆         84 │
-│ total_cost   ┆ 357,000.00 │
-│ top_share.1  ┆         <5 │
-│ top_share.5  ┆     11.5 % │
-│ top_share.10 ┆         .. │
-│ top_share.20 ┆     36.2 % │
-└──────────────┴────────────┘
+            "Population: active units and the share of cost the costliest hold
+units                 84
+total_cost    357,000.00
+top_share.1           <5
+top_share.5       11.5 %
+top_share.10          ..
+top_share.20      36.2 %
 "
         ),
         "{}",

@@ -28,16 +28,22 @@ mod population;
 use linear::{pinned, System};
 use population::{generate, write, Population};
 
-fn json(document: &Document) -> serde_json::Value {
+/// The document as JSON, checked against the schema of the command `name`.
+fn json(name: &str, document: &Document) -> serde_json::Value {
     let mut out = Vec::new();
     render_document(document, &RenderOptions::new(Format::Json), &mut out).unwrap();
-    serde_json::from_slice(&out).unwrap()
+    let value = serde_json::from_slice(&out).unwrap();
+    crate::schema::assert_valid(name, &value);
+    value
 }
 
-fn table_json(table: &Table) -> serde_json::Value {
+/// The table's rows as JSON, the document checked against `name`'s schema.
+fn table_json(name: &str, table: &Table) -> serde_json::Value {
     let mut out = Vec::new();
     render_table(table, &RenderOptions::new(Format::Json), &mut out).unwrap();
-    serde_json::from_slice(&out).unwrap()
+    let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    crate::schema::assert_valid(name, &value);
+    value["rows"].clone()
 }
 
 fn band(departments: usize) -> usize {
@@ -393,7 +399,7 @@ fn audit_one(seed: u64) -> Vec<String> {
     let mut fails = Vec::new();
 
     let o = overview(&units, config.min_cell).unwrap();
-    let ov = json(&o.document().unwrap());
+    let ov = json("overview", &o.document().unwrap());
     fails.extend(
         audit_overview(&p, &o, &ov)
             .into_iter()
@@ -411,6 +417,7 @@ fn audit_one(seed: u64) -> Vec<String> {
     let cost = savings::cohort_cost(&units, &ids).unwrap();
     let case = savings::model(&cost, &config.savings, config.period, Scenario::Base).unwrap();
     let sv = json(
+        "savings",
         &savings::case_document(&case, &config.savings, config.min_cell, &BTreeSet::new()).unwrap(),
     );
     fails.extend(
@@ -427,7 +434,10 @@ fn audit_one(seed: u64) -> Vec<String> {
         savings: config.savings.clone(),
     };
     let (_, mut families) = units::stream(&config, config.period, &[UnitMode::Family]).unwrap();
-    let rv = json(&tvaers::report::report(&units, &families.pop().unwrap(), &request).unwrap());
+    let rv = json(
+        "report",
+        &tvaers::report::report(&units, &families.pop().unwrap(), &request).unwrap(),
+    );
     fails.extend(
         audit_overview(&p, &o, &rv)
             .into_iter()
@@ -449,7 +459,10 @@ fn audit_one(seed: u64) -> Vec<String> {
     let loaded = tvaers::load::load(&config, config.period).unwrap();
     if let Some(top) = tvaers::ladder::highest_step(&loaded).unwrap() {
         let groups = tvaers::ladder::ladder(&loaded, config.period, &ids, top).unwrap();
-        let lv = table_json(&tvaers::ladder::table(&groups, top, config.min_cell).unwrap());
+        let lv = table_json(
+            "ladder",
+            &tvaers::ladder::table(&groups, top, config.min_cell).unwrap(),
+        );
         fails.extend(
             audit_ladder(&p, &cohort, &lv)
                 .into_iter()

@@ -18,9 +18,10 @@ fn json_lists_every_source() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr, "");
     let value: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-    assert_eq!(value[0]["source"], "job");
-    assert_eq!(value[0]["read"], 8);
-    assert_eq!(value[1]["department"], "Beskæftigelse|Børn og Familie");
+    let rows = &value["rows"];
+    assert_eq!(rows[0]["source"], "job");
+    assert_eq!(rows[0]["read"], 8);
+    assert_eq!(rows[1]["department"], "Beskæftigelse|Børn og Familie");
 }
 
 #[test]

@@ -72,6 +72,13 @@ impl Workdir {
             .args(args)
             .output()
             .expect("run tvaers");
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        crate::schema::check_run(
+            self.dir.path(),
+            &args,
+            output.status.code().unwrap_or(-1),
+            &output.stdout,
+        );
         Run {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
