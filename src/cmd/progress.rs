@@ -15,8 +15,17 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tvaers::load::progress::{Observer, Progress};
 
-/// How long a load runs before its bar is drawn.
+/// How long a load runs before its bar is drawn, unless
+/// `TVAERS_PROGRESS_AFTER_MS` says otherwise (the tests set 0, so that
+/// whether a bar is drawn does not hang on how fast the machine is).
 const QUIET_FOR: Duration = Duration::from_secs(1);
+
+fn quiet_for() -> Duration {
+    std::env::var("TVAERS_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(QUIET_FOR, Duration::from_millis)
+}
 
 /// The observer for this run: a bar on a watched terminal, else none.
 pub fn observer(diagnostics: &Diagnostics) -> Observer {
@@ -39,18 +48,19 @@ struct Bar {
 struct Load {
     bar: ProgressBar,
     started: Instant,
+    quiet_for: Duration,
     shown: bool,
 }
 
 impl Bar {
     /// Runs `f` on the load under way; draws its bar once it has run for
-    /// [`QUIET_FOR`].
+    /// [`QUIET_FOR`] (or `TVAERS_PROGRESS_AFTER_MS`).
     fn with_load(&self, f: impl FnOnce(&ProgressBar)) {
         let Ok(mut current) = self.current.lock() else {
             return;
         };
         if let Some(load) = current.as_mut() {
-            if !load.shown && load.started.elapsed() >= QUIET_FOR {
+            if !load.shown && load.started.elapsed() >= load.quiet_for {
                 load.bar.set_draw_target(ProgressDrawTarget::stderr());
                 load.shown = true;
             }
@@ -73,6 +83,7 @@ impl Progress for Bar {
             *current = Some(Load {
                 bar,
                 started: Instant::now(),
+                quiet_for: quiet_for(),
                 shown: false,
             });
         }
