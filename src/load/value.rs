@@ -154,8 +154,10 @@ fn exact_ore(negative: bool, whole: &str, fraction: &str) -> Result<i64, AmountE
 
 /// An amount in whole øre (see `ore`). With `Decimal::Comma`, thousands may
 /// be grouped by `.` (or a space) in groups of three: `1.234.567,89`,
-/// `-12,50`. With `Decimal::Dot`, no grouping is accepted, so `1,234` (a
-/// decimal comma in the wrong source) is rejected rather than read as 1234.
+/// `-12,50`. With `Decimal::Dot`, thousands may be grouped by `,` only
+/// where a decimal point follows (`1,234.50`, as an English-locale export
+/// writes): `1,234` alone may be a decimal comma in the wrong source, and is
+/// rejected rather than read as 1234.
 /// A trailing minus (`12,50-`), which some ERP systems write, is accepted.
 /// The digits are rounded to the øre exactly, half away from zero.
 pub fn parse_amount(text: &str, decimal: Decimal) -> Result<i64, AmountError> {
@@ -173,6 +175,10 @@ pub fn parse_amount(text: &str, decimal: Decimal) -> Result<i64, AmountError> {
     let (whole, fraction) = match body.split_once(mark) {
         Some((w, f)) => (w, Some(f)),
         None => (body, None),
+    };
+    let grouping: &[char] = match (decimal, fraction) {
+        (Decimal::Dot, Some(_)) => &[','],
+        _ => grouping,
     };
     if let Some(f) = fraction {
         if f.is_empty() || !f.bytes().all(|c| c.is_ascii_digit()) {
@@ -366,7 +372,22 @@ mod tests {
         assert_eq!(parse_amount("1234.56", d), Ok(123_456));
         assert_eq!(parse_amount("-0.5", d), Ok(-50));
         assert_eq!(parse_amount("+7", d), Ok(700));
-        for bad in ["1,234", "1,5", "1.2.3", "NaN", "inf", "--1", "-+1", "1e5"] {
+        assert_eq!(parse_amount("1,234.50", d), Ok(123_450));
+        assert_eq!(parse_amount("-12,345,678.9", d), Ok(-1_234_567_890));
+        for bad in [
+            "1,234",
+            "1,5",
+            "1.2.3",
+            "NaN",
+            "inf",
+            "--1",
+            "-+1",
+            "1e5",
+            "1,23.50",
+            "12,3456.7",
+            ",123.5",
+            "1,234,5.0",
+        ] {
             assert_eq!(parse_amount(bad, d), Err(AmountError::Malformed), "{bad:?}");
         }
     }
