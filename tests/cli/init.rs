@@ -298,3 +298,42 @@ fn init_reads_a_municipality_it_was_not_written_for_as_its_own_config_does() {
         "{hand_counts:?}"
     );
 }
+
+/// An English-locale export: thousands commas before a decimal point, the
+/// amounts quoted in a comma-separated file. init takes the point as the
+/// decimal mark, and every row is read: 1,234.50 + 12,000.00 = 13,234.50.
+#[test]
+fn init_and_the_loader_read_thousands_commas_before_a_decimal_point() {
+    let wd = Workdir::new();
+    wd.write(
+        "x/jobcenter/udbetalinger.csv",
+        "CPR,Date,Amount,Account\nab12,2023-01-05,\"1,234.50\",5.57.72\n\
+         ab12,2023-06-05,\"12,000.00\",5.57.72\ncd34,2023-12-05,999.10,5.28.21\n",
+    );
+    ok(wd.run(&["init", "x"]));
+    let validate = ok(wd.run(&["validate", "--config", "x/tvaers.toml", "--format", "csv"]));
+    eqnice!(
+        validate.stdout,
+        "source,kind,department,files,read,accepted,rejected,outside_period\n\
+         jobcenter,expenses,Jobcenter,1,3,3,0,0\n"
+    );
+    let hotspots = ok(wd.run(&[
+        "hotspots",
+        "--config",
+        "x/tvaers.toml",
+        "--format",
+        "csv",
+        "--min-departments",
+        "1",
+    ]));
+    assert!(
+        hotspots
+            .stdout
+            .lines()
+            .nth(1)
+            .unwrap_or("")
+            .starts_with("1,ab12,1,13234.50,"),
+        "{}",
+        hotspots.stdout
+    );
+}
