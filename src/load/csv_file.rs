@@ -7,7 +7,7 @@ use super::progress::{Observer, ROW_BATCH};
 use super::record::File;
 use super::rows::RowSink;
 use super::text::{self, Decoder};
-use super::{layout, FileCounts, LoadError, Reject};
+use super::{FileCounts, LoadError, Reject};
 use crate::config::{Delimiter, SourceSpec};
 use csv::ByteRecord;
 use std::io::BufRead;
@@ -62,22 +62,7 @@ pub fn read(
         .iter()
         .map(|name| super::value::clean(name).to_string())
         .collect();
-    let layout = layout(
-        spec,
-        sink.fields(),
-        &header,
-        path,
-        &spec.csv.date_format,
-        spec.csv.decimal,
-    )?;
-
-    let file = File {
-        spec,
-        path,
-        header: &header,
-        layout: &layout,
-        delimiter,
-    };
+    let file = File::new(spec, path, header, sink, delimiter)?;
     let mut counts = FileCounts::default();
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
         let line = record.position().map_or(0, |p| p.line());

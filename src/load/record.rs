@@ -7,7 +7,7 @@
 
 use super::rows::{Layout, Problem, RowSink};
 use super::text;
-use super::{flush_now, reject, FileCounts, LoadError, Reject};
+use super::{flush_now, layout, reject, FileCounts, LoadError, Reject};
 use crate::config::SourceSpec;
 use std::borrow::Cow;
 use std::path::Path;
@@ -19,14 +19,40 @@ pub(super) struct File<'a> {
     /// The file.
     pub path: &'a Path,
     /// The header's column names, cleaned.
-    pub header: &'a [String],
+    pub header: Vec<String>,
     /// Where the fields are.
-    pub layout: &'a Layout,
+    pub layout: Layout,
     /// The delimiter a rejected record's raw text is written with.
     pub delimiter: u8,
 }
 
-impl File<'_> {
+impl<'a> File<'a> {
+    /// A file of `spec` whose cleaned header is `header`: where each field
+    /// of the sink's kind is, or the error naming what is missing.
+    pub fn new(
+        spec: &'a SourceSpec,
+        path: &'a Path,
+        header: Vec<String>,
+        sink: &RowSink<'_>,
+        delimiter: u8,
+    ) -> Result<File<'a>, LoadError> {
+        let layout = layout(
+            spec,
+            sink.fields(),
+            &header,
+            path,
+            &spec.csv.date_format,
+            spec.csv.decimal,
+        )?;
+        Ok(File {
+            spec,
+            path,
+            header,
+            layout,
+            delimiter,
+        })
+    }
+
     /// Counts one record read at `line` and accepts or rejects it.
     pub fn record(
         &self,
@@ -36,7 +62,7 @@ impl File<'_> {
         counts: &mut FileCounts,
         rejects: &mut Vec<Reject>,
     ) -> Result<(), LoadError> {
-        let (spec, path, header) = (self.spec, self.path, self.header);
+        let (spec, path, header) = (self.spec, self.path, &self.header);
         counts.read += 1;
         let problem = if fields.len() != header.len() {
             Problem::Reject(format!(
@@ -45,7 +71,7 @@ impl File<'_> {
                 fields.len()
             ))
         } else {
-            match sink.push(self.layout, fields) {
+            match sink.push(&self.layout, fields) {
                 Ok(()) => return flush_now(sink, spec),
                 Err(p) => p,
             }

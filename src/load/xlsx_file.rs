@@ -11,7 +11,7 @@
 use super::record::File;
 use super::rows::RowSink;
 use super::value::clean;
-use super::{layout, FileCounts, LoadError, Reject};
+use super::{FileCounts, LoadError, Reject};
 use crate::config::{Decimal, Delimiter, SourceSpec};
 use calamine::{open_workbook, Data, ExcelDateTime, Reader, Xlsx};
 use chrono::NaiveDate;
@@ -43,25 +43,11 @@ pub(super) fn read(
         .iter()
         .map(|cell| clean(&cell_text(cell, date_format, decimal)).to_string())
         .collect();
-    let layout = layout(
-        spec,
-        sink.fields(),
-        &header,
-        path,
-        &spec.csv.date_format,
-        spec.csv.decimal,
-    )?;
     let delimiter = match spec.csv.delimiter {
         Delimiter::Byte(b) => b,
         Delimiter::Auto => b';',
     };
-    let file = File {
-        spec,
-        path,
-        header: &header,
-        layout: &layout,
-        delimiter,
-    };
+    let file = File::new(spec, path, header, sink, delimiter)?;
     let mut counts = FileCounts::default();
     for (line, cells) in rows {
         let used = trimmed(cells);
@@ -72,7 +58,7 @@ pub(super) fn read(
         }
         // Cells left empty at the end of a row are its empty last fields:
         // a sheet cannot tell them from cells that are not there.
-        let width = used.len().max(header.len());
+        let width = used.len().max(file.header.len());
         let fields: Vec<Cow<'_, str>> = (0..width)
             .map(|i| {
                 cells.get(i).map_or(Cow::Borrowed(""), |cell| {
