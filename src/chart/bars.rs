@@ -6,10 +6,8 @@
 //! their names (budget areas, departments) are long; stacked columns are
 //! for short categories such as years.
 
-use std::fmt::Write;
-
 use super::{
-    close, colour, legend, line, n, open, rect, shorten, text, ticks, Frame, Scale, WIDTH,
+    axis_titles, close, colour, legend, line, open, rect, shorten, text, ticks, Frame, Scale, WIDTH,
 };
 
 /// One value per category; `None` is suppressed.
@@ -139,20 +137,12 @@ fn horizontal(
             None => text(&mut svg, zero + 4.0, middle, "start", 10, &frame.suppressed),
         }
     }
-    text(
+    axis_titles(
         &mut svg,
-        (left + right) / 2.0,
-        bottom + 32.0,
-        "middle",
-        11,
+        (left, right, bottom),
+        TOP + plot_height / 2.0,
         &frame.y_label,
-    );
-    let _ = writeln!(
-        svg,
-        "<text x=\"12.0\" y=\"{}\" font-size=\"11\" transform=\"rotate(-90 12.0 {})\" text-anchor=\"middle\">{}</text>",
-        n(TOP + plot_height / 2.0),
-        n(TOP + plot_height / 2.0),
-        super::escape(&frame.x_label)
+        &frame.x_label,
     );
     close(svg)
 }
@@ -263,20 +253,12 @@ pub fn stacked_bars(chart: &Stacked) -> String {
         "#333333",
         "",
     );
-    text(
+    axis_titles(
         &mut svg,
-        (left + right) / 2.0,
-        bottom + 32.0,
-        "middle",
-        11,
+        (left, right, bottom),
+        (plot_top + bottom) / 2.0,
         &frame.x_label,
-    );
-    let _ = writeln!(
-        svg,
-        "<text x=\"12.0\" y=\"{}\" font-size=\"11\" transform=\"rotate(-90 12.0 {})\" text-anchor=\"middle\">{}</text>",
-        n((plot_top + bottom) / 2.0),
-        n((plot_top + bottom) / 2.0),
-        super::escape(&frame.y_label)
+        &frame.y_label,
     );
     svg.push_str(&legend_svg);
     close(svg)

@@ -8,7 +8,9 @@
 
 use std::fmt::Write;
 
-use super::{close, colour, legend, line, n, open, shorten, text, ticks, Frame, Scale, WIDTH};
+use super::{
+    axis_titles, close, colour, legend, line, n, open, shorten, text, ticks, Frame, Scale, WIDTH,
+};
 
 /// One line and, optionally, its interval.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,19 +167,12 @@ pub fn lines(chart: &Lines) -> String {
         );
         text(&mut svg, at + 4.0, plot_top + 10.0, "start", 10, label);
     }
-    text(
+    axis_titles(
         &mut svg,
-        (left + right) / 2.0,
-        bottom + 32.0,
-        "middle",
-        11,
+        (left, right, bottom),
+        (plot_top + bottom) / 2.0,
         &frame.x_label,
-    );
-    let _ = writeln!(
-        svg,
-        "<text x=\"12.0\" y=\"{m}\" font-size=\"11\" transform=\"rotate(-90 12.0 {m})\" text-anchor=\"middle\">{}</text>",
-        super::escape(&frame.y_label),
-        m = n((plot_top + bottom) / 2.0),
+        &frame.y_label,
     );
     svg.push_str(&legend_svg);
     close(svg)

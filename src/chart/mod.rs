@@ -212,6 +212,32 @@ fn close(mut svg: String) -> String {
     svg
 }
 
+/// The axis titles: `across` centred under the plot (from `left` to `right`,
+/// its bottom at `bottom`), `up` turned a quarter along the left edge,
+/// centred at height `middle`.
+fn axis_titles(
+    svg: &mut String,
+    (left, right, bottom): (f64, f64, f64),
+    middle: f64,
+    across: &str,
+    up: &str,
+) {
+    text(
+        svg,
+        (left + right) / 2.0,
+        bottom + 32.0,
+        "middle",
+        11,
+        across,
+    );
+    let _ = writeln!(
+        svg,
+        "<text x=\"12.0\" y=\"{m}\" font-size=\"11\" transform=\"rotate(-90 12.0 {m})\" text-anchor=\"middle\">{}</text>",
+        escape(up),
+        m = n(middle),
+    );
+}
+
 /// A text element.
 fn text(svg: &mut String, x: f64, y: f64, anchor: &str, size: u32, content: &str) {
     let _ = writeln!(
