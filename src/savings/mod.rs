@@ -75,15 +75,19 @@ pub struct AreaCost {
 
 /// The cohort's cost from the period's units and the cohort's unit ids.
 pub fn cohort_cost(units: &Units, cohort: &[String]) -> PolarsResult<CohortCost> {
-    let ids = lit(Series::new("unit_id".into(), cohort)).implode(false);
-    let in_cohort = |table: &DataFrame| {
-        table
-            .clone()
-            .lazy()
-            .filter(col("unit_id").is_in(ids.clone(), false))
+    let cohort: std::collections::HashSet<&str> = cohort.iter().map(String::as_str).collect();
+    let in_cohort = |table: &DataFrame| -> PolarsResult<LazyFrame> {
+        let ids = table.column("unit_id")?.str()?;
+        let mask: Vec<bool> = ids
+            .iter()
+            .map(|id| id.is_some_and(|id| cohort.contains(id)))
+            .collect();
+        Ok(table
+            .filter(&BooleanChunked::new("in_cohort".into(), mask))?
+            .lazy())
     };
-    let expenses = in_cohort(&units.costs).cache();
-    let rows = in_cohort(&units.departments);
+    let expenses = in_cohort(&units.costs)?.cache();
+    let rows = in_cohort(&units.departments)?;
     let areas_frame = expenses
         .clone()
         .group_by([col(column::BUDGET_AREA)])
