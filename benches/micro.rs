@@ -12,7 +12,8 @@ use tvaers::config::Config;
 use tvaers::generate::{generate, Dialect, EnrolBy, FileFormat, GenerateRequest};
 use tvaers::load::{load, Loaded};
 use tvaers::schema::Kind;
-use tvaers::units::{stream, units, Membership, UnitMode};
+use tvaers::units::{units, Membership, UnitMode};
+use tvaers::workspace::{Plan, Workspace};
 
 const CITIZENS: u64 = 20_000;
 
@@ -83,7 +84,8 @@ fn streamed_units(bencher: divan::Bencher, form: &str) {
         "parquet" => workspace("parquet", Dialect::Plain, FileFormat::Parquet),
         _ => plain(),
     };
-    bencher.bench(|| stream(&config, config.period, &[UnitMode::Citizen]).expect("units"));
+    let plan = Plan::units(&[UnitMode::Citizen]);
+    bencher.bench(|| Workspace::open(config.clone(), config.period, &plan).expect("units"));
 }
 
 /// Every expense and contact row's citizen and day.

@@ -2,9 +2,12 @@
 //! find the high-cost multi-contact units, and report what coordination would
 //! save per budget area.
 //!
-//! Data flows one way: [`config`] → [`load`] (typed polars frames and
-//! rejects) → analyses ([`validate`], [`units`], [`hotspots`], [`overview`])
-//! → [`output`]. The library never prints and knows nothing of the command
+//! Data flows one way: [`config`] → a [`workspace::Plan`] of what an
+//! analysis needs → [`workspace::Workspace::open`], one pass through
+//! [`load`] (rows checked, rejects counted) feeding [`units`], the realised
+//! panel and validate's summary → analyses ([`validate`], [`hotspots`],
+//! [`overview`], [`savings`], [`realised`], [`ladder`], [`report`]) →
+//! documents → [`output`]. ARCHITECTURE.md has the whole map. The library never prints and knows nothing of the command
 //! line; `src/main.rs` does both.
 
 pub mod accounts;
@@ -32,3 +35,4 @@ pub mod suppress;
 mod testing;
 pub mod units;
 pub mod validate;
+pub mod workspace;

@@ -5,10 +5,10 @@
 //! ids that collide with citizen ids.
 
 use crate::accounts::UNCATEGORISED;
-use crate::config::{Config, Period};
+use crate::config::Period;
 use crate::interner::Interner;
 use crate::load::value::{epoch_days, from_epoch_days, ore};
-use crate::load::{self, for_each_row, LoadError, Loaded, Row, RowTarget, SourceReport, What};
+use crate::load::{for_each_row, Loaded, Row, RowTarget, SourceReport, What};
 use crate::schema::Kind;
 use polars::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -73,7 +73,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn new(period: Period) -> Summary {
+    pub(crate) fn new(period: Period) -> Summary {
         Summary {
             from: period.from.map_or(i32::MIN, epoch_days),
             to: period.to.map_or(i32::MAX, epoch_days),
@@ -84,7 +84,7 @@ impl Summary {
         }
     }
 
-    fn merge(&mut self, other: Summary) {
+    pub(crate) fn merge(&mut self, other: Summary) {
         self.total += other.total;
         for (account, ore) in other.uncategorised {
             *self.uncategorised.entry(account).or_default() += ore;
@@ -125,25 +125,6 @@ impl RowTarget for Summary {
     fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
         for_each_row(kind, frame, |row| self.row(row))
     }
-}
-
-/// Reads every source for `validate`: the expense and contact rows are
-/// summarised as they stream past, the others loaded.
-pub fn read(config: &Config, period: Period) -> Result<(Loaded, Summary), LoadError> {
-    let (rows, parts) = load::stream(config, period, &[Kind::Expenses, Kind::Contacts], &|| {
-        Summary::new(period)
-    })?;
-    let others = load::load_kinds(
-        config,
-        period,
-        &[Kind::Households, Kind::Ladder, Kind::Enrolments],
-    )?;
-    let mut parts = parts.into_iter();
-    let mut summary = parts.next().unwrap_or_else(|| Summary::new(period));
-    for part in parts {
-        summary.merge(part);
-    }
-    Ok((Loaded::combine(config, vec![rows, others]), summary))
 }
 
 /// Every warning about the workspace, in a stable order.
@@ -382,10 +363,12 @@ mod tests {
             ("c.csv", "citizen,date\nF7,2023-02-01\n"),
             ("h.csv", "citizen,family,valid_from,valid_to\nc1,F7,,\n"),
         ]);
-        let (loaded, summary) = read(&config, config.period).unwrap();
+        let plan = crate::workspace::Plan::validate();
+        let ws = crate::workspace::Workspace::open(config.clone(), config.period, &plan).unwrap();
+        let (loaded, summary) = (&ws.loaded, ws.summary().unwrap());
         let names: Vec<&str> = loaded.reports().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["e", "c", "h"]);
-        let messages: Vec<String> = warnings(&loaded, &summary, config.period)
+        let messages: Vec<String> = warnings(loaded, summary, config.period)
             .unwrap()
             .into_iter()
             .map(|w| w.message)

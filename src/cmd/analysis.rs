@@ -8,7 +8,7 @@ use crate::cli::{
 use anyhow::Result;
 use tvaers::hotspots::{self, CostCriterion, HotspotCriteria};
 use tvaers::ladder::{self, highest_step};
-use tvaers::load::{self, Loaded};
+use tvaers::load::Loaded;
 use tvaers::output::html::page_html;
 use tvaers::output::Table;
 use tvaers::output::{render_document, render_table, Format};
@@ -18,8 +18,8 @@ use tvaers::realised::{balance_note, monitor, realised, Every, MatchOn, Realised
 use tvaers::report::{assumptions_table, full_report, report_page, PageRequest, ReportRequest};
 use tvaers::savings::read_cohort;
 use tvaers::schema::Kind;
-use tvaers::units::{stream, UnitMode};
-use tvaers::validate::check_reject_rate;
+use tvaers::units::UnitMode;
+use tvaers::workspace::{Plan, Workspace};
 
 pub(super) fn mode(unit: UnitArg) -> UnitMode {
     match unit {
@@ -43,20 +43,16 @@ pub(super) fn criteria(selection: &SelectionArgs, limit: Option<usize>) -> Resul
 }
 
 pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?.named("hotspots");
+    let destination = Destination::new(&args.output)?.named("hotspots");
     let writes = workspace::Writes::of(&args.output, None);
     let criteria = criteria(&args.selection, args.limit)?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
-    let (ws, units) = workspace::open_units(
-        &args.workspace,
-        &writes,
-        diagnostics,
-        &mut destination,
-        mode(args.unit),
-    )?;
-    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    let selected = hotspots::select(&units, &criteria)?;
-    destination.write(|options, out| {
+    let mode = mode(args.unit);
+    let ws =
+        workspace::configure(&args.workspace, &writes, diagnostics)?.open(&Plan::units(&[mode]))?;
+    let units = ws.units(mode)?;
+    let selected = hotspots::select(units, &criteria)?;
+    destination.write(&ws, |options, out| {
         // One column per budget area is for files; a terminal gets the narrow view.
         let table = if options.format == Format::Table {
             hotspots::compact_table(&selected, &units.areas, key.as_ref())?
@@ -68,43 +64,31 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
 }
 
 pub fn overview_command(args: OverviewArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?.named("overview");
+    let destination = Destination::new(&args.output)?.named("overview");
     let writes = workspace::Writes::of(&args.output, None);
-    let (ws, units) = workspace::open_units(
-        &args.workspace,
-        &writes,
-        diagnostics,
-        &mut destination,
-        mode(args.unit),
-    )?;
-    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    let document = overview(&units, ws.config.min_cell)?.document()?;
-    destination.write(|options, out| render_document(&document, options, out))
+    let mode = mode(args.unit);
+    let ws =
+        workspace::configure(&args.workspace, &writes, diagnostics)?.open(&Plan::units(&[mode]))?;
+    let document = overview(ws.units(mode)?, ws.min_cell)?.document()?;
+    destination.write(&ws, |options, out| render_document(&document, options, out))
 }
 
 pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?.named("report");
+    let destination = Destination::new(&args.output)?.named("report");
     let writes = workspace::Writes::of(&args.output, None);
     let criteria = criteria(&args.selection, Some(args.top))?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
-    let (ws, units) = workspace::open_units_in(
-        &args.workspace,
-        &writes,
-        diagnostics,
-        &mut destination,
-        &[UnitMode::Citizen, UnitMode::Family],
-    )?;
-    let [citizens, families] = <[_; 2]>::try_from(units)
-        .map_err(|_| anyhow::anyhow!("expected citizen and family units"))?;
-    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
+    let ws = workspace::configure(&args.workspace, &writes, diagnostics)?
+        .open(&Plan::units(&[UnitMode::Citizen, UnitMode::Family]))?;
+    let (citizens, families) = (ws.units(UnitMode::Citizen)?, ws.units(UnitMode::Family)?);
     let request = ReportRequest {
         period: ws.period,
-        min_cell: ws.config.min_cell,
+        min_cell: ws.min_cell,
         criteria,
         savings: ws.config.savings.clone(),
     };
-    let full = full_report(&citizens, &families, &request, key.as_ref())?;
-    destination.write(|options, out| match options.format {
+    let full = full_report(citizens, families, &request, key.as_ref())?;
+    destination.write(&ws, |options, out| match options.format {
         Format::Html | Format::Xlsx => {
             let assumptions = assumptions_table(&ws.config.savings, &ws.config.savings_given)?;
             let sources = Table::new(tvaers::validate::report_frame(ws.loaded.reports())?)
@@ -134,31 +118,22 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
 }
 
 pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?.named("ladder");
+    let destination = Destination::new(&args.output)?.named("ladder");
     let writes = workspace::Writes::of(&args.output, args.cohort.as_deref());
     let criteria = criteria(&args.selection, None)?;
+    let opening = workspace::configure(&args.workspace, &writes, diagnostics)?;
+    // Read after the outputs are checked against the inputs, before the sources.
+    let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
     // The hotspot cohort needs the citizen units; a given cohort only the ladder.
-    let hotspot_cohort = args.cohort.is_none() && !args.enrolled;
-    let mut file_cohort = None;
-    let (ws, units) = workspace::open_with(
-        &args.workspace,
-        &writes,
-        diagnostics,
-        &mut destination,
-        |config, period| {
-            // Read after the outputs are checked against the inputs.
-            file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
-            let ladder = load::load_kinds(config, period, &[Kind::Ladder, Kind::Enrolments])?;
-            if !hotspot_cohort {
-                return Ok((ladder, None));
-            }
-            let (rows, mut units) = stream(config, period, &[UnitMode::Citizen])?;
-            Ok((Loaded::combine(config, vec![ladder, rows]), units.pop()))
-        },
-    )?;
-    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    let cohort = match (file_cohort, units) {
-        (Some(ids), _) => {
+    let hotspot_cohort = file_cohort.is_none() && !args.enrolled;
+    let plan = match hotspot_cohort {
+        true => Plan::units(&[UnitMode::Citizen]),
+        false => Plan::default(),
+    }
+    .with_frames(&[Kind::Ladder, Kind::Enrolments]);
+    let ws = opening.open(&plan)?;
+    let cohort = match file_cohort {
+        Some(ids) => {
             let assessed = citizens(&ws.loaded, Kind::Ladder)?;
             let assessed: std::collections::HashSet<String> = assessed.into_iter().collect();
             super::savings::given_cohort(
@@ -168,15 +143,15 @@ pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()>
                 diagnostics,
             )?
         }
-        (None, Some(units)) => hotspots::cohort(&units, &criteria)?,
-        (None, None) => citizens(&ws.loaded, Kind::Enrolments)?,
+        None if hotspot_cohort => hotspots::cohort(ws.units(UnitMode::Citizen)?, &criteria)?,
+        None => citizens(&ws.loaded, Kind::Enrolments)?,
     };
     let Some(top) = args.top_step.or(highest_step(&ws.loaded)?) else {
         anyhow::bail!("there are no ladder rows: add a ladder source to the config");
     };
     let groups = ladder::ladder(&ws.loaded, ws.period, &cohort, top)?;
-    let table = ladder::table(&groups, top, ws.config.min_cell)?;
-    destination.write(|options, out| render_table(&table, options, out))
+    let table = ladder::table(&groups, top, ws.min_cell)?;
+    destination.write(&ws, |options, out| render_table(&table, options, out))
 }
 
 /// The distinct citizens of a kind of source, in order of first appearance.
@@ -225,78 +200,74 @@ fn no_enrolments(unit: UnitArg) -> anyhow::Error {
     )
 }
 
+/// The workspace of an estimate of realised savings: the monthly panel in
+/// one pass, and an error naming what is missing when nobody is enrolled.
+fn open_estimate(
+    args: &MatchArgs,
+    workspace_args: &crate::cli::WorkspaceArgs,
+    writes: &workspace::Writes<'_>,
+    diagnostics: &Diagnostics,
+) -> Result<(Workspace, RealisedRequest)> {
+    let request = realised_request(args);
+    let ws = workspace::configure(workspace_args, writes, diagnostics)?
+        .open(&Plan::default().with_panel(request.panel()))?;
+    if ws.panel()?.enrolled_units() == 0 {
+        return Err(no_enrolments(args.unit));
+    }
+    Ok((ws, request))
+}
+
+/// Renders an estimate's document; CSV gets the one table named `csv_part`.
+fn write_estimate(
+    destination: &Destination,
+    ws: &Workspace,
+    document: &tvaers::output::Document,
+    csv_part: &str,
+) -> Result<()> {
+    destination.write(ws, |options, out| {
+        if options.format == Format::Csv {
+            for (key, part) in &document.parts {
+                if let tvaers::output::Part::Table(table) = part {
+                    if key == csv_part {
+                        return render_table(table, options, out);
+                    }
+                }
+            }
+        }
+        render_document(document, options, out)
+    })
+}
+
 pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?.named("monitor");
+    let destination = Destination::new(&args.output)?.named("monitor");
     let writes = workspace::Writes::of(&args.output, None);
-    let request = realised_request(&args.matching);
     let every = match args.every {
         EveryArg::Month => Every::Month,
         EveryArg::Quarter => Every::Quarter,
         EveryArg::Year => Every::Year,
     };
-    let (ws, monitor) = workspace::open_with(
-        &args.workspace,
-        &writes,
-        diagnostics,
-        &mut destination,
-        |config, period| Ok(monitor(config, period, &request, every)?),
-    )?;
-    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    if monitor.realised.enrolled_units == 0 {
-        return Err(no_enrolments(args.matching.unit));
-    }
-    let document = monitor.document(ws.config.min_cell)?;
-    destination.write(|options, out| {
-        if options.format == Format::Csv {
-            for (key, part) in &document.parts {
-                if let tvaers::output::Part::Table(table) = part {
-                    if key == "periods" {
-                        return render_table(table, options, out);
-                    }
-                }
-            }
-        }
-        render_document(&document, options, out)
-    })?;
-    diagnostics.note(&balance_note(&monitor.realised, ws.config.min_cell));
+    let (ws, request) = open_estimate(&args.matching, &args.workspace, &writes, diagnostics)?;
+    let monitor = monitor(ws.panel()?, &request, every, &ws.config.savings)?;
+    let document = monitor.document(ws.min_cell)?;
+    write_estimate(&destination, &ws, &document, "periods")?;
+    diagnostics.note(&balance_note(&monitor.realised, ws.min_cell));
     Ok(())
 }
 
 pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?.named("realised");
+    let destination = Destination::new(&args.output)?.named("realised");
     let writes = workspace::Writes::of(&args.output, None);
-    let request = realised_request(&args.matching);
-    let (ws, estimate) = workspace::open_with(
-        &args.workspace,
-        &writes,
-        diagnostics,
-        &mut destination,
-        |config, period| Ok(realised(config, period, &request)?),
-    )?;
-    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
-    if estimate.enrolled_units == 0 {
-        return Err(no_enrolments(args.matching.unit));
-    }
-    let document = estimate.document(ws.config.min_cell)?;
+    let (ws, request) = open_estimate(&args.matching, &args.workspace, &writes, diagnostics)?;
+    let estimate = realised(ws.panel()?, &request)?;
+    let document = estimate.document(ws.min_cell)?;
     // Table and CSV readers get one table: the areas, or the event study.
-    let wanted = if args.event_study {
+    let csv_part = if args.event_study {
         "event_study"
     } else {
         "areas"
     };
-    destination.write(|options, out| {
-        if options.format == Format::Csv {
-            for (key, part) in &document.parts {
-                if let tvaers::output::Part::Table(table) = part {
-                    if key == wanted {
-                        return render_table(table, options, out);
-                    }
-                }
-            }
-        }
-        render_document(&document, options, out)
-    })?;
+    write_estimate(&destination, &ws, &document, csv_part)?;
     // Whatever the format, the verdict on balance reaches a reader of stderr.
-    diagnostics.note(&balance_note(&estimate, ws.config.min_cell));
+    diagnostics.note(&balance_note(&estimate, ws.min_cell));
     Ok(())
 }

@@ -19,6 +19,7 @@ use std::io::{IsTerminal, Write};
 use tvaers::language::Language;
 use tvaers::output::{self, Format, RenderOptions};
 use tvaers::validate::RejectRateExceeded;
+use tvaers::workspace::Workspace;
 
 /// Runs the parsed command line; `arguments` (after the program's name)
 /// are recorded in a `--manifest`.
@@ -107,12 +108,17 @@ impl Diagnostics {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// The render options and destination chosen by the output flags.
+/// The output flags: the format and where to write. The options a render
+/// gets are made in `write`, from these and the workspace: the small-cell
+/// threshold comes only from there, so no output can suppress at another.
 pub struct Destination {
-    options: RenderOptions,
+    format: Format,
+    excel_da: bool,
+    wide: bool,
+    name: String,
     file: Option<std::path::PathBuf>,
     /// `--lang`, which the config's `[report] language` does not override.
-    lang_flag: bool,
+    lang: Option<Language>,
 }
 
 impl Destination {
@@ -145,53 +151,50 @@ impl Destination {
             .into());
         }
         Ok(Destination {
-            options: RenderOptions {
-                format,
-                excel_da: args.excel_da,
-                min_cell: 5,
-                table_width: output::terminal_width(),
-                name: "data".to_string(),
-                language: match args.lang {
-                    Some(LangArg::Da) => Language::Danish,
-                    Some(LangArg::En) | None => Language::English,
-                },
-                wide: args.wide,
-            },
+            format,
+            excel_da: args.excel_da,
+            wide: args.wide,
+            name: "data".to_string(),
             file: args.output.clone(),
-            lang_flag: args.lang.is_some(),
+            lang: args.lang.map(|lang| match lang {
+                LangArg::Da => Language::Danish,
+                LangArg::En => Language::English,
+            }),
         })
     }
 
     /// Names a lone table in a workbook after the command (`hotspots`).
     pub fn named(mut self, name: &str) -> Destination {
-        self.options.name = name.to_string();
+        self.name = name.to_string();
         self
     }
 
-    /// Sets the small-cell threshold shown in suppressed cells; called where
-    /// the workspace is opened (`workspace::open_with`), from the config.
-    fn set_min_cell(&mut self, min_cell: u32) {
-        self.options.min_cell = min_cell;
-    }
-
-    /// Takes the config's `[report] language` unless `--lang` was given.
-    fn set_config_language(&mut self, language: Option<Language>) {
-        if let (false, Some(language)) = (self.lang_flag, language) {
-            self.options.language = language;
-        }
-    }
-
-    /// Renders with `render` to the output file (atomically) or stdout.
+    /// Renders with `render` to the output file (atomically) or stdout,
+    /// suppressing at the workspace's `min_cell`, in `--lang` or else the
+    /// config's `[report] language`.
     pub fn write(
         &self,
+        ws: &Workspace,
         render: impl FnOnce(&RenderOptions, &mut dyn Write) -> Result<()>,
     ) -> Result<()> {
+        let options = RenderOptions {
+            format: self.format,
+            excel_da: self.excel_da,
+            min_cell: ws.min_cell,
+            table_width: output::terminal_width(),
+            name: self.name.clone(),
+            language: self
+                .lang
+                .or(ws.config.report_language)
+                .unwrap_or(Language::English),
+            wide: self.wide,
+        };
         match &self.file {
-            Some(path) => output::write_atomically(path, |out| render(&self.options, out))
+            Some(path) => output::write_atomically(path, |out| render(&options, out))
                 .with_context(|| format!("cannot write {}", path.display())),
             None => {
                 let mut out = std::io::BufWriter::new(crate::stdio::stdout()?);
-                render(&self.options, &mut out).context("cannot write to stdout")?;
+                render(&options, &mut out).context("cannot write to stdout")?;
                 out.flush().context("cannot write to stdout")?;
                 Ok(())
             }

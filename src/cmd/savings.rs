@@ -3,7 +3,7 @@
 use super::analysis::{criteria, mode};
 use super::{workspace, Destination, Diagnostics};
 use crate::cli::{AssumptionArgs, SavingsArgs, ScenarioArg};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use tvaers::accounts::AccountMap;
 use tvaers::config::{check_savings, SavingsConfig};
 use tvaers::hotspots;
@@ -13,39 +13,30 @@ use tvaers::savings::{
     self, areas_table, case_document, cases_document, cohort_cost, match_cohort, read_cohort,
     Scenario,
 };
-use tvaers::validate::check_reject_rate;
+use tvaers::workspace::Plan;
 
 pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?.named("savings");
+    let destination = Destination::new(&args.output)?.named("savings");
     let writes = workspace::Writes::of(&args.output, args.cohort.as_deref());
     let criteria = criteria(&args.selection, None)?;
     let mode = mode(args.unit);
+    let opening = workspace::configure(&args.workspace, &writes, diagnostics)?;
     // The cohort file is read after the outputs are checked against the
     // inputs, and before the long read of the sources.
-    let mut file_cohort = None;
-    let (ws, units) = workspace::open_with(
-        &args.workspace,
-        &writes,
-        diagnostics,
-        &mut destination,
-        |c, p| {
-            file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
-            let (loaded, mut units) = tvaers::units::stream(c, p, &[mode])?;
-            Ok((loaded, units.pop().context("no units were gathered")?))
-        },
-    )?;
-    check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
+    let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
+    let ws = opening.open(&Plan::units(&[mode]))?;
+    let units = ws.units(mode)?;
     let config = assumptions(&ws.config.savings, &args.assumptions)?;
     check_effect_areas(&config, &ws.config.budget_areas, &args.assumptions)?;
 
     let cohort = match file_cohort {
         Some(ids) => {
-            let active = unit_ids(&units)?;
+            let active = unit_ids(units)?;
             given_cohort(ids, |id| active.contains(id), "active unit", diagnostics)?
         }
-        None => hotspots::cohort(&units, &criteria)?,
+        None => hotspots::cohort(units, &criteria)?,
     };
-    let cost = cohort_cost(&units, &cohort)?;
+    let cost = cohort_cost(units, &cohort)?;
     let scenarios = match args.scenario {
         ScenarioArg::Low => vec![Scenario::Low],
         ScenarioArg::Base => vec![Scenario::Base],
@@ -56,13 +47,13 @@ pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
         .into_iter()
         .map(|s| savings::model(&cost, &config, ws.period, s))
         .collect::<Result<Vec<_>, _>>()?;
-    let min_cell = ws.config.min_cell;
+    let min_cell = ws.min_cell;
     if cost.units < u64::from(min_cell) {
         diagnostics.warn(&format!(
             "the cohort has fewer than min_cell = {min_cell} units: its figures are suppressed"
         ));
     }
-    destination.write(|options, out| {
+    destination.write(&ws, |options, out| {
         if options.format == Format::Csv {
             // SPEC §6: CSV is one row per budget area (per scenario, side by side).
             let visible: Vec<_> = cases.iter().map(|c| savings::shown(c, min_cell)).collect();

@@ -7,15 +7,15 @@ use tvaers::output::{render_table, Table};
 use tvaers::validate;
 
 pub fn run(args: ValidateArgs, diagnostics: &Diagnostics) -> Result<()> {
-    let mut destination = Destination::new(&args.output)?.named("validate");
+    let destination = Destination::new(&args.output)?.named("validate");
     let writes = workspace::Writes::of(&args.output, None);
-    let (ws, summary) =
-        workspace::open_validated(&args.workspace, &writes, diagnostics, &mut destination)?;
+    let ws = workspace::configure(&args.workspace, &writes, diagnostics)?.open_for_validate()?;
     let table = Table::new(validate::report_frame(ws.loaded.reports())?);
-    destination.write(|options, out| render_table(&table, options, out))?;
-    for warning in validate::warnings(&ws.loaded, &summary, ws.period)? {
+    destination.write(&ws, |options, out| render_table(&table, options, out))?;
+    for warning in validate::warnings(&ws.loaded, ws.summary()?, ws.period)? {
         diagnostics.warn(&warning.message);
     }
-    validate::check_reject_rate(ws.loaded.reports(), args.workspace.max_reject_rate)?;
+    // After the table: a source over the limit is shown with the others.
+    ws.check_reject_rate(args.workspace.max_reject_rate)?;
     Ok(())
 }

@@ -1,107 +1,104 @@
-//! Opening a workspace for any analysis command: the config, the period with
-//! command-line overrides, the sources the command needs loaded or streamed,
-//! rejects written and counted, and the output's small-cell threshold set
-//! from the config's `[analysis] min_cell` (the one place it comes from).
+//! Opening a workspace for any analysis command, in two steps. `configure`
+//! reads the config and the period with the command line's overrides, and
+//! refuses outputs that are inputs, before anything else is read (a
+//! command's `--cohort` file is read between the two steps). `Opening::open`
+//! then makes the library's one pass for the command's `Plan`, writes
+//! `--rejects`, says how many rows were rejected, and checks the reject rate:
+//! every command gets these the same way, and its outputs the config's
+//! small-cell threshold through the workspace (see `Destination::write`).
 
-use super::{Destination, Diagnostics};
+use super::Diagnostics;
 use crate::cli::{OutputArgs, WorkspaceArgs};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use tvaers::config::{check_period, Config, Period};
-use tvaers::load::{write_rejects, Loaded};
+use tvaers::load::write_rejects;
 use tvaers::output;
-use tvaers::units::{self, UnitMode, Units};
-use tvaers::validate::{self, Summary};
+use tvaers::validate;
+use tvaers::workspace::{Plan, Workspace};
 
-/// A loaded workspace.
-pub struct Workspace {
-    pub config: Config,
-    pub period: Period,
-    pub loaded: Loaded,
+/// A command's config and period, checked, with the sources not yet read.
+pub struct Opening<'a> {
+    args: &'a WorkspaceArgs,
+    diagnostics: &'a Diagnostics,
+    config: Config,
+    period: Period,
 }
 
-/// Reads every source as `validate` does (see `validate::read`) and writes `--rejects`.
-pub fn open_validated(
-    args: &WorkspaceArgs,
+/// Reads the config and the period, once the outputs are known not to be
+/// inputs; the manifest records the config and the other inputs.
+pub fn configure<'a>(
+    args: &'a WorkspaceArgs,
     writes: &Writes<'_>,
-    diagnostics: &Diagnostics,
-    destination: &mut Destination,
-) -> Result<(Workspace, Summary)> {
-    // Not through `open_with`: `validate` lists placeholder ids among its own warnings.
-    let (config, period) = configure_for(args, writes, diagnostics, destination)?;
-    let (loaded, summary) = validate::read(&config, period)?;
-    diagnostics.record(|m| m.record_sources(loaded.reports()));
-    Ok((finish(args, diagnostics, config, period, loaded)?, summary))
-}
-
-/// Reads the config and the sources units are made of, gathering the units
-/// as the rows are read (see `units::stream`), and writes `--rejects`.
-pub fn open_units(
-    args: &WorkspaceArgs,
-    writes: &Writes<'_>,
-    diagnostics: &Diagnostics,
-    destination: &mut Destination,
-    mode: UnitMode,
-) -> Result<(Workspace, Units)> {
-    let (ws, mut units) = open_units_in(args, writes, diagnostics, destination, &[mode])?;
-    let units = units.pop().context("no units were gathered")?;
-    Ok((ws, units))
-}
-
-/// As `open_units`, for each of several modes, in one pass over the files.
-pub fn open_units_in(
-    args: &WorkspaceArgs,
-    writes: &Writes<'_>,
-    diagnostics: &Diagnostics,
-    destination: &mut Destination,
-    modes: &[UnitMode],
-) -> Result<(Workspace, Vec<Units>)> {
-    open_with(args, writes, diagnostics, destination, |config, period| {
-        Ok(units::stream(config, period, modes)?)
-    })
-}
-
-/// Reads the config and, by `read`, the sources a command needs; writes
-/// `--rejects` and notes how many rows were rejected. `destination` takes
-/// the config's `min_cell`, so no command can render with another.
-pub fn open_with<T>(
-    args: &WorkspaceArgs,
-    writes: &Writes<'_>,
-    diagnostics: &Diagnostics,
-    destination: &mut Destination,
-    read: impl FnOnce(&Config, Period) -> Result<(Loaded, T)>,
-) -> Result<(Workspace, T)> {
-    let (config, period) = configure_for(args, writes, diagnostics, destination)?;
-    let (loaded, gathered) = read(&config, period)?;
-    diagnostics.record(|m| m.record_sources(loaded.reports()));
-    // `validate` lists these among its own warnings.
-    for warning in validate::placeholder_ids(loaded.reports()) {
-        diagnostics.warn(&warning.message);
-    }
-    Ok((finish(args, diagnostics, config, period, loaded)?, gathered))
-}
-
-/// The config and period, once the outputs are known not to be inputs; the
-/// destination takes the config's `min_cell`, the manifest the inputs.
-fn configure_for(
-    args: &WorkspaceArgs,
-    writes: &Writes<'_>,
-    diagnostics: &Diagnostics,
-    destination: &mut Destination,
-) -> Result<(Config, Period)> {
+    diagnostics: &'a Diagnostics,
+) -> Result<Opening<'a>> {
     diagnostics.record(|m| {
         m.record_config_file(&args.config);
         if let Some(cohort) = writes.cohort {
             m.record_other_input(cohort);
         }
     });
-    let (mut config, period) = configure(args)?;
+    let config = Config::load(&args.config)?;
+    let period = Period {
+        from: args.from.or(config.period.from),
+        to: args.to.or(config.period.to),
+    };
+    check_period(&period).map_err(anyhow::Error::msg)?;
     diagnostics.record(|m| m.record_config(&config, period));
-    config.progress = super::progress::observer(diagnostics);
-    destination.set_min_cell(config.min_cell);
-    destination.set_config_language(config.report_language);
     refuse_overwriting_inputs(args, writes, &config)?;
-    Ok((config, period))
+    Ok(Opening {
+        args,
+        diagnostics,
+        config,
+        period,
+    })
+}
+
+impl Opening<'_> {
+    /// Reads what `plan` asks for, writes `--rejects`, and fails (exit 3)
+    /// when a source rejected more than `--max-reject-rate`.
+    pub fn open(self, plan: &Plan) -> Result<Workspace> {
+        let (args, diagnostics) = (self.args, self.diagnostics);
+        let ws = self.read(plan)?;
+        // `validate` lists these among its own warnings.
+        for warning in validate::placeholder_ids(ws.loaded.reports()) {
+            diagnostics.warn(&warning.message);
+        }
+        ws.check_reject_rate(args.max_reject_rate)?;
+        Ok(ws)
+    }
+
+    /// As `open`, for `validate`, which lists the placeholder ids among its
+    /// warnings and checks the reject rate after writing its table.
+    pub fn open_for_validate(self) -> Result<Workspace> {
+        self.read(&Plan::validate())
+    }
+
+    fn read(self, plan: &Plan) -> Result<Workspace> {
+        let (args, diagnostics) = (self.args, self.diagnostics);
+        let mut config = self.config;
+        config.progress = super::progress::observer(diagnostics);
+        let ws = Workspace::open(config, self.period, plan)?;
+        diagnostics.record(|m| m.record_sources(ws.loaded.reports()));
+        if let Some(path) = &args.rejects {
+            output::write_atomically(path, |out| Ok(write_rejects(&ws.loaded.rejects, out)?))
+                .with_context(|| format!("cannot write rejects to {}", path.display()))?;
+        }
+        let rejected = ws.loaded.rejects.len();
+        if rejected > 0 {
+            let sources = ws.loaded.reports().filter(|r| r.rejected > 0).count();
+            diagnostics.note(&match &args.rejects {
+                Some(path) => format!(
+                    "{rejected} rows rejected in {sources} sources; written to {}",
+                    path.display()
+                ),
+                None => format!(
+                    "{rejected} rows rejected in {sources} sources; write them with --rejects FILE"
+                ),
+            });
+        }
+        Ok(ws)
+    }
 }
 
 /// What a command writes besides `--rejects`, and the cohort file it reads.
@@ -162,47 +159,4 @@ fn refuse_overwriting_inputs(
         }
     }
     Ok(())
-}
-
-/// The config, and its period with the command line's overrides.
-fn configure(args: &WorkspaceArgs) -> Result<(Config, Period)> {
-    let config = Config::load(&args.config)?;
-    let period = Period {
-        from: args.from.or(config.period.from),
-        to: args.to.or(config.period.to),
-    };
-    check_period(&period).map_err(anyhow::Error::msg)?;
-    Ok((config, period))
-}
-
-/// Writes `--rejects` and notes how many rows were rejected.
-fn finish(
-    args: &WorkspaceArgs,
-    diagnostics: &Diagnostics,
-    config: Config,
-    period: Period,
-    loaded: Loaded,
-) -> Result<Workspace> {
-    if let Some(path) = &args.rejects {
-        output::write_atomically(path, |out| Ok(write_rejects(&loaded.rejects, out)?))
-            .with_context(|| format!("cannot write rejects to {}", path.display()))?;
-    }
-    let rejected = loaded.rejects.len();
-    if rejected > 0 {
-        let sources = loaded.reports().filter(|r| r.rejected > 0).count();
-        diagnostics.note(&match &args.rejects {
-            Some(path) => format!(
-                "{rejected} rows rejected in {sources} sources; written to {}",
-                path.display()
-            ),
-            None => format!(
-                "{rejected} rows rejected in {sources} sources; write them with --rejects FILE"
-            ),
-        });
-    }
-    Ok(Workspace {
-        config,
-        period,
-        loaded,
-    })
 }

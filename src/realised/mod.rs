@@ -21,19 +21,20 @@ mod monitor;
 mod panel;
 pub mod placebo;
 
-use crate::config::{Config, Period};
+use crate::config::Period;
 use crate::load::value::from_epoch_days;
-use crate::load::{self, Loaded};
+use crate::load::Loaded;
 use crate::schema::Kind;
-use crate::units::{memberships, UnitMode, UnitsError};
+use crate::units::UnitMode;
 use chrono::NaiveDate;
 pub use document::balance_note;
 use estimate::MatchedSet;
 pub use matching::MatchOn;
 use matching::{Matching, Target};
 pub use monitor::{monitor, Every, Monitor, MonitorRow, Status};
+use panel::Calendar;
+pub(crate) use panel::Gather;
 pub use panel::PanelError;
-use panel::{Calendar, Gather};
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -220,10 +221,9 @@ impl Realised {
 
 /// The enrolled units matched, with the panel they were matched in: what
 /// `realised` and `monitor` share.
-pub(crate) struct Prepared {
-    pub(crate) loaded: Loaded,
-    pub(crate) calendar: Arc<Calendar>,
-    pub(crate) panel: panel::Panel,
+pub(crate) struct Prepared<'p> {
+    pub(crate) calendar: &'p Calendar,
+    pub(crate) panel: &'p panel::Panel,
     /// Matched enrolled units: unit, start month, matches.
     pub(crate) sets: Vec<(usize, u16, Vec<usize>)>,
     /// The same at each unit's placebo start (see [`placebo`]).
@@ -237,7 +237,7 @@ pub(crate) struct Prepared {
     pub(crate) months: u16,
 }
 
-impl Prepared {
+impl Prepared<'_> {
     pub(crate) fn matched_sets(&self) -> Vec<MatchedSet<'_>> {
         as_sets(&self.sets)
     }
@@ -253,47 +253,95 @@ fn as_sets(sets: &[(usize, u16, Vec<usize>)]) -> Vec<MatchedSet<'_>> {
         .collect()
 }
 
-/// Reads the enrolments (and households, in family mode), then streams the
-/// expense (and, to match on departments, contact) rows once into every
-/// unit's cost per month, area and department, and matches each enrolled
-/// unit. The rows are not kept.
-pub(crate) fn prepare(
-    config: &Config,
-    period: Period,
-    request: &RealisedRequest,
-) -> Result<Prepared, RealisedError> {
+/// What the workspace's pass gathers for an estimate: each unit's cost per
+/// month, area and department, per citizen or family, and whether the
+/// departments of contacts count too (`--match-on departments`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PanelPlan {
+    /// Citizen or family units.
+    pub mode: UnitMode,
+    /// Whether contact rows are gathered (to match on departments).
+    pub contacts: bool,
+}
+
+impl RealisedRequest {
+    /// The panel this estimate needs gathered.
+    pub fn panel(&self) -> PanelPlan {
+        PanelPlan {
+            mode: self.mode,
+            contacts: self.match_on.contains(&MatchOn::Departments),
+        }
+    }
+}
+
+/// The calendar months of a closed period, for the panel.
+pub(crate) fn calendar(period: Period) -> Result<Arc<Calendar>, RealisedError> {
     let (Some(from), Some(to)) = (period.from, period.to) else {
         return Err(RealisedError::OpenPeriod);
     };
-    let calendar = Arc::new(Calendar::new(from, to).ok_or(RealisedError::NoWholeMonth)?);
-    let months = u16::try_from(request.window_months).map_err(|_| RealisedError::NoWholeMonth)?;
-    let enrolments = load::load_kinds(config, period, &[Kind::Enrolments])?;
-    let (households, membership) = memberships(config, period, request.mode == UnitMode::Family)?;
-    let starts = enrolment_starts(&enrolments, request.mode)?;
-    let contacts = request.match_on.contains(&MatchOn::Departments);
-    let kinds: &[Kind] = if contacts {
-        &[Kind::Expenses, Kind::Contacts]
-    } else {
-        &[Kind::Expenses]
-    };
-    let (rows, parts) = load::stream(config, period, kinds, &|| {
-        Gather::new(calendar.clone(), request.mode, membership.clone(), contacts)
-    })?;
-    let mut parts = parts.into_iter();
-    let Some(mut all) = parts.next() else {
-        return Err(RealisedError::NoRows);
-    };
-    for part in parts {
-        all.merge(part);
+    Ok(Arc::new(
+        Calendar::new(from, to).ok_or(RealisedError::NoWholeMonth)?,
+    ))
+}
+
+/// Every unit's cost per month, area and department, with each enrolled
+/// unit's start and end: what realised savings are estimated from, gathered
+/// in the workspace's one pass (see `workspace`).
+pub struct MonthlyPanel {
+    plan: PanelPlan,
+    calendar: Arc<Calendar>,
+    panel: panel::Panel,
+    starts: BTreeMap<String, (NaiveDate, Option<NaiveDate>)>,
+    /// Whether any expense source was read.
+    expenses: bool,
+}
+
+impl MonthlyPanel {
+    /// The panel of the gathered cells and the enrolments in `frames`.
+    pub(crate) fn new(
+        gather: Gather,
+        calendar: Arc<Calendar>,
+        frames: &Loaded,
+        plan: PanelPlan,
+        expenses: bool,
+    ) -> Result<MonthlyPanel, RealisedError> {
+        let starts = enrolment_starts(frames, plan.mode)?;
+        let panel = gather.finish(starts.keys().map(String::as_str))?;
+        Ok(MonthlyPanel {
+            plan,
+            calendar,
+            panel,
+            starts,
+            expenses,
+        })
     }
-    let panel = all.finish(starts.keys().map(String::as_str))?;
+
+    /// Units in the enrolments source.
+    pub fn enrolled_units(&self) -> u64 {
+        self.starts.len() as u64
+    }
+}
+
+/// Matches each enrolled unit of the panel (see [`MonthlyPanel`]).
+pub(crate) fn prepare<'p>(
+    monthly: &'p MonthlyPanel,
+    request: &RealisedRequest,
+) -> Result<Prepared<'p>, RealisedError> {
+    if monthly.plan != request.panel() {
+        return Err(RealisedError::OtherPanel);
+    }
+    if !monthly.expenses {
+        return Err(RealisedError::NoRows);
+    }
+    let months = u16::try_from(request.window_months).map_err(|_| RealisedError::NoWholeMonth)?;
+    let (calendar, panel, starts) = (&*monthly.calendar, &monthly.panel, &monthly.starts);
     let observed = calendar.months();
 
     // Each enrolled unit's start month, and which of them can be estimated.
     let mut start_of: Vec<Option<i32>> = vec![None; panel.ids.len()];
     let mut end_month: Vec<Option<i32>> = vec![None; panel.ids.len()];
     let (mut targets, mut too_early, mut too_late) = (Vec::new(), 0u64, 0u64);
-    for (id, (start, end)) in &starts {
+    for (id, (start, end)) in starts {
         let Some(unit) = panel.find(id) else {
             continue;
         };
@@ -323,7 +371,7 @@ pub(crate) fn prepare(
         Some(own) => own >= i32::from(start) + i32::from(months),
     };
     let matched = |targets: &[Target]| -> Vec<(usize, u16, Vec<usize>)> {
-        let matches = matching::match_targets(&panel, targets, &matching, allowed);
+        let matches = matching::match_targets(panel, targets, &matching, allowed);
         targets
             .iter()
             .zip(matches)
@@ -334,14 +382,13 @@ pub(crate) fn prepare(
     let sets = matched(&targets);
     let placebo_sets = matched(&placebo::targets(&targets, months));
     Ok(Prepared {
-        loaded: Loaded::combine(config, vec![enrolments, households, rows]),
         calendar,
         unmatched: (targets.len() - sets.len()) as u64,
         panel,
         sets,
         placebo_sets,
         end_month,
-        enrolled_units: starts.len() as u64,
+        enrolled_units: monthly.enrolled_units(),
         too_early,
         too_late,
         months,
@@ -351,13 +398,11 @@ pub(crate) fn prepare(
 /// Estimates realised savings of the enrolled units against their matches
 /// (see [`prepare`]).
 pub fn realised(
-    config: &Config,
-    period: Period,
+    monthly: &MonthlyPanel,
     request: &RealisedRequest,
-) -> Result<(Loaded, Realised), RealisedError> {
-    let prepared = prepare(config, period, request)?;
-    let estimate = estimate_prepared(&prepared, request);
-    Ok((prepared.loaded, estimate))
+) -> Result<Realised, RealisedError> {
+    let prepared = prepare(monthly, request)?;
+    Ok(estimate_prepared(&prepared, request))
 }
 
 /// The estimate of prepared, matched units.
@@ -404,12 +449,6 @@ pub(crate) fn estimate_prepared(prepared: &Prepared, request: &RealisedRequest) 
 /// What can stop an estimate.
 #[derive(Debug, thiserror::Error)]
 pub enum RealisedError {
-    /// Loading failed.
-    #[error(transparent)]
-    Units(#[from] UnitsError),
-    /// Loading failed.
-    #[error(transparent)]
-    Load(#[from] load::LoadError),
     /// A frame operation failed.
     #[error(transparent)]
     Polars(#[from] PolarsError),
@@ -427,6 +466,9 @@ pub enum RealisedError {
     /// No expense source was read.
     #[error("no expense rows were read: realised needs an expenses source")]
     NoRows,
+    /// The workspace gathered a panel for other units or features: a bug, not bad input.
+    #[error("the workspace's panel was gathered for another unit mode or other features")]
+    OtherPanel,
 }
 
 /// Each enrolled unit's first start, and the end of that enrolment (if any).
@@ -459,4 +501,4 @@ fn enrolment_starts(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -1,6 +1,7 @@
 //! realised against a hand-computed fixture of matching and the difference in differences.
 
 use super::*;
+use crate::config::Config;
 
 /// A hand-computed estimate with two-month windows and one neighbour.
 /// a starts mid-March (the start month is March: before is January and
@@ -54,6 +55,12 @@ pub(crate) fn fixture() -> (tempfile::TempDir, Config, RealisedRequest) {
     (dir, config, request)
 }
 
+/// The workspace of `config` opened for `request`, as the commands open it.
+pub(crate) fn open(config: &Config, request: &RealisedRequest) -> crate::workspace::Workspace {
+    let plan = crate::workspace::Plan::default().with_panel(request.panel());
+    crate::workspace::Workspace::open(config.clone(), config.period, &plan).unwrap()
+}
+
 /// A hand-computed estimate with two-month windows and one neighbour.
 /// a starts mid-March (the start month is March: before is January and
 /// February), b on 1 May; g started too early for a whole window and h
@@ -65,7 +72,7 @@ pub(crate) fn fixture() -> (tempfile::TempDir, Config, RealisedRequest) {
 #[test]
 fn matches_and_differences_equal_the_hand_computed_estimate() {
     let (_dir, config, request) = fixture();
-    let (_, r) = realised(&config, config.period, &request).unwrap();
+    let r = realised(open(&config, &request).panel().unwrap(), &request).unwrap();
     assert_eq!(
         (r.enrolled_units, r.cohort_units, r.too_early, r.too_late),
         (4, 2, 1, 1)

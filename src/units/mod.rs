@@ -5,8 +5,9 @@
 //! decided per row, so a child who moves contributes to each household for
 //! the dates it was a member.
 //!
-//! `stream` gathers the units while the files are read, never holding the
-//! rows; `units` gathers them from loaded rows, with the same accumulator.
+//! The workspace's pass gathers the units while the files are read, never
+//! holding the rows; `units` gathers them from loaded rows, with the same
+//! accumulator.
 
 mod accumulator;
 mod membership;
@@ -14,8 +15,8 @@ mod membership;
 pub use accumulator::Accumulator;
 pub use membership::Membership;
 
-use crate::config::{Config, Period};
-use crate::load::{self, LoadError, Loaded};
+use crate::config::Period;
+use crate::load::Loaded;
 use crate::schema::Kind;
 use polars::prelude::*;
 use std::sync::Arc;
@@ -88,7 +89,7 @@ pub fn cost_column(area: &str) -> String {
 }
 
 /// Every active unit of the period with its metrics, from rows already
-/// loaded: the reference the streamed path (`stream`, which every command
+/// loaded: the reference the streamed path (the workspace's, which every command
 /// uses) is tested against, on one thread.
 pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Units> {
     let membership = match mode {
@@ -104,71 +105,6 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
         }
     }
     all.finish()
-}
-
-/// Units could not be read from the sources.
-#[derive(Debug, thiserror::Error)]
-pub enum UnitsError {
-    /// A source could not be loaded.
-    #[error(transparent)]
-    Load(#[from] LoadError),
-    /// Computing failed (not expected on any input).
-    #[error(transparent)]
-    Polars(#[from] PolarsError),
-}
-
-/// Every active unit of the period in each of `modes`, read straight from
-/// the files in one pass: expense and contact rows go into the units as
-/// they are read and are never held, so memory grows with units, not rows.
-/// Only the sources units need are read (households only for family mode);
-/// the result's sources have counts and rejects but no expense or contact rows.
-pub fn stream(
-    config: &Config,
-    period: Period,
-    modes: &[UnitMode],
-) -> Result<(Loaded, Vec<Units>), UnitsError> {
-    let (households, membership) = memberships(config, period, modes.contains(&UnitMode::Family))?;
-    let (rows, parts) = load::stream(config, period, &[Kind::Expenses, Kind::Contacts], &|| {
-        modes
-            .iter()
-            .map(|&mode| Accumulator::new(mode, period, membership.clone()))
-            .collect::<Vec<_>>()
-    })?;
-    // One accumulator per worker and mode: merge each mode's into its first.
-    let mut merged: Vec<Option<Accumulator>> = modes.iter().map(|_| None).collect();
-    for part in parts {
-        for (all, part) in merged.iter_mut().zip(part) {
-            match all {
-                Some(all) => all.merge(part),
-                None => *all = Some(part),
-            }
-        }
-    }
-    let units = merged
-        .into_iter()
-        .zip(modes)
-        .map(|(all, &mode)| {
-            all.unwrap_or_else(|| Accumulator::new(mode, period, None))
-                .finish()
-        })
-        .collect::<PolarsResult<Vec<_>>>()?;
-    Ok((Loaded::combine(config, vec![households, rows]), units))
-}
-
-/// The households sources and the memberships in them, when `needed`
-/// (family mode); nothing read otherwise.
-pub fn memberships(
-    config: &Config,
-    period: Period,
-    needed: bool,
-) -> Result<(Loaded, Option<Arc<Membership>>), UnitsError> {
-    if !needed {
-        return Ok((Loaded::default(), None));
-    }
-    let households = load::load_kinds(config, period, &[Kind::Households])?;
-    let frame = households.frame(Kind::Households)?.collect()?;
-    let membership = Membership::new(&frame)?;
-    Ok((households, Some(Arc::new(membership))))
 }
 
 /// The unit of a row of `citizen` on `day`: the citizen, or in family mode
@@ -199,10 +135,21 @@ pub(crate) mod tests {
         (config, loaded)
     }
 
+    /// The units of each mode as the commands gather them, in one pass,
+    /// with the pass's counts and rejects.
+    fn stream(config: &Config, modes: &[UnitMode]) -> (Loaded, Vec<Units>) {
+        let plan = crate::workspace::Plan::units(modes);
+        let ws = crate::workspace::Workspace::open(config.clone(), config.period, &plan).unwrap();
+        let units = modes
+            .iter()
+            .map(|&m| ws.units(m).unwrap().clone())
+            .collect();
+        (ws.loaded, units)
+    }
+
     /// The units of one mode as the commands gather them.
     fn streamed(config: &Config, mode: UnitMode) -> Units {
-        let (_, mut units) = stream(config, config.period, &[mode]).unwrap();
-        units.remove(0)
+        stream(config, &[mode]).1.remove(0)
     }
 
     /// One unit's row as text, `|`-separated, for whole-row comparison.
@@ -228,7 +175,7 @@ pub(crate) mod tests {
     fn streamed_equals_loaded(config: &Config, what: &str) {
         let loaded = crate::load::load(config, config.period).unwrap();
         for mode in [UnitMode::Citizen, UnitMode::Family] {
-            let (streamed, mut from_files) = stream(config, config.period, &[mode]).unwrap();
+            let (streamed, mut from_files) = stream(config, &[mode]);
             let from_files = from_files.remove(0);
             let from_rows = units(&loaded, config.period, mode).unwrap();
             assert!(from_rows.frame.height() > 0, "{what}");

@@ -20,7 +20,8 @@ use tvaers::output::{render_document, render_table, Document, Format, RenderOpti
 use tvaers::overview::overview;
 use tvaers::savings::{self, Scenario};
 use tvaers::suppress::Status;
-use tvaers::units::{self, UnitMode};
+use tvaers::units::UnitMode;
+use tvaers::workspace::{Plan, Workspace};
 
 mod linear;
 mod population;
@@ -394,11 +395,12 @@ fn audit_one(seed: u64) -> Vec<String> {
     let p = generate(seed);
     let dir = tempfile::tempdir().unwrap();
     let config = write(&p, dir.path());
-    let (_, mut all) = units::stream(&config, config.period, &[UnitMode::Citizen]).unwrap();
-    let units = all.pop().unwrap();
+    let plan = Plan::units(&[UnitMode::Citizen, UnitMode::Family]);
+    let ws = Workspace::open(config.clone(), config.period, &plan).unwrap();
+    let units = ws.units(UnitMode::Citizen).unwrap();
     let mut fails = Vec::new();
 
-    let o = overview(&units, config.min_cell).unwrap();
+    let o = overview(units, config.min_cell).unwrap();
     let ov = json("overview", &o.document().unwrap());
     fails.extend(
         audit_overview(&p, &o, &ov)
@@ -412,9 +414,9 @@ fn audit_one(seed: u64) -> Vec<String> {
         min_departments: 1,
         ..HotspotCriteria::default()
     };
-    let ids = hotspots::cohort(&units, &criteria).unwrap();
+    let ids = hotspots::cohort(units, &criteria).unwrap();
     let cohort: BTreeSet<usize> = ids.iter().map(|id| id[1..].parse().unwrap()).collect();
-    let cost = savings::cohort_cost(&units, &ids).unwrap();
+    let cost = savings::cohort_cost(units, &ids).unwrap();
     let case = savings::model(&cost, &config.savings, config.period, Scenario::Base).unwrap();
     let sv = json(
         "savings",
@@ -433,10 +435,10 @@ fn audit_one(seed: u64) -> Vec<String> {
         criteria: criteria.clone(),
         savings: config.savings.clone(),
     };
-    let (_, mut families) = units::stream(&config, config.period, &[UnitMode::Family]).unwrap();
+    let families = ws.units(UnitMode::Family).unwrap();
     let rv = json(
         "report",
-        &tvaers::report::report(&units, &families.pop().unwrap(), &request).unwrap(),
+        &tvaers::report::report(units, families, &request).unwrap(),
     );
     fails.extend(
         audit_overview(&p, &o, &rv)

@@ -9,9 +9,8 @@
 
 use super::estimate::{interval, MatchedSet};
 use super::panel::{Cell, Panel};
-use super::{prepare, Prepared, RealisedError, RealisedRequest};
-use crate::config::{Config, Period, SavingsConfig};
-use crate::load::Loaded;
+use super::{prepare, MonthlyPanel, Prepared, RealisedError, RealisedRequest};
+use crate::config::SavingsConfig;
 use chrono::NaiveDate;
 use rand::{Rng, SeedableRng};
 
@@ -148,12 +147,12 @@ fn effect(savings: &SavingsConfig, area: &str) -> f64 {
 }
 
 fn contributions(
-    prepared: &Prepared,
+    prepared: &Prepared<'_>,
     sets: &[MatchedSet<'_>],
     first: u16,
     savings: &SavingsConfig,
 ) -> Contributions {
-    let panel = &prepared.panel;
+    let panel = prepared.panel;
     let (areas, departments) = (panel.areas.len(), panel.departments.len());
     let groups = 1 + areas + departments;
     let observed = prepared.calendar.months();
@@ -237,16 +236,15 @@ fn contributions(
 /// Follows expected against realised savings per calendar period, from the
 /// period of the first start to the last whole month of data.
 pub fn monitor(
-    config: &Config,
-    period: Period,
+    monthly: &MonthlyPanel,
     request: &RealisedRequest,
     every: Every,
-) -> Result<(Loaded, Monitor), RealisedError> {
-    let prepared = prepare(config, period, request)?;
+    savings: &SavingsConfig,
+) -> Result<Monitor, RealisedError> {
+    let prepared = prepare(monthly, request)?;
     let realised = super::estimate_prepared(&prepared, request);
     let sets = prepared.matched_sets();
-    let savings = &config.savings;
-    let calendar = &prepared.calendar;
+    let calendar = prepared.calendar;
     let Some(first_start) = sets.iter().map(|s| s.start).min() else {
         let monitor = Monitor {
             every,
@@ -257,7 +255,7 @@ pub fn monitor(
             areas: Vec::new(),
             departments: Vec::new(),
         };
-        return Ok((prepared.loaded, monitor));
+        return Ok(monitor);
     };
     // Periods are calendar months, quarters or years: the first holds the first start.
     let step = every.months();
@@ -354,7 +352,7 @@ pub fn monitor(
             })
             .collect()
     };
-    let panel = &prepared.panel;
+    let panel = prepared.panel;
     let areas = panel.areas.len();
     let monitor = Monitor {
         every,
@@ -369,7 +367,7 @@ pub fn monitor(
             .collect(),
         realised,
     };
-    Ok((prepared.loaded, monitor))
+    Ok(monitor)
 }
 
 /// The month of the year (0–11) of a month counted from the first observed month.

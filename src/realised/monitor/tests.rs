@@ -15,7 +15,14 @@ use super::*;
 fn monitor_follows_the_hand_computed_quarters() {
     // g and h of the fixture are never estimated, so never followed.
     let (_dir, config, request) = super::super::tests::fixture();
-    let (_, m) = monitor(&config, config.period, &request, Every::Quarter).unwrap();
+    let ws = super::super::tests::open(&config, &request);
+    let m = monitor(
+        ws.panel().unwrap(),
+        &request,
+        Every::Quarter,
+        &config.savings,
+    )
+    .unwrap();
     let got: Vec<(String, u64, f64, f64, f64, f64, f64)> = m
         .total
         .iter()
