@@ -6,6 +6,7 @@ use crate::cli::{
     RealisedArgs, ReportArgs, SelectionArgs, UnitArg,
 };
 use anyhow::Result;
+use tvaers::config::merge_savings;
 use tvaers::hotspots::{self, CostCriterion, HotspotCriteria};
 use tvaers::ladder::{self, highest_step};
 use tvaers::load::Loaded;
@@ -90,7 +91,8 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
     let full = full_report(citizens, families, &request, key.as_ref())?;
     destination.write(&ws, |options, out| match options.format {
         Format::Html | Format::Xlsx => {
-            let assumptions = assumptions_table(&ws.config.savings, &ws.config.savings_given)?;
+            let savings = merge_savings(&ws.config.savings_layer, &Default::default())?;
+            let assumptions = assumptions_table(&savings)?;
             let sources = Table::new(tvaers::validate::report_frame(ws.loaded.reports())?)
                 .with_title("Data quality per source");
             if options.format == Format::Xlsx {

@@ -5,7 +5,7 @@ use super::{workspace, Destination, Diagnostics};
 use crate::cli::{AssumptionArgs, SavingsArgs, ScenarioArg};
 use anyhow::{bail, Result};
 use tvaers::accounts::AccountMap;
-use tvaers::config::{check_savings, SavingsConfig};
+use tvaers::config::{merge_savings, Origin, Savings, SavingsLayer, Setting};
 use tvaers::hotspots;
 use tvaers::output::Format;
 use tvaers::output::{render_document, render_table};
@@ -26,8 +26,9 @@ pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let file_cohort = args.cohort.as_deref().map(read_cohort).transpose()?;
     let ws = opening.open(&Plan::units(&[mode]))?;
     let units = ws.units(mode)?;
-    let config = assumptions(&ws.config.savings, &args.assumptions)?;
-    check_effect_areas(&config, &ws.config.budget_areas, &args.assumptions)?;
+    let savings = merge_savings(&ws.config.savings_layer, &flags(&args.assumptions))?;
+    check_effect_areas(&savings, &ws.config.budget_areas)?;
+    let config = savings.values;
 
     let cohort = match file_cohort {
         Some(ids) => {
@@ -72,62 +73,44 @@ pub fn run(args: SavingsArgs, diagnostics: &Diagnostics) -> Result<()> {
     })
 }
 
-/// The config's assumptions with command-line overrides.
-fn assumptions(base: &SavingsConfig, args: &AssumptionArgs) -> Result<SavingsConfig> {
-    let mut config = base.clone();
-    if let Some(v) = args.horizon_years {
-        config.horizon_years = v;
+/// The command line's savings flags, as a layer over the config's.
+fn flags(args: &AssumptionArgs) -> SavingsLayer {
+    SavingsLayer {
+        horizon_years: args.horizon_years,
+        discount_rate: args.discount_rate,
+        coordinator_cost: args.coordinator_cost,
+        setup_cost: args.setup_cost,
+        ramp_up: args.ramp_up.clone(),
+        deadweight: args.deadweight,
+        optimism_bias: args.optimism_bias,
+        effects: (!args.effect.is_empty()).then(|| args.effect.iter().cloned().collect()),
+        scenarios: None,
     }
-    if let Some(v) = args.discount_rate {
-        config.discount_rate = v;
-    }
-    if let Some(v) = args.coordinator_cost {
-        config.coordinator_cost = v;
-    }
-    if let Some(v) = args.setup_cost {
-        config.setup_cost = v;
-    }
-    if let Some(v) = &args.ramp_up {
-        config.ramp_up = v.clone();
-    }
-    if let Some(v) = args.deadweight {
-        config.deadweight = v;
-    }
-    if let Some(v) = args.optimism_bias {
-        config.optimism_bias = v;
-    }
-    for (area, share) in &args.effect {
-        config.effects.insert(area.clone(), *share);
-    }
-    check_savings(&config)
-        .map_err(|e| anyhow::anyhow!("{}", e.replace("savings.", "--").replace('_', "-")))?;
-    Ok(config)
 }
 
 /// Every area an effect names must be one an account can map to (or
 /// `default`): a misspelt area would otherwise get no effect, silently.
 fn check_effect_areas(
-    config: &SavingsConfig,
+    savings: &Savings,
     budget_areas: &std::collections::BTreeMap<String, String>,
-    args: &AssumptionArgs,
 ) -> Result<()> {
     let map = AccountMap::new(budget_areas);
     let known = map.area_names();
-    for area in config.effects.keys() {
+    for area in savings.values.effects.keys() {
         if area == "default" || known.contains(&area.as_str()) {
             continue;
         }
-        let source = if args.effect.iter().any(|(a, _)| a == area) {
-            "--effect"
-        } else {
-            "savings.effects"
+        let setting = Setting::Effect(area.clone());
+        let written = match savings.origin(&setting) {
+            Origin::Flag => "--effect",
+            Origin::Config | Origin::Default => "savings.effects",
         };
         let hint = map
             .closest_area(area)
             .map(|c| format!("; did you mean {c:?}?"))
             .unwrap_or_default();
         bail!(
-            "{source} names the budget area {area:?}, which is neither in [budget_areas], \
+            "{written} names the budget area {area:?}, which is neither in [budget_areas], \
              nor in the default kontoplan table, nor \"default\"{hint}"
         );
     }

@@ -8,13 +8,15 @@ mod defaults;
 mod savings;
 pub mod write;
 
-pub use savings::{check_savings, SavingsConfig, Scenarios};
+pub use savings::{
+    merge as merge_savings, Origin, Savings, SavingsConfig, SavingsError, SavingsLayer, Scenarios,
+    Setting,
+};
 
 use crate::load::progress::Observer;
 use crate::schema::Kind;
 use chrono::NaiveDate;
 use defaults::RawDefaults;
-use savings::{savings_config, RawSavings};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -166,11 +168,11 @@ pub struct Config {
     pub sources: Vec<SourceSpec>,
     /// Account prefix (digits) → budget area; takes precedence over the default table.
     pub budget_areas: BTreeMap<String, String>,
-    /// Savings assumptions.
+    /// Savings assumptions: the config's over the defaults.
     pub savings: SavingsConfig,
-    /// The `[savings]` keys the config file gives (the rest are defaults),
-    /// so a report can say where each assumption came from.
-    pub savings_given: std::collections::BTreeSet<String>,
+    /// What the `[savings]` table gives, for the merge with a command's
+    /// flags (`merge_savings`), which also says where each value came from.
+    pub savings_layer: SavingsLayer,
     /// `[report] language`: the language of HTML reports unless `--lang`.
     pub report_language: Option<crate::language::Language>,
     /// Who is told how far a load of these sources has got: none unless the
@@ -189,7 +191,7 @@ struct RawConfig {
     sources: Vec<RawSource>,
     #[serde(default)]
     budget_areas: BTreeMap<String, String>,
-    savings: Option<RawSavings>,
+    savings: Option<SavingsLayer>,
     report: Option<RawReport>,
 }
 
@@ -312,8 +314,10 @@ impl Config {
             budget_areas.insert(digits, area);
         }
 
-        let savings_given = savings::given_keys(raw.savings.as_ref());
-        let savings = savings_config(raw.savings).map_err(invalid)?;
+        let savings_layer = raw.savings.unwrap_or_default();
+        let savings = merge_savings(&savings_layer, &SavingsLayer::default())
+            .map_err(|e| invalid(e.to_string()))?
+            .values;
         let report_language = raw
             .report
             .and_then(|r| r.language)
@@ -329,7 +333,7 @@ impl Config {
             sources,
             budget_areas,
             savings,
-            savings_given,
+            savings_layer,
             report_language,
             progress: Observer::none(),
         })

@@ -72,11 +72,19 @@ fn report_language_and_the_savings_keys_given_are_read() {
     ))
     .unwrap();
     assert_eq!(c.report_language, Some(crate::language::Language::Danish));
-    let given: Vec<&str> = c.savings_given.iter().map(String::as_str).collect();
-    assert_eq!(given, ["effects", "setup_cost"]);
+    let origins = merge_savings(&c.savings_layer, &SavingsLayer::default())
+        .unwrap()
+        .origins;
+    assert_eq!(
+        origins.into_iter().collect::<Vec<_>>(),
+        [
+            (Setting::SetupCost, Origin::Config),
+            (Setting::Effect("default".into()), Origin::Config)
+        ]
+    );
     let plain = parse(SOURCE).unwrap();
     assert_eq!(plain.report_language, None);
-    assert!(plain.savings_given.is_empty());
+    assert_eq!(plain.savings_layer, SavingsLayer::default());
     let err = parse(&format!("{SOURCE}[report]\nlanguage = \"de\"\n"))
         .unwrap_err()
         .to_string();
@@ -125,5 +133,57 @@ fn out_of_range_savings_are_refused() {
     assert!(
         err.contains("savings.deadweight must be between 0 and 1"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_flag_over_the_config_over_the_default_is_merged_once_and_named_as_written() {
+    let config = SavingsLayer {
+        discount_rate: Some(0.04),
+        effects: Some(BTreeMap::from([("Kontante ydelser".into(), 0.2)])),
+        ..SavingsLayer::default()
+    };
+    let flags = SavingsLayer {
+        discount_rate: Some(0.02),
+        effects: Some(BTreeMap::from([("Børn_og_unge".into(), 0.3)])),
+        ..SavingsLayer::default()
+    };
+    let merged = merge_savings(&config, &flags).unwrap();
+    assert_eq!(merged.values.discount_rate, 0.02);
+    assert_eq!(merged.values.setup_cost, 500_000.0);
+    // The config's effects replace the defaults' `default`; a flag adds one area.
+    assert_eq!(
+        merged.values.effects,
+        BTreeMap::from([
+            ("Børn_og_unge".into(), 0.3),
+            ("Kontante ydelser".into(), 0.2)
+        ])
+    );
+    assert_eq!(merged.origin(&Setting::DiscountRate), Origin::Flag);
+    assert_eq!(merged.origin(&Setting::SetupCost), Origin::Default);
+    assert_eq!(
+        merged.origin(&Setting::Effect("Kontante ydelser".into())),
+        Origin::Config
+    );
+    // An area name with `_` is named as written, not turned into a flag name.
+    let flags = SavingsLayer {
+        effects: Some(BTreeMap::from([("Børn_og_unge".into(), 1.5)])),
+        ..SavingsLayer::default()
+    };
+    let error = merge_savings(&config, &flags).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "--effect \"Børn_og_unge\" must be between 0 and 1, found 1.5"
+    );
+    assert_eq!(error.setting, Setting::Effect("Børn_og_unge".into()));
+    let config = SavingsLayer {
+        optimism_bias: Some(-0.1),
+        ..SavingsLayer::default()
+    };
+    assert_eq!(
+        merge_savings(&config, &SavingsLayer::default())
+            .unwrap_err()
+            .to_string(),
+        "savings.optimism_bias must be between 0 and 1, found -0.1"
     );
 }

@@ -8,12 +8,10 @@
 //! summary it belongs to, so the charts drawn from it cannot show more
 //! than the tables do.
 
-use std::collections::BTreeSet;
-
 use polars::prelude::*;
 
 use super::ReportRequest;
-use crate::config::SavingsConfig;
+use crate::config::{Savings, SavingsConfig, Setting};
 use crate::output::{Document, Part, Table, Value};
 use crate::overview::Overview;
 use crate::savings::{self, CohortCost, SavingsCase, Scenario};
@@ -154,52 +152,67 @@ fn scenarios(
         .ok_or_else(|| "no scenario summary".to_string()))
 }
 
-/// Every `[savings]` assumption as a number, with where it came from:
-/// `config` when the config file gives its key, else `default` (the report
-/// takes no flags for them). `assumption,value,source`.
-pub fn assumptions_table(config: &SavingsConfig, given: &BTreeSet<String>) -> PolarsResult<Table> {
-    let mut rows: Vec<(String, f64, &str)> = Vec::new();
-    let source = |key: &str| {
-        if given.contains(key) {
-            "config"
-        } else {
-            "default"
-        }
-    };
-    rows.push((
-        "horizon_years".into(),
-        config.horizon_years.into(),
-        source("horizon_years"),
-    ));
-    rows.push((
-        "discount_rate".into(),
-        config.discount_rate,
-        source("discount_rate"),
-    ));
-    rows.push((
-        "coordinator_cost".into(),
-        config.coordinator_cost,
-        source("coordinator_cost"),
-    ));
-    rows.push(("setup_cost".into(), config.setup_cost, source("setup_cost")));
+/// Every `[savings]` assumption as a number, with where it came from
+/// (`default`, `config` or `flag`). `assumption,value,source`.
+pub fn assumptions_table(savings: &Savings) -> PolarsResult<Table> {
+    let config = &savings.values;
+    let source = |setting: Setting| savings.origin(&setting).name();
+    let mut rows: Vec<(String, f64, &str)> = vec![
+        (
+            "horizon_years".into(),
+            config.horizon_years.into(),
+            source(Setting::HorizonYears),
+        ),
+        (
+            "discount_rate".into(),
+            config.discount_rate,
+            source(Setting::DiscountRate),
+        ),
+        (
+            "coordinator_cost".into(),
+            config.coordinator_cost,
+            source(Setting::CoordinatorCost),
+        ),
+        (
+            "setup_cost".into(),
+            config.setup_cost,
+            source(Setting::SetupCost),
+        ),
+    ];
     for (i, ramp) in config.ramp_up.iter().enumerate() {
-        rows.push((format!("ramp_up.year_{}", i + 1), *ramp, source("ramp_up")));
+        rows.push((
+            format!("ramp_up.year_{}", i + 1),
+            *ramp,
+            source(Setting::RampUp),
+        ));
     }
-    rows.push(("deadweight".into(), config.deadweight, source("deadweight")));
+    rows.push((
+        "deadweight".into(),
+        config.deadweight,
+        source(Setting::Deadweight),
+    ));
     rows.push((
         "optimism_bias".into(),
         config.optimism_bias,
-        source("optimism_bias"),
+        source(Setting::OptimismBias),
     ));
     for (area, effect) in &config.effects {
-        rows.push((format!("effects.{area}"), *effect, source("effects")));
+        rows.push((
+            format!("effects.{area}"),
+            *effect,
+            source(Setting::Effect(area.clone())),
+        ));
     }
     for (name, factor) in [
         ("low", config.scenarios.low),
         ("base", config.scenarios.base),
         ("high", config.scenarios.high),
     ] {
-        rows.push((format!("scenarios.{name}"), factor, source("scenarios")));
+        rows.push((
+            format!("scenarios.{name}"),
+            factor,
+            source(Setting::Scenario(name)),
+        ));
     }
     let frame = df!(
         "assumption" => rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
