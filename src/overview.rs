@@ -10,12 +10,23 @@
 mod curve;
 
 use crate::hotspots::Percent;
-use crate::output::{Document, Table, Value};
+use crate::output::{Document, Table, Value, TOP};
 use crate::schema::col as column;
 use crate::suppress::{self, Membership, Part, Shown, Status};
 use crate::units::{metric, Units};
 use curve::curve;
 use polars::prelude::*;
+
+/// The parts of the overview's document (besides the headline figures at the top).
+pub mod part {
+    use crate::output::PartKey;
+    /// Units and cost by number of departments.
+    pub const BY_DEPARTMENTS: PartKey = PartKey::new("by_departments");
+    /// Units active in each pair of departments.
+    pub const OVERLAPS: PartKey = PartKey::new("overlaps");
+    /// Cost per budget area.
+    pub const BUDGET_AREAS: PartKey = PartKey::new("budget_areas");
+}
 
 /// Percentiles whose share of total cost is reported.
 pub const TOP_PERCENTS: [u64; 4] = [1, 5, 10, 20];
@@ -242,13 +253,13 @@ impl Overview {
             "cost" => self.budget_areas.iter().map(|a| a.cost).collect::<Vec<_>>(),
         )?;
         Ok(Document::new()
-            .with_fields("", fields)
+            .with_fields(TOP, fields)
             .with_title(
-                "",
+                TOP,
                 "Population: active units and the share of cost the costliest hold",
             )
             .with_table(
-                "by_departments",
+                part::BY_DEPARTMENTS,
                 Table::new(bands)
                     .with_title("Units and cost by number of departments")
                     .with_money(["cost"])
@@ -258,14 +269,14 @@ impl Overview {
                     )),
             )
             .with_table(
-                "overlaps",
+                part::OVERLAPS,
                 Table::new(overlaps)
                     .with_title("Units active in both departments")
                     .with_suppressed(["units"])
                     .with_complement_rows(complements(self.overlaps.iter().map(|o| o.status))),
             )
             .with_table(
-                "budget_areas",
+                part::BUDGET_AREAS,
                 Table::new(areas)
                     .with_title("Cost per budget area")
                     .with_money(["cost"])

@@ -9,12 +9,35 @@ mod full;
 mod page;
 mod page_savings;
 
+/// The report's own parts (besides the overview's, which keep their keys).
+pub mod part {
+    use crate::output::PartKey;
+    /// Top hotspots: citizens (ids only with `--units` on a page or workbook).
+    pub const HOTSPOTS_CITIZEN: PartKey = PartKey::new("hotspots_citizen");
+    /// Top hotspots: families.
+    pub const HOTSPOTS_FAMILY: PartKey = PartKey::new("hotspots_family");
+    /// The savings case of every citizen hotspot: its summary.
+    pub const SAVINGS_SUMMARY: PartKey = PartKey::new("savings_summary");
+    /// The savings case per budget area.
+    pub const SAVINGS_AREAS: PartKey = PartKey::new("savings_areas");
+    /// The workbook's concentration curve.
+    pub const CONCENTRATION: PartKey = PartKey::new("concentration");
+    /// The workbook's savings per department.
+    pub const SAVINGS_DEPARTMENTS: PartKey = PartKey::new("savings_departments");
+    /// The workbook's scenarios side by side.
+    pub const SAVINGS_SCENARIOS: PartKey = PartKey::new("savings_scenarios");
+    /// The workbook's assumptions and where each came from.
+    pub const ASSUMPTIONS: PartKey = PartKey::new("assumptions");
+    /// The workbook's data quality per source.
+    pub const SOURCES: PartKey = PartKey::new("sources");
+}
+
 pub use full::{assumptions_table, FullReport, SavingsView};
 pub use page::{report_page, PageRequest};
 
 use crate::config::{Period, SavingsConfig};
 use crate::hotspots::{self, HotspotCriteria};
-use crate::output::{Document, Part, Value};
+use crate::output::{Document, Part, PartKey, Value, TOP};
 use crate::overview::{overview, AreaCost, Overview};
 use crate::pseudonym::Key;
 use crate::savings::CohortCost;
@@ -59,27 +82,27 @@ pub fn full_report(
     let overview = population.document()?;
     let date = |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, Value::date);
     let mut parts = vec![(
-        String::new(),
+        TOP,
         Part::Fields(vec![
             ("period_from".to_string(), date(request.period.from)),
             ("period_to".to_string(), date(request.period.to)),
         ]),
     )];
     for (key, part) in overview.parts {
-        match (key.is_empty(), part, parts.first_mut()) {
+        match (key == TOP, part, parts.first_mut()) {
             // The overview's headline figures join the period in one block.
             (true, Part::Fields(fields), Some((_, Part::Fields(head)))) => head.extend(fields),
             (_, part, _) => parts.push((key, part)),
         }
     }
     for (units, key, title) in [
-        (citizens, "hotspots_citizen", "Top hotspots: citizens"),
-        (families, "hotspots_family", "Top hotspots: families"),
+        (citizens, part::HOTSPOTS_CITIZEN, "Top hotspots: citizens"),
+        (families, part::HOTSPOTS_FAMILY, "Top hotspots: families"),
     ] {
         let selected = hotspots::select(units, &request.criteria)?;
         // The per-area costs are in `budget_areas`; here each unit's largest area is enough.
         let table = hotspots::compact_table(&selected, &units.areas, rekey)?.with_title(title);
-        parts.push((key.to_string(), Part::Table(table)));
+        parts.push((key, Part::Table(table)));
     }
     let (savings_parts, savings) = savings_parts(request, citizens, &population)?;
     parts.extend(savings_parts);
@@ -88,16 +111,16 @@ pub fn full_report(
         titles: Vec::new(),
     }
     .with_title(
-        "",
+        TOP,
         "Population: active units and the share of cost the costliest hold",
     )
     .with_title(
-        "savings_summary",
+        part::SAVINGS_SUMMARY,
         "Savings of all citizen hotspots (base scenario)",
     );
     // The overview's own titles of its tables carry over.
     for (key, title) in overview.titles {
-        if !key.is_empty() {
+        if key != TOP {
             document = document.with_title(key, title);
         }
     }
@@ -116,7 +139,7 @@ fn savings_parts(
     request: &ReportRequest,
     units: &Units,
     population: &Overview,
-) -> PolarsResult<(Vec<(String, Part)>, SavingsOutcome)> {
+) -> PolarsResult<(Vec<(PartKey, Part)>, SavingsOutcome)> {
     let all = HotspotCriteria {
         limit: None,
         ..request.criteria.clone()
@@ -128,7 +151,7 @@ fn savings_parts(
         Err(e) => {
             return Ok((
                 vec![(
-                    "savings_summary".into(),
+                    part::SAVINGS_SUMMARY,
                     Part::Fields(vec![("not_modelled".into(), Value::Text(e.to_string()))]),
                 )],
                 Err(e.to_string()),
@@ -141,9 +164,9 @@ fn savings_parts(
     let parts = document
         .parts
         .into_iter()
-        .filter_map(|(key, part)| match key.as_str() {
-            "summary" => Some(("savings_summary".to_string(), part)),
-            "areas" => Some(("savings_areas".to_string(), part)),
+        .filter_map(|(key, found)| match key {
+            savings::part::SUMMARY => Some((part::SAVINGS_SUMMARY, found)),
+            savings::part::AREAS => Some((part::SAVINGS_AREAS, found)),
             _ => None,
         })
         .collect();

@@ -11,11 +11,11 @@ use tvaers::hotspots::{self, CostCriterion, HotspotCriteria};
 use tvaers::ladder::{self, highest_step};
 use tvaers::load::Loaded;
 use tvaers::output::html::page_html;
-use tvaers::output::Table;
 use tvaers::output::{render_document, render_table, Format};
+use tvaers::output::{PartKey, Table};
 use tvaers::overview::overview;
 use tvaers::pseudonym::Key;
-use tvaers::realised::{balance_note, monitor, realised, Every, MatchOn, RealisedRequest};
+use tvaers::realised::{balance_note, monitor, part, realised, Every, MatchOn, RealisedRequest};
 use tvaers::report::{assumptions_table, full_report, report_page, PageRequest, ReportRequest};
 use tvaers::savings::read_cohort;
 use tvaers::schema::Kind;
@@ -224,19 +224,11 @@ fn write_estimate(
     destination: &Destination,
     ws: &Workspace,
     document: &tvaers::output::Document,
-    csv_part: &str,
+    csv_part: PartKey,
 ) -> Result<()> {
-    destination.write(ws, |options, out| {
-        if options.format == Format::Csv {
-            for (key, part) in &document.parts {
-                if let tvaers::output::Part::Table(table) = part {
-                    if key == csv_part {
-                        return render_table(table, options, out);
-                    }
-                }
-            }
-        }
-        render_document(document, options, out)
+    destination.write(ws, |options, out| match document.table(csv_part) {
+        Some(table) if options.format == Format::Csv => render_table(table, options, out),
+        _ => render_document(document, options, out),
     })
 }
 
@@ -251,7 +243,7 @@ pub fn monitor_command(args: MonitorArgs, diagnostics: &Diagnostics) -> Result<(
     let (ws, request) = open_estimate(&args.matching, &args.workspace, &writes, diagnostics)?;
     let monitor = monitor(ws.panel()?, &request, every, &ws.config.savings)?;
     let document = monitor.document(ws.min_cell)?;
-    write_estimate(&destination, &ws, &document, "periods")?;
+    write_estimate(&destination, &ws, &document, part::PERIODS)?;
     diagnostics.note(&balance_note(&monitor.realised, ws.min_cell));
     Ok(())
 }
@@ -264,9 +256,9 @@ pub fn realised_command(args: RealisedArgs, diagnostics: &Diagnostics) -> Result
     let document = estimate.document(ws.min_cell)?;
     // Table and CSV readers get one table: the areas, or the event study.
     let csv_part = if args.event_study {
-        "event_study"
+        part::EVENT_STUDY
     } else {
-        "areas"
+        part::AREAS
     };
     write_estimate(&destination, &ws, &document, csv_part)?;
     // Whatever the format, the verdict on balance reaches a reader of stderr.

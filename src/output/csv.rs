@@ -157,6 +157,7 @@ fn non_finite<'a>(nan: bool, negative: bool) -> Cow<'a, str> {
 mod tests {
     use super::super::{render_document, render_table, Document, Format, RenderOptions, Table};
     use super::*;
+    use crate::output::PartKey;
     use polars::prelude::*;
 
     fn csv(table: &Table, excel_da: bool) -> String {
@@ -284,9 +285,9 @@ mod tests {
             Table::new(df!("name" => [name], "cost" => [1.5]).unwrap()).with_money(["cost"])
         };
         let document = Document::new()
-            .with_fields("", vec![("units".into(), Value::Int(3))])
-            .with_table("areas", part("A"))
-            .with_table("departments", part("D"));
+            .with_fields(PartKey::new(""), vec![("units".into(), Value::Int(3))])
+            .with_table(PartKey::new("areas"), part("A"))
+            .with_table(PartKey::new("departments"), part("D"));
         let mut out = Vec::new();
         let opts = RenderOptions::new(Format::Csv);
         render_document(&document, &opts, &mut out).unwrap();
@@ -296,7 +297,7 @@ mod tests {
              # departments\nname,cost\nD,1.50\n"
         );
 
-        let single = Document::new().with_table("areas", part("A"));
+        let single = Document::new().with_table(PartKey::new("areas"), part("A"));
         let mut out = Vec::new();
         render_document(&single, &opts, &mut out).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "name,cost\nA,1.50\n");

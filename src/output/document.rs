@@ -175,11 +175,39 @@ pub enum Part {
 #[derive(Debug, Clone, Default)]
 pub struct Document {
     /// The parts, in output order.
-    pub parts: Vec<(String, Part)>,
-    /// Titles in words for text tables, by part key (`"savings_summary"` →
+    pub parts: Vec<(PartKey, Part)>,
+    /// Titles in words for text tables, by part key (`savings_summary` →
     /// "Savings of the citizen hotspots"); other formats keep the keys.
-    pub titles: Vec<(String, String)>,
+    pub titles: Vec<(PartKey, String)>,
 }
+
+/// The key of a document's part: its key in JSON, and the name of its sheet
+/// and Excel Table. Each is declared once, as a constant beside the analysis
+/// that builds the part, and whoever looks a part up names that constant, so
+/// a renamed part cannot leave a lookup silently finding nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PartKey(&'static str);
+
+impl PartKey {
+    /// A key; declare it as a constant.
+    pub const fn new(key: &'static str) -> PartKey {
+        PartKey(key)
+    }
+
+    /// The key's text.
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for PartKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// The key of a fields part whose fields JSON spreads into its top level.
+pub const TOP: PartKey = PartKey::new("");
 
 impl Document {
     /// An empty document.
@@ -187,32 +215,47 @@ impl Document {
         Document::default()
     }
 
-    /// Appends a fields part (key `""` spreads the fields into the top level of JSON).
-    pub fn with_fields(mut self, key: impl Into<String>, fields: Vec<(String, Value)>) -> Document {
-        self.parts.push((key.into(), Part::Fields(fields)));
+    /// Appends a fields part ([`TOP`] spreads the fields into the top level of JSON).
+    pub fn with_fields(mut self, key: PartKey, fields: Vec<(String, Value)>) -> Document {
+        self.parts.push((key, Part::Fields(fields)));
         self
     }
 
     /// Sets the title in words shown above the part `key` in text tables.
-    pub fn with_title(mut self, key: impl Into<String>, title: impl Into<String>) -> Document {
-        let key = key.into();
+    pub fn with_title(mut self, key: PartKey, title: impl Into<String>) -> Document {
         self.titles.retain(|(k, _)| *k != key);
         self.titles.push((key, title.into()));
         self
     }
 
     /// The title in words of the part `key`, if one was set.
-    pub fn title(&self, key: &str) -> Option<&str> {
+    pub fn title(&self, key: PartKey) -> Option<&str> {
         self.titles
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| *k == key)
             .map(|(_, title)| title.as_str())
     }
 
     /// Appends a table part.
-    pub fn with_table(mut self, key: impl Into<String>, table: Table) -> Document {
-        self.parts.push((key.into(), Part::Table(table)));
+    pub fn with_table(mut self, key: PartKey, table: Table) -> Document {
+        self.parts.push((key, Part::Table(table)));
         self
+    }
+
+    /// The table part `key`, if the document has one.
+    pub fn table(&self, key: PartKey) -> Option<&Table> {
+        self.parts.iter().find_map(|(k, part)| match part {
+            Part::Table(table) if *k == key => Some(table),
+            _ => None,
+        })
+    }
+
+    /// The fields part `key`, if the document has one.
+    pub fn fields(&self, key: PartKey) -> Option<&[(String, Value)]> {
+        self.parts.iter().find_map(|(k, part)| match part {
+            Part::Fields(fields) if *k == key => Some(fields.as_slice()),
+            _ => None,
+        })
     }
 }
 

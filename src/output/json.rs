@@ -250,7 +250,7 @@ fn serialize_finite<S: Serializer>(x: Option<f64>, serializer: S) -> Result<S::O
 #[cfg(test)]
 mod tests {
     use super::super::{
-        render_document, render_table, Document, Format, RenderOptions, Table, Value,
+        render_document, render_table, Document, Format, PartKey, RenderOptions, Table, Value,
     };
     use polars::prelude::*;
 
@@ -352,7 +352,7 @@ mod tests {
         };
         let document = Document::new()
             .with_fields(
-                "",
+                PartKey::new(""),
                 vec![
                     ("units".into(), Value::UInt(52)),
                     ("total_cost".into(), Value::Money(2.0)),
@@ -367,9 +367,12 @@ mod tests {
                     ),
                 ],
             )
-            .with_table("by_departments", suppressed(by_departments))
-            .with_table("overlaps", Table::new(overlaps).with_suppressed(["units"]))
-            .with_table("budget_areas", suppressed(areas));
+            .with_table(PartKey::new("by_departments"), suppressed(by_departments))
+            .with_table(
+                PartKey::new("overlaps"),
+                Table::new(overlaps).with_suppressed(["units"]),
+            )
+            .with_table(PartKey::new("budget_areas"), suppressed(areas));
         assert_eq!(
             json_of_document(&document).unwrap(),
             r#"{
@@ -433,7 +436,7 @@ mod tests {
     #[test]
     fn keyed_fields_nest_and_scalars_render_by_kind() {
         let document = Document::new().with_fields(
-            "summary",
+            PartKey::new("summary"),
             vec![
                 ("cohort_units".into(), Value::Int(12)),
                 ("npv".into(), Value::Money(-1234.565)),
@@ -470,21 +473,22 @@ mod tests {
     fn duplicate_keys_are_an_error_and_nothing_is_written() {
         let table = || Table::new(df!("a" => [1i64]).unwrap());
         let clash = Document::new()
-            .with_fields("", vec![("areas".into(), Value::Int(1))])
-            .with_table("areas", table());
+            .with_fields(PartKey::new(""), vec![("areas".into(), Value::Int(1))])
+            .with_table(PartKey::new("areas"), table());
         let mut out = Vec::new();
         let err = render_document(&clash, &RenderOptions::new(Format::Json), &mut out).unwrap_err();
         assert!(err.to_string().contains("\"areas\""), "{err}");
         assert!(out.is_empty());
 
         for reserved in ["schema_version", "tvaers_version"] {
-            let clash = Document::new().with_fields("", vec![(reserved.into(), Value::Int(2))]);
+            let clash = Document::new()
+                .with_fields(PartKey::new(""), vec![(reserved.into(), Value::Int(2))]);
             let err = json_of_document(&clash).unwrap_err();
             assert!(err.to_string().contains(reserved), "{err}");
         }
 
         let nested = Document::new().with_fields(
-            "s",
+            PartKey::new("s"),
             vec![("x".into(), Value::Int(1)), ("x".into(), Value::Int(2))],
         );
         assert!(json_of_document(&nested).is_err());

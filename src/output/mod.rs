@@ -34,7 +34,7 @@ use anyhow::Result;
 use polars::prelude::DataFrame;
 
 pub use atomic::write_atomically;
-pub use document::{Document, Part, Value};
+pub use document::{Document, Part, PartKey, Value, TOP};
 pub use error::{is_broken_pipe, OutputError};
 pub use format::{resolve_format, Format};
 pub use formula::unguard;
@@ -262,6 +262,7 @@ pub fn render_document(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::PartKey;
     use polars::prelude::*;
     use std::io;
 
@@ -323,8 +324,8 @@ mod tests {
     #[test]
     fn a_closed_pipe_is_recognisable_from_every_format() {
         let document = Document::new()
-            .with_fields("", vec![("units".into(), Value::Int(1))])
-            .with_table("rows", awkward());
+            .with_fields(PartKey::new(""), vec![("units".into(), Value::Int(1))])
+            .with_table(PartKey::new("rows"), awkward());
         for opts in all_options() {
             let err = render_table(&awkward(), &opts, &mut ClosedPipe).unwrap_err();
             assert!(is_broken_pipe(&err), "{opts:?}: {err:#}");
@@ -342,7 +343,7 @@ mod tests {
             let mut out = Vec::new();
             assert!(render_table(&bad, &opts, &mut out).is_err());
             assert!(out.is_empty(), "{opts:?}");
-            let document = Document::new().with_table("bad", bad.clone());
+            let document = Document::new().with_table(PartKey::new("bad"), bad.clone());
             assert!(render_document(&document, &opts, &mut out).is_err());
             assert!(out.is_empty(), "{opts:?}");
         }

@@ -59,7 +59,9 @@ fn round_money<F: std::str::FromStr>(x: F, decimal: Option<Decimal>) -> F {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{render_document, render_table, Document, Format, RenderOptions, Table};
+    use super::super::{
+        render_document, render_table, Document, Format, PartKey, RenderOptions, Table,
+    };
     use polars::prelude::*;
     use std::io::Cursor;
 
@@ -102,8 +104,8 @@ mod tests {
         let opts = RenderOptions::new(Format::Parquet);
 
         let two = Document::new()
-            .with_table("areas", table())
-            .with_table("departments", table());
+            .with_table(PartKey::new("areas"), table())
+            .with_table(PartKey::new("departments"), table());
         let mut out = Vec::new();
         let err = render_document(&two, &opts, &mut out)
             .unwrap_err()
@@ -112,7 +114,7 @@ mod tests {
         assert!(err.contains("\"areas\", \"departments\""), "{err}");
         assert!(out.is_empty());
 
-        let one = Document::new().with_table("areas", table());
+        let one = Document::new().with_table(PartKey::new("areas"), table());
         let mut out = Vec::new();
         render_document(&one, &opts, &mut out).unwrap();
         assert_eq!(out, parquet(&table()));

@@ -20,7 +20,7 @@ use anyhow::Result;
 use comfy_table::{presets, CellAlignment, ColumnConstraint, ContentArrangement, Width};
 
 use super::cells::{Cell, Role, TableView};
-use super::document::PreparedPart;
+use super::document::{PartKey, PreparedPart};
 use super::number::{group_thousands, iso_date, shortest, trim_fraction, Decimal};
 use super::{summary, RenderOptions, Table};
 
@@ -52,7 +52,7 @@ pub(super) fn write_table(
 /// its title in `titles` (by key), else a table's own title, else its key.
 pub(super) fn write_document(
     parts: &[(&str, PreparedPart<'_>)],
-    titles: &[(String, String)],
+    titles: &[(PartKey, String)],
     opts: &RenderOptions,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -64,7 +64,7 @@ pub(super) fn write_document(
         }
         let titled = titles
             .iter()
-            .find(|(k, _)| k == key)
+            .find(|(k, _)| k.as_str() == *key)
             .map(|(_, title)| title.as_str());
         let keyed = Some(*key).filter(|k| !k.is_empty());
         match part {
@@ -354,7 +354,7 @@ fn non_finite(nan: bool, negative: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::{
-        render_document, render_table, Document, Format, RenderOptions, Table, Value,
+        render_document, render_table, Document, Format, PartKey, RenderOptions, Table, Value,
     };
     use polars::prelude::*;
 
@@ -490,7 +490,7 @@ mod tests {
     fn document_parts_have_titles_and_blank_lines_between_and_fields_as_an_aligned_list() {
         let document = Document::new()
             .with_fields(
-                "",
+                PartKey::new(""),
                 vec![
                     ("units".into(), Value::Int(52)),
                     ("total_cost".into(), Value::Money(1234.5)),
@@ -502,7 +502,7 @@ mod tests {
                 ],
             )
             .with_table(
-                "overlaps",
+                PartKey::new("overlaps"),
                 Table::new(df!("a" => ["X"], "units" => [3u32]).unwrap()),
             );
         let mut out = Vec::new();

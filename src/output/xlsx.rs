@@ -331,6 +331,7 @@ fn to_col(col: usize) -> Result<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::PartKey;
     use crate::output::{render_document, render_table, Document, Format, RenderOptions, Table};
     use calamine::{Data, Reader, Xlsx};
     use polars::prelude::*;
@@ -408,9 +409,9 @@ mod tests {
     #[test]
     fn a_document_gives_a_sheet_and_table_per_part() {
         let document = Document::new()
-            .with_fields("", vec![("units".into(), Value::UInt(7))])
-            .with_table("budget_areas", areas())
-            .with_table("a1", areas());
+            .with_fields(PartKey::new(""), vec![("units".into(), Value::UInt(7))])
+            .with_table(PartKey::new("budget_areas"), areas())
+            .with_table(PartKey::new("a1"), areas());
         let mut out = Vec::new();
         render_document(&document, &RenderOptions::new(Format::Xlsx), &mut out).unwrap();
         let mut book = workbook(out);

@@ -3,7 +3,7 @@
 //! balance of every matching feature, and the event study; suppressed where
 //! fewer than `min_cell` units stand behind a figure (SPEC §4).
 
-use super::{Realised, TOTAL};
+use super::{part, Realised, TOTAL};
 use crate::output::{Document, Table, Value};
 use crate::suppress;
 use polars::prelude::*;
@@ -298,11 +298,11 @@ impl Realised {
             ),
         ];
         Ok(Document::new()
-            .with_fields("summary", summary)
-            .with_title("summary", "Summary")
-            .with_table("areas", areas)
-            .with_table("balance", balance)
-            .with_table("event_study", event_study))
+            .with_fields(part::SUMMARY, summary)
+            .with_title(part::SUMMARY, "Summary")
+            .with_table(part::AREAS, areas)
+            .with_table(part::BALANCE, balance)
+            .with_table(part::EVENT_STUDY, event_study))
     }
 }
 

@@ -45,6 +45,23 @@ pub const TOTAL: &str = "Total";
 /// Months before and after start shown in the event study.
 pub const EVENT_REACH: i32 = 24;
 
+/// The parts of the estimate's document.
+pub mod part {
+    use crate::output::PartKey;
+    /// The counts, the balance verdict and the placebo test.
+    pub const SUMMARY: PartKey = PartKey::new("summary");
+    /// The estimate per budget area and in total.
+    pub const AREAS: PartKey = PartKey::new("areas");
+    /// The balance of every matching feature.
+    pub const BALANCE: PartKey = PartKey::new("balance");
+    /// Cost per month around start.
+    pub const EVENT_STUDY: PartKey = PartKey::new("event_study");
+    /// `monitor`'s rows per period, all areas together.
+    pub const PERIODS: PartKey = PartKey::new("periods");
+    /// `monitor`'s rows per department.
+    pub const DEPARTMENTS: PartKey = PartKey::new("departments");
+}
+
 /// What to estimate.
 #[derive(Debug, Clone)]
 pub struct RealisedRequest {

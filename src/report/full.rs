@@ -10,9 +10,9 @@
 
 use polars::prelude::*;
 
-use super::ReportRequest;
+use super::{part, ReportRequest};
 use crate::config::{Savings, SavingsConfig, Setting};
-use crate::output::{Document, Part, Table, Value};
+use crate::output::{Document, Table, Value};
 use crate::overview::Overview;
 use crate::savings::{self, CohortCost, SavingsCase, Scenario};
 use crate::suppress;
@@ -64,22 +64,18 @@ impl SavingsView {
         request: &ReportRequest,
         population: &Overview,
     ) -> PolarsResult<SavingsView> {
-        let table = |key: &str| {
-            document.parts.iter().find_map(|(k, part)| match part {
-                Part::Table(table) if k == key => Some(table.clone()),
-                _ => None,
-            })
-        };
+        let table = |key| document.table(key).cloned();
         let missing = || PolarsError::NoData("the savings document lacks a table".into());
         // Shown as the document shows it (beside the overview's areas).
-        let summary_shown = document.parts.iter().any(|(key, part)| match part {
-            Part::Fields(fields) if key == "summary" => fields
-                .iter()
-                .any(|(name, value)| name == "cohort_units" && matches!(value, Value::UInt(_))),
-            _ => false,
-        });
+        let summary_shown = document
+            .fields(savings::part::SUMMARY)
+            .is_some_and(|fields| {
+                fields
+                    .iter()
+                    .any(|(name, value)| name == "cohort_units" && matches!(value, Value::UInt(_)))
+            });
         let m = u64::from(request.min_cell);
-        let areas = table("areas").ok_or_else(missing)?;
+        let areas = table(savings::part::AREAS).ok_or_else(missing)?;
         // The cohort's cost is the sum of its areas: beside the savings
         // (a sum of the same areas weighted by their effects) it would be a
         // second equation over hidden areas, so it is shown only when no
@@ -116,7 +112,7 @@ impl SavingsView {
             payback_year: case.summary.payback_year,
             cumulative_net,
             areas,
-            departments: table("departments").ok_or_else(missing)?,
+            departments: table(savings::part::DEPARTMENTS).ok_or_else(missing)?,
             // The scenarios are the base case scaled: hidden with it.
             scenarios: if summary_shown {
                 scenarios(cost, &request.savings, request)?
@@ -143,12 +139,8 @@ fn scenarios(
     };
     let document = savings::cases_document(&cases, config, request.min_cell)?;
     Ok(document
-        .parts
-        .into_iter()
-        .find_map(|(key, part)| match part {
-            Part::Table(table) if key == "summary" => Some(table),
-            _ => None,
-        })
+        .table(savings::part::SUMMARY)
+        .cloned()
         .ok_or_else(|| "no scenario summary".to_string()))
 }
 
@@ -234,22 +226,22 @@ impl FullReport {
     ) -> PolarsResult<Document> {
         let mut document = Document::new();
         for (key, part) in &self.document.parts {
-            if !units && key.starts_with("hotspots_") {
+            if !units && [part::HOTSPOTS_CITIZEN, part::HOTSPOTS_FAMILY].contains(key) {
                 continue;
             }
-            document.parts.push((key.clone(), part.clone()));
+            document.parts.push((*key, part.clone()));
         }
-        document = document.with_table("concentration", self.curve_table()?);
+        document = document.with_table(part::CONCENTRATION, self.curve_table()?);
         if let Ok(view) = &self.savings {
-            document = document.with_table("savings_departments", view.departments.clone());
+            document = document.with_table(part::SAVINGS_DEPARTMENTS, view.departments.clone());
             // Hidden scenarios (with a hidden base case) get no sheet.
             if let Ok(scenarios) = &view.scenarios {
-                document = document.with_table("savings_scenarios", scenarios.clone());
+                document = document.with_table(part::SAVINGS_SCENARIOS, scenarios.clone());
             }
         }
         Ok(document
-            .with_table("assumptions", assumptions)
-            .with_table("sources", sources))
+            .with_table(part::ASSUMPTIONS, assumptions)
+            .with_table(part::SOURCES, sources))
     }
 
     /// `percent,share`: the share of cost of the top 1 … 100 % (the group

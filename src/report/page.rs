@@ -14,7 +14,8 @@ use crate::chart::{self, Bars, Frame, HeatCell, Heatmap, Lines, Series};
 use crate::config::Period;
 use crate::language::Language;
 use crate::output::html::{footer, table_html, Block, Page, Section};
-use crate::output::{Part, Table};
+use crate::output::{PartKey, Table};
+use crate::overview;
 
 /// What the page needs besides the report.
 #[derive(Debug, Clone)]
@@ -61,15 +62,8 @@ pub(super) fn column_texts(table: &Table, column: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub(super) fn table_of<'a>(report: &'a FullReport, key: &str) -> Option<&'a Table> {
-    report
-        .document
-        .parts
-        .iter()
-        .find_map(|(k, part)| match part {
-            Part::Table(table) if k == key => Some(table),
-            _ => None,
-        })
+pub(super) fn table_of(report: &FullReport, key: PartKey) -> Option<&Table> {
+    report.document.table(key)
 }
 
 /// Builds the report page.
@@ -196,7 +190,7 @@ pub fn report_page(report: &FullReport, request: &PageRequest) -> anyhow::Result
     });
 
     // Departments.
-    if let Some(bands) = table_of(report, "by_departments") {
+    if let Some(bands) = table_of(report, overview::part::BY_DEPARTMENTS) {
         let names: Vec<String> = column_texts(bands, "departments");
         let cost = column_numbers(bands, "cost");
         let units = column_numbers(bands, "units");
@@ -252,7 +246,7 @@ pub fn report_page(report: &FullReport, request: &PageRequest) -> anyhow::Result
     }
 
     // Overlaps.
-    if let Some(overlaps) = table_of(report, "overlaps") {
+    if let Some(overlaps) = table_of(report, overview::part::OVERLAPS) {
         let (a, b, units) = (
             column_texts(overlaps, "a"),
             column_texts(overlaps, "b"),
@@ -297,7 +291,7 @@ pub fn report_page(report: &FullReport, request: &PageRequest) -> anyhow::Result
     }
 
     // Budget areas.
-    if let Some(areas) = table_of(report, "budget_areas") {
+    if let Some(areas) = table_of(report, overview::part::BUDGET_AREAS) {
         let chart = Bars {
             frame: frame(
                 "areas",

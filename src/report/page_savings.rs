@@ -4,7 +4,7 @@
 //! gains. Drawn, like the rest of the page, from the published tables only.
 
 use super::page::{column_numbers, column_texts, table_of, FrameFn, PageRequest, TableFn};
-use super::FullReport;
+use super::{part, FullReport};
 use crate::chart::{self, Bars, Lines, Series, Stacked};
 use crate::output::html::{Block, Section};
 
@@ -98,7 +98,7 @@ pub(super) fn sections(
     };
     blocks.push(Block::Markup(chart::bars(&department_chart)));
     if request.units {
-        for key in ["hotspots_citizen", "hotspots_family"] {
+        for key in [part::HOTSPOTS_CITIZEN, part::HOTSPOTS_FAMILY] {
             if let Some(list) = table_of(report, key) {
                 blocks.push(Block::Markup(table(list)?));
             }

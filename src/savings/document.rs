@@ -3,7 +3,7 @@
 //! as suppressed (`visible.rs` says which). Several scenarios side by side
 //! get a `scenario` column.
 
-use super::{shown_beside, SavingsCase, Visible};
+use super::{part, shown_beside, SavingsCase, Visible};
 use crate::config::SavingsConfig;
 use crate::output::{Document, Table, Value};
 use crate::overview::complements;
@@ -48,15 +48,18 @@ pub fn case_document(
         ),
     ];
     Ok(Document::new()
-        .with_fields("summary", summary)
-        .with_title("summary", "Summary")
-        .with_title("assumptions", "Assumptions")
-        .with_table("areas", areas_table(&[(case, &visible)], config, false)?)
+        .with_fields(part::SUMMARY, summary)
+        .with_title(part::SUMMARY, "Summary")
+        .with_title(part::ASSUMPTIONS, "Assumptions")
         .with_table(
-            "departments",
+            part::AREAS,
+            areas_table(&[(case, &visible)], config, false)?,
+        )
+        .with_table(
+            part::DEPARTMENTS,
             departments_table(&[(case, &visible)], min_cell, false)?,
         )
-        .with_fields("assumptions", assumptions(config)))
+        .with_fields(part::ASSUMPTIONS, assumptions(config)))
 }
 
 /// Several scenarios side by side: every table gains a leading `scenario` column.
@@ -132,17 +135,17 @@ pub fn cases_document(
         ]);
     }
     Ok(Document::new()
-        .with_table("summary", summary)
-        .with_title("assumptions", "Assumptions")
+        .with_table(part::SUMMARY, summary)
+        .with_title(part::ASSUMPTIONS, "Assumptions")
         .with_table(
-            "areas",
+            part::AREAS,
             areas_table(&paired(cases, &visible), config, true)?,
         )
         .with_table(
-            "departments",
+            part::DEPARTMENTS,
             departments_table(&paired(cases, &visible), min_cell, true)?,
         )
-        .with_fields("assumptions", assumptions(config)))
+        .with_fields(part::ASSUMPTIONS, assumptions(config)))
 }
 
 fn paired<'a>(

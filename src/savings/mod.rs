@@ -9,6 +9,19 @@ mod cohort;
 mod document;
 mod visible;
 
+/// The parts of a savings case's document.
+pub mod part {
+    use crate::output::PartKey;
+    /// Baseline, savings, investment, net, NPV, ROI and payback year.
+    pub const SUMMARY: PartKey = PartKey::new("summary");
+    /// One row per budget area.
+    pub const AREAS: PartKey = PartKey::new("areas");
+    /// Who invests and who gains, per department.
+    pub const DEPARTMENTS: PartKey = PartKey::new("departments");
+    /// The assumptions the case was made with.
+    pub const ASSUMPTIONS: PartKey = PartKey::new("assumptions");
+}
+
 pub use cohort::{match_cohort, read_cohort, CohortError};
 pub use document::{areas_table, case_document, cases_document};
 pub use visible::{shown, shown_beside, Visible};

@@ -3,6 +3,7 @@
 
 use super::{status, Every, Monitor, MonitorRow};
 use crate::output::{Document, Table, Value};
+use crate::realised::part;
 use polars::prelude::*;
 
 impl Monitor {
@@ -182,10 +183,10 @@ impl Monitor {
             ),
         ];
         Ok(Document::new()
-            .with_fields("summary", summary)
-            .with_title("summary", "Summary")
-            .with_table("periods", periods)
-            .with_table("areas", areas)
-            .with_table("departments", departments))
+            .with_fields(part::SUMMARY, summary)
+            .with_title(part::SUMMARY, "Summary")
+            .with_table(part::PERIODS, periods)
+            .with_table(part::AREAS, areas)
+            .with_table(part::DEPARTMENTS, departments))
     }
 }
