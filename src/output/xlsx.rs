@@ -24,7 +24,7 @@ use rust_xlsxwriter::{
 
 use super::cells::{Cell, Role, TableView};
 use super::document::{flat_fields, PreparedPart};
-use super::number::iso_date;
+use super::number::{iso_date, Decimal};
 use super::Value;
 
 /// Excel's limit on a sheet name's length.
@@ -225,6 +225,14 @@ fn write_cell(
         } else if x.is_infinite() {
             sheet.write_string(row, col, if x > 0.0 { "inf" } else { "-inf" })?;
         } else if let Some(format) = number_format {
+            // Money to whole øre, as every other format writes it: a sum of
+            // floats (457578373.15999955) is not what anyone paid.
+            let x = match role {
+                Role::Money => Decimal::from_f64(x)
+                    .and_then(|d| d.round(2).parse().ok())
+                    .unwrap_or(x),
+                Role::Share | Role::Plain => x,
+            };
             sheet.write_number_with_format(row, col, x, format)?;
         } else {
             sheet.write_number(row, col, x)?;
@@ -404,6 +412,28 @@ mod tests {
         assert_eq!(serial(&rows[1][4]), 45292.0);
         assert_eq!(serial(&rows[2][4]), 25569.0);
         assert_eq!(serial(&rows[3][4]), 25568.0);
+    }
+
+    #[test]
+    fn money_is_written_to_whole_ore_not_as_the_float_a_sum_left() {
+        let frame = df!(
+            "cost" => [0.1 + 0.2, 457_578_373.159_999_55, 2.675, -0.005],
+            "share" => [0.1 + 0.2, 0.0, 0.0, 0.0],
+        )
+        .unwrap();
+        let table = Table::new(frame).with_money(["cost"]).with_shares(["share"]);
+        let mut out = Vec::new();
+        render_table(&table, &RenderOptions::new(Format::Xlsx), &mut out).unwrap();
+        let range = workbook(out).worksheet_range("data").unwrap();
+        let cells: Vec<Data> = range.rows().skip(1).map(|r| r[0].clone()).collect();
+        // 2.675 is 2.67499999… as a float: rounded as its shortest digits, like CSV.
+        assert_eq!(
+            cells,
+            [0.3, 457_578_373.16, 2.68, -0.01].map(Data::Float),
+            "money rounded half away from zero to 2 decimals"
+        );
+        let share = range.get_value((1, 1)).cloned();
+        assert_eq!(share, Some(Data::Float(0.1 + 0.2)), "shares keep every digit");
     }
 
     #[test]
