@@ -13,6 +13,11 @@ impl Monitor {
     /// enrolled units with cost there, is hidden; where one area (or
     /// department) is, the next smallest goes with it.
     pub fn document(&self, min_cell: u32) -> PolarsResult<Document> {
+        Ok(self.tables(min_cell)?.document())
+    }
+
+    /// The parts of [`Monitor::document`], each by name.
+    pub fn tables(&self, min_cell: u32) -> PolarsResult<MonitorTables> {
         use crate::suppress;
         let estimable = self.realised.balanced(None)
             && suppress::count(self.realised.cohort_units, min_cell).is_some()
@@ -181,11 +186,36 @@ impl Monitor {
                 ),
             ),
         ];
-        Ok(Document::new()
-            .with_fields("summary", summary)
+        Ok(MonitorTables {
+            summary,
+            periods,
+            areas,
+            departments,
+        })
+    }
+}
+
+/// The published (suppressed) monitor, part by part.
+#[derive(Debug, Clone)]
+pub struct MonitorTables {
+    /// Whether balanced, the verdict in words, and how to read the figures.
+    pub summary: Vec<(String, Value)>,
+    /// All areas together, per period: expected, realised with its interval, status.
+    pub periods: Table,
+    /// Per budget area and period.
+    pub areas: Table,
+    /// Per department and period.
+    pub departments: Table,
+}
+
+impl MonitorTables {
+    /// The tables as a document: `summary`, `periods`, `areas`, `departments`.
+    pub fn document(self) -> Document {
+        Document::new()
+            .with_fields("summary", self.summary)
             .with_title("summary", "Summary")
-            .with_table("periods", periods)
-            .with_table("areas", areas)
-            .with_table("departments", departments))
+            .with_table("periods", self.periods)
+            .with_table("areas", self.areas)
+            .with_table("departments", self.departments)
     }
 }
