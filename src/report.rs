@@ -3,12 +3,17 @@
 //! settings that produced them, as one document every format can render.
 //! The HTML page and the workbook show more of the same run (`full.rs`,
 //! `page.rs`): the concentration curve, the savings years, departments and
-//! scenarios, the assumptions with their sources, and the data quality.
+//! scenarios, the assumptions with their sources, and the data quality;
+//! where an enrolments or a ladder source exists, also the realised savings,
+//! `monitor`'s expected against realised and the ladder (`followup.rs`).
 
+mod followup;
 mod full;
 mod page;
+mod page_realised;
 mod page_savings;
 
+pub use followup::Followup;
 pub use full::{assumptions_table, FullReport, SavingsView};
 pub use page::{report_page, PageRequest};
 
@@ -105,6 +110,7 @@ pub fn full_report(
         document,
         overview: population,
         savings,
+        followup: Followup::default(),
     })
 }
 

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use polars::prelude::*;
 
-use super::ReportRequest;
+use super::{Followup, ReportRequest};
 use crate::config::SavingsConfig;
 use crate::output::{Document, Part, Table, Value};
 use crate::overview::Overview;
@@ -28,6 +28,9 @@ pub struct FullReport {
     pub overview: Overview,
     /// The base-case savings of the citizen hotspots, or why there are none.
     pub savings: Result<SavingsView, String>,
+    /// The realised savings, the monitor and the ladder, where their
+    /// sources exist (empty from [`super::full_report`]; see [`FullReport::with_followup`]).
+    pub followup: Followup,
 }
 
 /// The savings of the citizen hotspot cohort, as published.
@@ -210,9 +213,16 @@ pub fn assumptions_table(config: &SavingsConfig, given: &BTreeSet<String>) -> Po
 }
 
 impl FullReport {
+    /// The report with the sections of its enrolments and ladder sources.
+    pub fn with_followup(mut self, followup: Followup) -> FullReport {
+        self.followup = followup;
+        self
+    }
+
     /// The workbook's document: the report's parts (the hotspot lists only
     /// with `units`), then the concentration curve, the savings per
-    /// department and per scenario, the assumptions and the sources.
+    /// department and per scenario, the realised savings, the monitor and
+    /// the ladder where their sources exist, the assumptions and the sources.
     pub fn workbook(
         &self,
         units: bool,
@@ -234,6 +244,7 @@ impl FullReport {
                 document = document.with_table("savings_scenarios", scenarios.clone());
             }
         }
+        document.parts.extend(self.followup.workbook_parts());
         Ok(document
             .with_table("assumptions", assumptions)
             .with_table("sources", sources))
