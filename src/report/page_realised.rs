@@ -432,3 +432,7 @@ pub(super) fn danish_heading(column: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+#[path = "page_realised_tests.rs"]
+mod tests;
