@@ -172,10 +172,10 @@ fn an_unbalanced_estimate_says_so_above_its_figures_and_in_its_chart_title() {
     let (f, t): (&FrameFn, &TableFn) = (&frame, &table);
     let tables = estimate(0.5).tables(5).unwrap();
     let section = realised_section(&tables, &tools(f, t)).unwrap();
-    let Block::Text(verdict) = &section.blocks[0] else {
+    let Block::Text(note) = &section.blocks[0] else {
         panic!("the verdict comes first: {:?}", section.blocks[0]);
     };
-    assert!(verdict.starts_with("NOT BALANCED: "), "{verdict}");
+    assert!(note.starts_with("NOT BALANCED: "), "{note}");
     assert!(markup(&section)[0].contains(
         ">Realised saving per enrolled unit-month (NOT BALANCED: read as unknown)</text>"
     ));
