@@ -21,6 +21,7 @@ mod overview;
 mod pseudonymise;
 mod realised;
 mod realised_independent;
+mod report_sections;
 mod savings;
 mod schema;
 mod streams;
