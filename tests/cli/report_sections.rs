@@ -392,3 +392,22 @@ fn report_leaves_out_the_realised_sections_when_nobody_is_enrolled() {
     assert!(!run.stdout.contains("<section id=\"monitor\">"));
     assert!(run.stdout.contains("<section id=\"ladder\">"));
 }
+
+/// The realised sections need whole calendar months, as `realised` does: with
+/// an enrolments source and an open period the page and the workbook are
+/// refused with what to set, while CSV, which has no such section, is written.
+#[test]
+fn report_page_with_an_enrolments_source_needs_a_closed_period() {
+    let wd = Workdir::new();
+    let config = without(&wd, &[]);
+    let text = wd.read(&config).replace("to = \"2024-12-31\"\n", "");
+    wd.write(&config, text);
+    let run = wd.run(&["report", "--config", &config, "--format", "html"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        run.stderr,
+        "tvaers: realised needs a closed analysis period: set [analysis] from and to, or --from and --to\n"
+    );
+    let run = wd.run(&["report", "--config", &config, "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
