@@ -268,6 +268,20 @@ fn monitor_section(m: &MonitorTables, tools: &Tools) -> anyhow::Result<Section> 
     let pick = |en: &str, da: &str| tools.pick(en, da);
     let million = pick("DKK million", "mio. kr.");
     let periods = &m.periods;
+    let title = pick(
+        "Expected against realised (monitor)",
+        "Forventet over for realiseret (opfølgning)",
+    );
+    if periods.frame.height() == 0 {
+        return Ok(Section {
+            id: "monitor".into(),
+            title,
+            blocks: vec![Block::Text(pick(
+                "No period to follow yet: no enrolled unit could be estimated (see the realised savings).",
+                "Endnu ingen periode at følge: ingen tilmeldt enhed kunne indgå i skønnet (se de realiserede besparelser).",
+            ))],
+        });
+    }
     let in_millions = |column: &str| -> Vec<Option<f64>> {
         column_numbers(periods, column)
             .into_iter()
@@ -279,7 +293,7 @@ fn monitor_section(m: &MonitorTables, tools: &Tools) -> anyhow::Result<Section> 
         in_millions("cumulative_realised_high"),
     );
     let balanced = matches!(field(&m.summary, "balanced"), Some(Value::Bool(true)));
-    let title = pick(
+    let chart_title = pick(
         "Expected against realised savings to date",
         "Forventet over for realiseret besparelse til dato",
     ) + &if balanced {
@@ -293,7 +307,7 @@ fn monitor_section(m: &MonitorTables, tools: &Tools) -> anyhow::Result<Section> 
     let lines = Lines {
         frame: (tools.frame)(
             "monitor",
-            title,
+            chart_title,
             pick(
                 "Cumulative saving the savings model expected of the enrolled units, and the cumulative saving realised against their matched comparison units with its 95 % interval, at the end of each quarter.",
                 "Den akkumulerede besparelse, som besparelsesmodellen forventede af de tilmeldte, og den akkumulerede realiserede besparelse over for deres matchede sammenligningsenheder med 95 %-interval, ved udgangen af hvert kvartal.",
@@ -332,10 +346,7 @@ fn monitor_section(m: &MonitorTables, tools: &Tools) -> anyhow::Result<Section> 
     )?;
     Ok(Section {
         id: "monitor".into(),
-        title: pick(
-            "Expected against realised (monitor)",
-            "Forventet over for realiseret (opfølgning)",
-        ),
+        title,
         blocks: vec![
             Block::Text(pick(
                 "Quarter by quarter: what the savings model expected of the enrolled units to date, what the matched comparison says they saved to date (with its 95 % interval), and the net after the investment to date. The status is 'not estimable' wherever the estimate is not balanced (see the realised savings). The workbook has each period's own figures and splits them per budget area and per department.",

@@ -325,3 +325,26 @@ fn narrow_keeps_the_roles_of_the_columns_it_keeps() {
     assert_eq!(n.money, ["net_to_date"]);
     assert_eq!(n.suppressed, ["net_to_date"]);
 }
+
+#[test]
+fn monitor_without_a_period_says_why_and_draws_nothing() {
+    let (f, t): (&FrameFn, &TableFn) = (&frame, &table);
+    let empty = periods().frame.head(Some(0));
+    let monitor = MonitorTables {
+        summary: Vec::new(),
+        periods: Table {
+            frame: empty,
+            ..periods()
+        },
+        areas: periods(),
+        departments: periods(),
+    };
+    let section = monitor_section(&monitor, &tools(f, t)).unwrap();
+    assert_eq!(
+        section.blocks,
+        [Block::Text(
+            "No period to follow yet: no enrolled unit could be estimated (see the realised savings)."
+                .into()
+        )]
+    );
+}
