@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use tvaers::hotspots::Percent;
+use tvaers::realised::RealisedRequest;
+use tvaers::units::UnitMode;
 
 /// Exit codes, for scripts and schedulers.
 pub const EXIT_CODES: &str = "\
@@ -273,6 +275,14 @@ pub enum UnitArg {
     Family,
 }
 
+/// The flag value of a unit mode (the defaults of `realised` are the library's).
+const fn unit_arg(mode: UnitMode) -> UnitArg {
+    match mode {
+        UnitMode::Citizen => UnitArg::Citizen,
+        UnitMode::Family => UnitArg::Family,
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct HotspotsArgs {
     #[command(flatten)]
@@ -397,29 +407,29 @@ pub struct RealisedArgs {
 #[derive(Debug, Args)]
 pub struct MatchArgs {
     /// Unit of analysis (enrolments are read from the citizen or family column).
-    #[arg(long, value_enum, default_value_t = UnitArg::Citizen)]
+    #[arg(long, value_enum, default_value_t = unit_arg(RealisedRequest::DEFAULT.mode))]
     pub unit: UnitArg,
     /// Months before and after each start; the months before are matched on.
-    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=60))]
+    #[arg(long, value_name = "N", default_value_t = RealisedRequest::DEFAULT.window_months, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub window_months: u32,
     /// Comparison units per enrolled unit (nearest neighbours, with replacement).
-    #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, value_name = "K", default_value_t = RealisedRequest::DEFAULT.neighbours as u32, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub neighbours: u32,
     /// Also match exactly on this (repeat or comma-separate).
     #[arg(long, value_enum, value_name = "WHAT", value_delimiter = ',')]
     pub match_on: Vec<MatchOnArg>,
     /// Largest absolute standardised mean difference of a matching feature still called balanced.
-    #[arg(long, value_name = "SMD", default_value_t = 0.25, value_parser = parse_positive)]
+    #[arg(long, value_name = "SMD", default_value_t = RealisedRequest::DEFAULT.max_imbalance, value_parser = parse_positive)]
     pub max_imbalance: f64,
     /// Largest gap in the enrolled units' and their matches' cost before start, as a share of the
     /// enrolled units' cost, still called balanced.
-    #[arg(long, value_name = "SHARE", default_value_t = 0.10, value_parser = parse_share)]
+    #[arg(long, value_name = "SHARE", default_value_t = RealisedRequest::DEFAULT.max_level_gap, value_parser = parse_share)]
     pub max_level_gap: f64,
     /// Bootstrap resamples for the interval.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = RealisedRequest::DEFAULT.resamples)]
     pub resamples: usize,
     /// Seed of the resampling.
-    #[arg(long, value_name = "S", default_value_t = 1)]
+    #[arg(long, value_name = "S", default_value_t = RealisedRequest::DEFAULT.seed)]
     pub seed: u64,
 }
 

@@ -3,10 +3,14 @@
 //! settings that produced them, as one document every format can render.
 //! The HTML page and the workbook show more of the same run (`full.rs`,
 //! `page.rs`): the concentration curve, the savings years, departments and
-//! scenarios, the assumptions with their sources, and the data quality.
+//! scenarios, the assumptions with their sources, and the data quality;
+//! where an enrolments or a ladder source exists, also the realised savings,
+//! `monitor`'s expected against realised and the ladder (`followup.rs`).
 
+mod followup;
 mod full;
 mod page;
+mod page_realised;
 mod page_savings;
 
 /// The report's own parts (besides the overview's, which keep their keys).
@@ -30,8 +34,25 @@ pub mod part {
     pub const ASSUMPTIONS: PartKey = PartKey::new("assumptions");
     /// The workbook's data quality per source.
     pub const SOURCES: PartKey = PartKey::new("sources");
+    /// The workbook's realised estimate: counts, verdict, placebo test.
+    pub const REALISED_SUMMARY: PartKey = PartKey::new("realised_summary");
+    /// The workbook's realised saving per budget area.
+    pub const REALISED_AREAS: PartKey = PartKey::new("realised_areas");
+    /// The workbook's balance of the matching features.
+    pub const REALISED_BALANCE: PartKey = PartKey::new("realised_balance");
+    /// The workbook's event study.
+    pub const REALISED_EVENT_STUDY: PartKey = PartKey::new("realised_event_study");
+    /// The workbook's monitor per period.
+    pub const MONITOR_PERIODS: PartKey = PartKey::new("monitor_periods");
+    /// The workbook's monitor per budget area.
+    pub const MONITOR_AREAS: PartKey = PartKey::new("monitor_areas");
+    /// The workbook's monitor per department.
+    pub const MONITOR_DEPARTMENTS: PartKey = PartKey::new("monitor_departments");
+    /// The workbook's ladder.
+    pub const LADDER: PartKey = PartKey::new("ladder");
 }
 
+pub use followup::Followup;
 pub use full::{assumptions_table, FullReport, SavingsView};
 pub use page::{report_page, PageRequest};
 
@@ -128,6 +149,7 @@ pub fn full_report(
         document,
         overview: population,
         savings,
+        followup: Followup::default(),
     })
 }
 

@@ -17,10 +17,12 @@
 
 mod bars;
 mod heatmap;
+mod intervals;
 mod lines;
 
 pub use bars::{bars, diverging, stacked_bars, Bars, Stacked};
 pub use heatmap::{heatmap, HeatCell, Heatmap};
+pub use intervals::{intervals, Estimate, Intervals};
 pub use lines::{lines, Band, Lines, Series};
 
 use std::fmt::Write;

@@ -6,7 +6,7 @@ use crate::cli::{
     RealisedArgs, ReportArgs, SelectionArgs, UnitArg,
 };
 use anyhow::Result;
-use tvaers::config::merge_savings;
+use tvaers::config::{merge_savings, Config};
 use tvaers::hotspots::{self, CostCriterion, HotspotCriteria};
 use tvaers::ladder::{self, highest_step};
 use tvaers::load::Loaded;
@@ -16,7 +16,9 @@ use tvaers::output::{PartKey, Table};
 use tvaers::overview::overview;
 use tvaers::pseudonym::Key;
 use tvaers::realised::{balance_note, monitor, part, realised, Every, MatchOn, RealisedRequest};
-use tvaers::report::{assumptions_table, full_report, report_page, PageRequest, ReportRequest};
+use tvaers::report::{
+    assumptions_table, full_report, report_page, Followup, PageRequest, ReportRequest,
+};
 use tvaers::savings::read_cohort;
 use tvaers::schema::Kind;
 use tvaers::units::UnitMode;
@@ -79,8 +81,22 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
     let writes = workspace::Writes::of(&args.output, None);
     let criteria = criteria(&args.selection, Some(args.top))?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
-    let ws = workspace::configure(&args.workspace, &writes, diagnostics)?
-        .open(&Plan::units(&[UnitMode::Citizen, UnitMode::Family]))?;
+    let opening = workspace::configure(&args.workspace, &writes, diagnostics)?;
+    // Only the page and the workbook show the enrolments and ladder sources.
+    let shown = match destination.format() {
+        Format::Html | Format::Xlsx => FollowupSources::of(opening.config()),
+        _ => FollowupSources::default(),
+    };
+    let mut plan = Plan::units(&[UnitMode::Citizen, UnitMode::Family]);
+    if shown.ladder {
+        plan = plan.with_frames(&[Kind::Ladder]);
+    }
+    if shown.enrolments {
+        plan = plan
+            .with_frames(&[Kind::Enrolments])
+            .with_panel(RealisedRequest::DEFAULT.panel());
+    }
+    let ws = opening.open(&plan)?;
     let (citizens, families) = (ws.units(UnitMode::Citizen)?, ws.units(UnitMode::Family)?);
     let request = ReportRequest {
         period: ws.period,
@@ -88,7 +104,10 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
         criteria,
         savings: ws.config.savings.clone(),
     };
-    let full = full_report(citizens, families, &request, key.as_ref())?;
+    let mut full = full_report(citizens, families, &request, key.as_ref())?;
+    if shown.ladder || shown.enrolments {
+        full = full.with_followup(report_followup(&ws, &request.criteria, shown)?);
+    }
     destination.write(&ws, |options, out| match options.format {
         Format::Html | Format::Xlsx => {
             let savings = merge_savings(&ws.config.savings_layer, &Default::default())?;
@@ -117,6 +136,60 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
         }
         _ => render_document(&full.document, options, out),
     })
+}
+
+/// Which of the report's sources beyond the expenses and contacts the
+/// config has: the sections they feed are planned into the one pass only
+/// where the source exists.
+#[derive(Debug, Clone, Copy, Default)]
+struct FollowupSources {
+    enrolments: bool,
+    ladder: bool,
+}
+
+impl FollowupSources {
+    /// The config's kinds.
+    fn of(config: &Config) -> FollowupSources {
+        let has = |kind: Kind| config.sources.iter().any(|s| s.kind == kind);
+        FollowupSources {
+            enrolments: has(Kind::Enrolments),
+            ladder: has(Kind::Ladder),
+        }
+    }
+}
+
+/// The report's realised, monitor and ladder sections, with the defaults of
+/// `tvaers realised`, `monitor` (every quarter) and `ladder` (the citizen
+/// hotspots as cohort, all of them, the highest step as top). A section is
+/// left out where its source is absent, nobody is enrolled, or no one is
+/// assessed on the ladder.
+fn report_followup(
+    ws: &Workspace,
+    criteria: &HotspotCriteria,
+    sources: FollowupSources,
+) -> Result<Followup> {
+    let monitored = match sources.enrolments && ws.panel()?.enrolled_units() > 0 {
+        true => Some(monitor(
+            ws.panel()?,
+            &RealisedRequest::DEFAULT,
+            Every::Quarter,
+            &ws.config.savings,
+        )?),
+        false => None,
+    };
+    let ladder = match (sources.ladder, highest_step(&ws.loaded)?) {
+        (true, Some(top)) => {
+            let all = HotspotCriteria {
+                limit: None,
+                ..criteria.clone()
+            };
+            let cohort = hotspots::cohort(ws.units(UnitMode::Citizen)?, &all)?;
+            let groups = ladder::ladder(&ws.loaded, ws.period, &cohort, top)?;
+            Some(ladder::table(&groups, top, ws.min_cell)?)
+        }
+        _ => None,
+    };
+    Ok(Followup::new(monitored.as_ref(), ladder, ws.min_cell)?)
 }
 
 pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()> {

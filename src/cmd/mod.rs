@@ -163,6 +163,12 @@ impl Destination {
         })
     }
 
+    /// The format written (known before the workspace is read, so a command
+    /// can plan to read only what that format shows).
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
     /// Names a lone table in a workbook after the command (`hotspots`).
     pub fn named(mut self, name: &str) -> Destination {
         self.name = name.to_string();

@@ -55,6 +55,11 @@ pub fn configure<'a>(
 }
 
 impl Opening<'_> {
+    /// The config, for a plan that depends on which sources it has.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// Reads what `plan` asks for, writes `--rejects`, and fails (exit 3)
     /// when a source rejected more than `--max-reject-rate`.
     pub fn open(self, plan: &Plan) -> Result<Workspace> {

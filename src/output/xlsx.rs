@@ -421,7 +421,9 @@ mod tests {
             "share" => [0.1 + 0.2, 0.0, 0.0, 0.0],
         )
         .unwrap();
-        let table = Table::new(frame).with_money(["cost"]).with_shares(["share"]);
+        let table = Table::new(frame)
+            .with_money(["cost"])
+            .with_shares(["share"]);
         let mut out = Vec::new();
         render_table(&table, &RenderOptions::new(Format::Xlsx), &mut out).unwrap();
         let range = workbook(out).worksheet_range("data").unwrap();
@@ -433,7 +435,11 @@ mod tests {
             "money rounded half away from zero to 2 decimals"
         );
         let share = range.get_value((1, 1)).cloned();
-        assert_eq!(share, Some(Data::Float(0.1 + 0.2)), "shares keep every digit");
+        assert_eq!(
+            share,
+            Some(Data::Float(0.1 + 0.2)),
+            "shares keep every digit"
+        );
     }
 
     #[test]

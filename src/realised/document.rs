@@ -123,6 +123,11 @@ impl Realised {
     /// smallest goes with it (the total is shown beside them). Features and
     /// months of the event study from fewer than `min_cell` units are hidden.
     pub fn document(&self, min_cell: u32) -> PolarsResult<Document> {
+        Ok(self.tables(min_cell)?.document())
+    }
+
+    /// The parts of [`Realised::document`], each by name.
+    pub fn tables(&self, min_cell: u32) -> PolarsResult<RealisedTables> {
         let status = area_status(self, min_cell);
         let shown: Vec<bool> = status.iter().map(|s| s.is_shown()).collect();
         let complement: Vec<usize> = (0..status.len())
@@ -297,12 +302,38 @@ impl Realised {
                 ),
             ),
         ];
-        Ok(Document::new()
-            .with_fields(part::SUMMARY, summary)
+        Ok(RealisedTables {
+            summary,
+            areas,
+            balance,
+            event_study,
+        })
+    }
+}
+
+/// The published (suppressed) estimate, part by part: what every format
+/// renders, and what the report's page and workbook show of it.
+#[derive(Debug, Clone)]
+pub struct RealisedTables {
+    /// Counts, the verdict on balance in words (`balance_note`), the placebo test.
+    pub summary: Vec<(String, Value)>,
+    /// The saving per budget area (then the total), with its interval.
+    pub areas: Table,
+    /// Every matching feature's balance.
+    pub balance: Table,
+    /// Mean cost per unit-month by month from start.
+    pub event_study: Table,
+}
+
+impl RealisedTables {
+    /// The tables as a document: `summary`, `areas`, `balance`, `event_study`.
+    pub fn document(self) -> Document {
+        Document::new()
+            .with_fields(part::SUMMARY, self.summary)
             .with_title(part::SUMMARY, "Summary")
-            .with_table(part::AREAS, areas)
-            .with_table(part::BALANCE, balance)
-            .with_table(part::EVENT_STUDY, event_study))
+            .with_table(part::AREAS, self.areas)
+            .with_table(part::BALANCE, self.balance)
+            .with_table(part::EVENT_STUDY, self.event_study)
     }
 }
 

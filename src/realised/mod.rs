@@ -27,11 +27,11 @@ use crate::load::Loaded;
 use crate::schema::Kind;
 use crate::units::UnitMode;
 use chrono::NaiveDate;
-pub use document::balance_note;
+pub use document::{balance_note, RealisedTables};
 use estimate::MatchedSet;
 pub use matching::MatchOn;
 use matching::{Matching, Target};
-pub use monitor::{monitor, Every, Monitor, MonitorRow, Status};
+pub use monitor::{monitor, Every, Monitor, MonitorRow, MonitorTables, Status};
 use panel::Calendar;
 pub(crate) use panel::Gather;
 pub use panel::PanelError;
@@ -282,6 +282,19 @@ pub struct PanelPlan {
 }
 
 impl RealisedRequest {
+    /// The defaults of `tvaers realised` and `monitor` (their flags'
+    /// defaults are read from here), which the report's sections use too.
+    pub const DEFAULT: RealisedRequest = RealisedRequest {
+        mode: UnitMode::Citizen,
+        window_months: 12,
+        neighbours: 5,
+        match_on: Vec::new(),
+        max_imbalance: 0.25,
+        max_level_gap: 0.10,
+        resamples: 1000,
+        seed: 1,
+    };
+
     /// The panel this estimate needs gathered.
     pub fn panel(&self) -> PanelPlan {
         PanelPlan {

@@ -10,7 +10,7 @@
 
 use polars::prelude::*;
 
-use super::{part, ReportRequest};
+use super::{part, Followup, ReportRequest};
 use crate::config::{Savings, SavingsConfig, Setting};
 use crate::output::{Document, Table, Value};
 use crate::overview::Overview;
@@ -26,6 +26,9 @@ pub struct FullReport {
     pub overview: Overview,
     /// The base-case savings of the citizen hotspots, or why there are none.
     pub savings: Result<SavingsView, String>,
+    /// The realised savings, the monitor and the ladder, where their
+    /// sources exist (empty from [`super::full_report`]; see [`FullReport::with_followup`]).
+    pub followup: Followup,
 }
 
 /// The savings of the citizen hotspot cohort, as published.
@@ -215,9 +218,16 @@ pub fn assumptions_table(savings: &Savings) -> PolarsResult<Table> {
 }
 
 impl FullReport {
+    /// The report with the sections of its enrolments and ladder sources.
+    pub fn with_followup(mut self, followup: Followup) -> FullReport {
+        self.followup = followup;
+        self
+    }
+
     /// The workbook's document: the report's parts (the hotspot lists only
     /// with `units`), then the concentration curve, the savings per
-    /// department and per scenario, the assumptions and the sources.
+    /// department and per scenario, the realised savings, the monitor and
+    /// the ladder where their sources exist, the assumptions and the sources.
     pub fn workbook(
         &self,
         units: bool,
@@ -239,6 +249,7 @@ impl FullReport {
                 document = document.with_table(part::SAVINGS_SCENARIOS, scenarios.clone());
             }
         }
+        document.parts.extend(self.followup.workbook_parts());
         Ok(document
             .with_table(part::ASSUMPTIONS, assumptions)
             .with_table(part::SOURCES, sources))

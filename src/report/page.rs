@@ -1,6 +1,8 @@
 //! The report as the page a director reads: headline figures, then one
-//! section per question, each chart with its data in a table below it,
-//! and last the assumptions, the data quality and the tool's version.
+//! section per question, each chart with its data in a table below it
+//! (the savings in `page_savings.rs`; the realised savings, the monitor and
+//! the ladder, where their sources exist, in `page_realised.rs`), and last
+//! the assumptions, the data quality and the tool's version.
 //!
 //! Charts are drawn only from the published (suppressed) tables of the
 //! report, never from exact figures, so a suppressed value cannot reach a
@@ -324,6 +326,7 @@ pub fn report_page(report: &FullReport, request: &PageRequest) -> anyhow::Result
     }
 
     super::page_savings::sections(report, request, &mut sections, &frame, &table)?;
+    super::page_realised::sections(report, request, &mut sections, &frame, &table)?;
 
     // Assumptions, data quality, version.
     sections.push(Section {
@@ -387,7 +390,7 @@ fn danish_heading(column: &str) -> Option<String> {
         "accepted" => "Godkendt",
         "rejected" => "Afvist",
         "outside_period" => "Uden for perioden",
-        _ => return None,
+        _ => return super::page_realised::danish_heading(column).map(str::to_string),
     };
     Some(heading.to_string())
 }

@@ -103,12 +103,20 @@ fn report_xlsx_has_a_named_table_per_part_and_the_same_bytes_every_run() {
             "concentration",
             "savings_departments",
             "savings_scenarios",
+            "realised_summary",
+            "realised_areas",
+            "realised_balance",
+            "realised_event_study",
+            "monitor_periods",
+            "monitor_areas",
+            "monitor_departments",
+            "ladder",
             "assumptions",
             "sources"
         ]
     );
     book.load_tables().unwrap();
-    assert_eq!(book.table_names().len(), 11);
+    assert_eq!(book.table_names().len(), 19);
     // The CSV's budget areas, as numbers.
     let csv = wd.run(&["overview", "--config", &config, "--format", "csv"]);
     let areas = csv.stdout.split("# budget_areas\n").nth(1).unwrap();
@@ -165,6 +173,9 @@ fn report_html_is_self_contained_small_and_the_same_bytes_every_run() {
         "budget-areas",
         "hotspots",
         "savings",
+        "realised",
+        "monitor",
+        "ladder",
         "assumptions",
     ] {
         assert!(

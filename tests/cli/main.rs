@@ -23,6 +23,7 @@ mod readback;
 mod realised;
 mod realised_independent;
 mod report_independent;
+mod report_sections;
 mod savings;
 mod schema;
 mod streams;

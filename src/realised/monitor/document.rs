@@ -14,6 +14,11 @@ impl Monitor {
     /// enrolled units with cost there, is hidden; where one area (or
     /// department) is, the next smallest goes with it.
     pub fn document(&self, min_cell: u32) -> PolarsResult<Document> {
+        Ok(self.tables(min_cell)?.document())
+    }
+
+    /// The parts of [`Monitor::document`], each by name.
+    pub fn tables(&self, min_cell: u32) -> PolarsResult<MonitorTables> {
         use crate::suppress;
         let estimable = self.realised.balanced(None)
             && suppress::count(self.realised.cohort_units, min_cell).is_some()
@@ -182,11 +187,36 @@ impl Monitor {
                 ),
             ),
         ];
-        Ok(Document::new()
-            .with_fields(part::SUMMARY, summary)
+        Ok(MonitorTables {
+            summary,
+            periods,
+            areas,
+            departments,
+        })
+    }
+}
+
+/// The published (suppressed) monitor, part by part.
+#[derive(Debug, Clone)]
+pub struct MonitorTables {
+    /// Whether balanced, the verdict in words, and how to read the figures.
+    pub summary: Vec<(String, Value)>,
+    /// All areas together, per period: expected, realised with its interval, status.
+    pub periods: Table,
+    /// Per budget area and period.
+    pub areas: Table,
+    /// Per department and period.
+    pub departments: Table,
+}
+
+impl MonitorTables {
+    /// The tables as a document: `summary`, `periods`, `areas`, `departments`.
+    pub fn document(self) -> Document {
+        Document::new()
+            .with_fields(part::SUMMARY, self.summary)
             .with_title(part::SUMMARY, "Summary")
-            .with_table(part::PERIODS, periods)
-            .with_table(part::AREAS, areas)
-            .with_table(part::DEPARTMENTS, departments))
+            .with_table(part::PERIODS, self.periods)
+            .with_table(part::AREAS, self.areas)
+            .with_table(part::DEPARTMENTS, self.departments)
     }
 }

@@ -394,5 +394,6 @@ pub fn status(row: &MonitorRow, estimable: bool) -> Status {
 }
 
 mod document;
+pub use document::MonitorTables;
 #[cfg(test)]
 mod tests;
