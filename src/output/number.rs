@@ -75,6 +75,11 @@ impl Decimal {
         }
     }
 
+    /// The power of ten of the leading digit: `-3` for `0.0032`, `2` for `123.4`.
+    pub(super) fn exponent(&self) -> i64 {
+        self.point - 1
+    }
+
     /// Multiplies by `10^places` exactly (shares → percentages).
     pub(super) fn shift(mut self, places: i64) -> Decimal {
         self.point += places;
