@@ -89,26 +89,56 @@ fn report_at_80_and_160_columns() {
 }
 
 #[test]
-fn realised_at_80_and_160_columns() {
+fn realised_and_monitor_at_80_and_160_columns() {
     let wd = Workdir::new();
-    for columns in [80, 160] {
-        let args = format!("realised --config {} -q", samples());
-        let Some(text) = on_terminal(wd.path(), columns, &args, &[]) else {
-            return;
-        };
-        snapshot(&format!("realised_{columns}.txt"), &text);
+    for command in ["realised", "monitor"] {
+        for columns in [80, 160] {
+            let args = format!("{command} --config {} -q", samples());
+            let Some(text) = on_terminal(wd.path(), columns, &args, &[]) else {
+                return;
+            };
+            assert_fits(&text, usize::from(columns));
+            snapshot(&format!("{command}_{columns}.txt"), &text);
+        }
     }
 }
 
 #[test]
-fn ladder_and_monitor_at_80_columns() {
+fn ladder_at_80_columns() {
     let wd = Workdir::new();
-    for command in ["ladder", "monitor"] {
+    let args = format!("ladder --config {} -q", samples());
+    let Some(text) = on_terminal(wd.path(), 80, &args, &[]) else {
+        return;
+    };
+    assert_fits(&text, 80);
+    snapshot("ladder_80.txt", &text);
+}
+
+/// Every table of every command on the samples, at 80 columns: figures in
+/// full, nothing wrapped past the edge (the width is counted in characters,
+/// as a terminal shows `ø` and `┆`, not in bytes).
+#[test]
+fn no_line_of_any_command_is_wider_than_an_80_column_terminal() {
+    let wd = Workdir::new();
+    for command in [
+        "overview",
+        "hotspots",
+        "report",
+        "savings",
+        "realised",
+        "realised --event-study",
+        "monitor --every month",
+        "monitor --every quarter",
+        "monitor --every year",
+        "ladder",
+        "validate",
+    ] {
         let args = format!("{command} --config {} -q", samples());
         let Some(text) = on_terminal(wd.path(), 80, &args, &[]) else {
             return;
         };
-        snapshot(&format!("{command}_80.txt"), &text);
+        assert!(text.contains('┆'), "{command}: no table\n{text}");
+        assert_fits(&text, 80);
     }
 }
 
