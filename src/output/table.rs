@@ -24,7 +24,7 @@ use comfy_table::{presets, CellAlignment, ColumnConstraint, ContentArrangement, 
 use super::cells::{Cell, Role, TableView};
 use super::document::PreparedPart;
 use super::fit::{fit_columns, Layout};
-use super::number::{group_thousands, iso_date, trim_fraction, Decimal};
+use super::number::{group_thousands, iso_date, trim_fraction, two_significant, Decimal};
 use super::{summary, RenderOptions, Table};
 
 /// The width used when none is given: readable in a 100-column terminal.
@@ -290,34 +290,20 @@ pub(super) fn cell_text(cell: Cell<'_>, role: Role, min_cell: u32) -> String {
 
 /// Plain floats (means, standardised differences) at 2 decimals, so that a
 /// column's figures line up; tiny non-zero ones would read as 0 and keep
-/// two significant digits instead (`0.0032`, `1.5e-7`), not the twenty of
-/// their shortest round-trip text.
+/// two significant digits instead (`0.0032`, `1.5e-7`).
 fn plain_float(cell: Cell<'_>, decimal: Decimal) -> String {
     let rounded = decimal.round(2);
     let is_zero =
         matches!(cell, Cell::F64(x) if x == 0.0) || matches!(cell, Cell::F32(x) if x == 0.0);
     if trim_fraction(rounded.clone()) == "0" && !is_zero {
-        significant(cell, &decimal).unwrap_or(rounded)
+        match cell {
+            Cell::F32(x) => two_significant(f64::from(x), &decimal),
+            Cell::F64(x) => two_significant(x, &decimal),
+            _ => rounded,
+        }
     } else {
         rounded
     }
-}
-
-/// A tiny non-zero float (below 0.005 in size) to two significant digits:
-/// positional down to 1e-4, as [`shortest`] writes, exponent notation below.
-fn significant(cell: Cell<'_>, decimal: &Decimal) -> Option<String> {
-    let x = match cell {
-        Cell::F32(x) => f64::from(x),
-        Cell::F64(x) => x,
-        _ => return None,
-    };
-    let exponent = decimal.exponent();
-    if exponent >= -4 {
-        let decimals = usize::try_from(1 - exponent).ok()?;
-        return Some(trim_fraction(decimal.round(decimals)));
-    }
-    let text = format!("{x:.1e}");
-    Some(text.replacen(".0e", "e", 1))
 }
 
 fn non_finite(nan: bool, negative: bool) -> String {
