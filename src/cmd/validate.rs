@@ -10,7 +10,13 @@ pub fn run(args: ValidateArgs, diagnostics: &Diagnostics) -> Result<()> {
     let destination = Destination::new(&args.output)?.named("validate");
     let writes = workspace::Writes::of(&args.output, None);
     let ws = workspace::configure(&args.workspace, &writes, diagnostics)?.open_for_validate()?;
-    let table = Table::new(validate::report_frame(ws.loaded.reports())?);
+    // A narrow terminal keeps each source's counts; what it is and where it
+    // comes from are in the config.
+    let table = Table::new(validate::report_frame(ws.loaded.reports())?).with_optional([
+        "kind",
+        "department",
+        "files",
+    ]);
     destination.write(&ws, |options, out| render_table(&table, options, out))?;
     for warning in validate::warnings(&ws.loaded, ws.summary()?, ws.period)? {
         diagnostics.warn(&warning.message);

@@ -18,6 +18,7 @@ mod cells;
 mod csv;
 mod document;
 mod error;
+mod fit;
 mod format;
 pub mod formula;
 pub mod html;

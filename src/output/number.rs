@@ -75,6 +75,11 @@ impl Decimal {
         }
     }
 
+    /// The power of ten of the leading digit: `-3` for `0.0032`, `2` for `123.4`.
+    pub(super) fn exponent(&self) -> i64 {
+        self.point - 1
+    }
+
     /// Multiplies by `10^places` exactly (shares → percentages).
     pub(super) fn shift(mut self, places: i64) -> Decimal {
         self.point += places;
@@ -156,6 +161,17 @@ pub(super) fn shortest<F: std::fmt::Display + std::fmt::LowerExp>(
         x.to_string()
     } else {
         format!("{x:e}")
+    }
+}
+
+/// A tiny number (one that rounds to `0.00`) to two significant digits,
+/// not the twenty of its shortest text: positional down to 1e-4 (`0.0032`),
+/// exponent notation below (`1.5e-7`), where [`shortest`] switches too.
+/// `decimal` holds the digits of `x`.
+pub(super) fn two_significant(x: f64, decimal: &Decimal) -> String {
+    match usize::try_from(1 - decimal.exponent()) {
+        Ok(decimals) if decimal.exponent() >= -4 => trim_fraction(decimal.round(decimals)),
+        _ => format!("{x:.1e}").replacen(".0e", "e", 1),
     }
 }
 
@@ -317,6 +333,16 @@ mod tests {
         assert_eq!(text(-0.0), "-0");
         let f32_text = Decimal::from_f32(0.1f32).map(|d| shortest(0.1f32, &d));
         assert_eq!(f32_text, Some("0.1".to_string()));
+    }
+
+    #[test]
+    fn tiny_numbers_keep_two_significant_digits() {
+        let text = |x: f64| two_significant(x, &Decimal::from_f64(x).unwrap());
+        assert_eq!(text(0.0032246987860149396), "0.0032");
+        assert_eq!(text(-0.00049), "-0.00049");
+        assert_eq!(text(0.0009996), "0.001");
+        assert_eq!(text(0.00001234), "1.2e-5");
+        assert_eq!(text(1e-7), "1e-7");
     }
 
     #[test]

@@ -5,11 +5,13 @@
 //! decimal (`12.3 %`), suppressed cells as `<5` (or `..` where a figure is
 //! hidden to protect another, explained under the output), other floats
 //! (means, standardised differences) to 2 decimals, so a column reads
-//! `1.64` beside `1.50` (CSV and JSON keep every digit). On a terminal
-//! narrower than a table, its optional columns are left out, widest first,
-//! and a line under it says which (`--wide` keeps them); text columns then
-//! wrap to fit; numeric columns never wrap, so a very wide table may run
-//! past the width rather than split a number. The width is always given
+//! `1.64` beside `1.50`, and tiny ones to two significant digits (CSV and
+//! JSON keep every digit). On a terminal narrower than a table, a column
+//! name longer than its figures is folded after its underscores, then the
+//! table's optional columns are left out, widest first, and a line under it
+//! says which (`--wide` keeps them); text columns then wrap to fit; numeric
+//! columns never wrap, so a very wide table may run past the width rather
+//! than split a number. The width is always given
 //! explicitly (never detected here), so the same data gives the same bytes.
 //! Key/value parts are laid out by `summary.rs`.
 
@@ -21,7 +23,8 @@ use comfy_table::{presets, CellAlignment, ColumnConstraint, ContentArrangement, 
 
 use super::cells::{Cell, Role, TableView};
 use super::document::{PartKey, PreparedPart};
-use super::number::{group_thousands, iso_date, shortest, trim_fraction, Decimal};
+use super::fit::{fit_columns, Layout};
+use super::number::{group_thousands, iso_date, trim_fraction, two_significant, Decimal};
 use super::{summary, RenderOptions, Table};
 
 /// The width used when none is given: readable in a 100-column terminal.
@@ -144,60 +147,6 @@ fn new_table(opts: &RenderOptions) -> comfy_table::Table {
     table
 }
 
-/// The columns to show: all of them, unless the table is on a terminal
-/// (`table_width` given) narrower than the table unwrapped and not
-/// `wide`; then optional columns are left out, widest first, until it fits.
-/// Returns the kept column indices and the names left out, in table order.
-fn fit_columns(
-    view: &TableView<'_>,
-    optional: &[String],
-    cells: &[Vec<String>],
-    opts: &RenderOptions,
-) -> (Vec<usize>, Vec<String>) {
-    let all: Vec<usize> = (0..view.columns.len()).collect();
-    let Some(target) = opts.table_width.filter(|_| !opts.wide) else {
-        return (all, Vec::new());
-    };
-    // Each column: its widest cell or header, a space either side and a border.
-    let widths: Vec<usize> = view
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(index, column)| {
-            let content = cells
-                .iter()
-                .map(|row| row[index].chars().count())
-                .chain([printable(column.name).chars().count()])
-                .max()
-                .unwrap_or(0);
-            content + 3
-        })
-        .collect();
-    let mut total: usize = widths.iter().sum::<usize>() + 1;
-    let mut droppable: Vec<usize> = all
-        .iter()
-        .copied()
-        .filter(|&i| optional.iter().any(|name| name == view.columns[i].name))
-        .collect();
-    // Widest first; ties by position, rightmost first, so the same table always loses the same columns.
-    droppable.sort_by_key(|&i| (std::cmp::Reverse(widths[i]), std::cmp::Reverse(i)));
-    let mut dropped = Vec::new();
-    for index in droppable {
-        if total <= usize::from(target.max(MIN_WIDTH)) {
-            break;
-        }
-        total -= widths[index];
-        dropped.push(index);
-    }
-    dropped.sort_unstable();
-    let kept = all.into_iter().filter(|i| !dropped.contains(i)).collect();
-    let names = dropped
-        .into_iter()
-        .map(|i| printable(view.columns[i].name).into_owned())
-        .collect();
-    (kept, names)
-}
-
 fn push_table(
     text: &mut String,
     title: Option<&str>,
@@ -221,9 +170,24 @@ fn push_table(
                 .collect()
         })
         .collect();
-    let (kept, dropped) = fit_columns(view, optional, &rows, opts);
+    let names: Vec<Cow<'_, str>> = view.columns.iter().map(|c| printable(c.name)).collect();
+    let is_optional: Vec<bool> = view
+        .columns
+        .iter()
+        .map(|c| optional.iter().any(|name| name == c.name))
+        .collect();
+    // On a terminal (a width given), unless asked for every column.
+    let target = opts
+        .table_width
+        .filter(|_| !opts.wide)
+        .map(|w| usize::from(w.max(MIN_WIDTH)));
+    let Layout {
+        kept,
+        dropped,
+        headers,
+    } = fit_columns(&names, &is_optional, &rows, target);
     let mut table = new_table(opts);
-    table.set_header(kept.iter().map(|&i| printable(view.columns[i].name)));
+    table.set_header(headers);
     // A column with no spaces (ids, codes) cannot wrap usefully: keep it whole.
     let mut wraps = vec![false; kept.len()];
     for (row, cells) in rows.into_iter().enumerate() {
@@ -326,15 +290,15 @@ pub(super) fn cell_text(cell: Cell<'_>, role: Role, min_cell: u32) -> String {
 
 /// Plain floats (means, standardised differences) at 2 decimals, so that a
 /// column's figures line up; tiny non-zero ones would read as 0 and keep
-/// their shortest digits instead.
+/// two significant digits instead (`0.0032`, `1.5e-7`).
 fn plain_float(cell: Cell<'_>, decimal: Decimal) -> String {
     let rounded = decimal.round(2);
     let is_zero =
         matches!(cell, Cell::F64(x) if x == 0.0) || matches!(cell, Cell::F32(x) if x == 0.0);
     if trim_fraction(rounded.clone()) == "0" && !is_zero {
         match cell {
-            Cell::F32(x) => shortest(x, &decimal),
-            Cell::F64(x) => shortest(x, &decimal),
+            Cell::F32(x) => two_significant(f64::from(x), &decimal),
+            Cell::F64(x) => two_significant(x, &decimal),
             _ => rounded,
         }
     } else {
@@ -564,6 +528,48 @@ Left out to fit 40 columns: area; --wide
         assert!(render(&table, None).contains("┆ area"));
         // Wide enough: nothing left out.
         assert!(!render(&table, Some(43)).contains("Left out"));
+    }
+
+    #[test]
+    fn tiny_floats_keep_two_significant_digits_not_twenty() {
+        let frame = df!(
+            "smd" => [0.0032246987860149396, -0.00049, 1.5e-7, 1e-7, 0.0, 0.125],
+        )
+        .unwrap();
+        let text = render(&Table::new(frame), None);
+        let cells: Vec<&str> = text
+            .lines()
+            .filter_map(|line| line.strip_prefix('│'))
+            .map(|line| line.trim_end_matches('│').trim())
+            .collect();
+        assert_eq!(
+            cells,
+            ["smd", "0.0032", "-0.00049", "1.5e-7", "1e-7", "0.00", "0.13"]
+        );
+    }
+
+    #[test]
+    fn a_long_name_over_short_figures_folds_after_its_underscores_before_a_column_goes() {
+        let frame = df!(
+            "period_start" => ["2023-04-01"],
+            "cumulative_realised" => [14272977.59],
+            "note" => ["x"],
+        )
+        .unwrap();
+        let table = Table::new(frame)
+            .with_money(["cumulative_realised"])
+            .with_optional(["note"]);
+        // Unfolded: 1 + 15 + 22 + 7 = 45; `cumulative_` over `realised` makes it 39.
+        assert_eq!(
+            render(&table, Some(40)),
+            "┌──────────────┬───────────────┬──────┐
+│ period_start ┆   cumulative_ ┆ note │
+│              ┆      realised ┆      │
+╞══════════════╪═══════════════╪══════╡
+│ 2023-04-01   ┆ 14,272,977.59 ┆ x    │
+└──────────────┴───────────────┴──────┘
+"
+        );
     }
 
     #[test]

@@ -193,7 +193,8 @@ impl Realised {
             ))
             .with_money(money)
             .with_shares(shares)
-            // A narrow terminal keeps the saving, its interval and the verdict on balance.
+            // A narrow terminal keeps the saving and its interval; the verdict on
+            // balance is in the summary above.
             .with_optional([
                 "cohort_units",
                 "comparison_units",
@@ -209,6 +210,7 @@ impl Realised {
                 "saving_per_year",
                 "pre_smd",
                 "pre_level_gap",
+                "balanced",
             ])
             .with_suppressed(
                 money

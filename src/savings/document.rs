@@ -212,10 +212,11 @@ pub fn areas_table(
     money.extend(year_names.iter().cloned());
     let mut suppressed = money.clone();
     suppressed.push("units".into());
-    // A narrow terminal keeps each area's baseline, effect and totals; the
-    // savings year by year are in CSV and JSON.
+    // A narrow terminal keeps each area's effect and totals; the baseline
+    // and the savings year by year are in CSV and JSON (and `--wide`).
     let mut optional = year_names;
     optional.push("units".into());
+    optional.push("baseline".into());
     Ok(Table::new(DataFrame::new(height, columns)?)
         .with_title("Savings per budget area")
         .with_optional(optional)

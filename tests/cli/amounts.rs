@@ -9,28 +9,12 @@ use polars::prelude::*;
 
 /// One expenses source `e.<extension>` with the canonical column names.
 fn expenses(extension: &str) -> Workdir {
-    let wd = Workdir::new();
-    wd.write(
-        "tvaers.toml",
-        format!(
-            "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\n[[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Social\"\npath = \"e.{extension}\"\n"
-        ),
-    );
-    wd
+    Workdir::one_source("e", "expenses", &format!("e.{extension}"))
 }
 
+/// Each unit's rank, id, members and total cost.
 fn totals(wd: &Workdir) -> String {
-    let run = wd.run(&[
-        "hotspots",
-        "--format",
-        "csv",
-        "--top-percent",
-        "100",
-        "--min-departments",
-        "1",
-        "--max-reject-rate",
-        "1",
-    ]);
+    let run = wd.every_unit_csv();
     assert_eq!(run.code, 0, "{}", run.stderr);
     run.stdout
         .lines()
@@ -86,8 +70,7 @@ fn parquet_float_amounts_agree_with_the_csv_to_the_ore() {
         "account" => ["52821"; 4],
     )
     .unwrap();
-    let file = std::fs::File::create(wd.path().join("e.parquet")).unwrap();
-    ParquetWriter::new(file).finish(&mut frame).unwrap();
+    wd.write_parquet("e.parquet", &mut frame);
     eqnice!(TIE_TOTALS, totals(&wd));
 }
 
@@ -118,17 +101,8 @@ fn parquet_decimal_amounts_are_read_exactly_not_a_panic() {
         ],
     )
     .unwrap();
-    let file = std::fs::File::create(wd.path().join("e.parquet")).unwrap();
-    ParquetWriter::new(file).finish(&mut frame).unwrap();
-    let run = wd.run(&[
-        "validate",
-        "--format",
-        "csv",
-        "--rejects",
-        "r.csv",
-        "--max-reject-rate",
-        "1",
-    ]);
+    wd.write_parquet("e.parquet", &mut frame);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 0, "{}", run.stderr);
     eqnice!(
         "source,kind,department,files,read,accepted,rejected,outside_period\n\
@@ -160,15 +134,7 @@ fn amounts_beyond_the_limit_are_rejected_not_clamped_and_sums_do_not_wrap() {
          a1,2023-01-09,9999999999999.99,52821\n\
          a2,2023-01-10,5,52821\n",
     );
-    let run = wd.run(&[
-        "validate",
-        "--format",
-        "csv",
-        "--rejects",
-        "r.csv",
-        "--max-reject-rate",
-        "1",
-    ]);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 0, "{}", run.stderr);
     eqnice!(
         "source,kind,department,files,read,accepted,rejected,outside_period\n\

@@ -7,17 +7,10 @@
 //! tests fail, so CI cannot pass without them; on a developer's machine
 //! `TVAERS_SKIP_CLIENTS=1` skips them (never under `CI`).
 
-use crate::workdir::Workdir;
+use crate::workdir::{samples, Workdir};
 use calamine::{Data, Reader, Xlsx};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn samples() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("data-samples/tvaers.toml")
-        .to_string_lossy()
-        .into_owned()
-}
 
 /// The first of `names` on the PATH; `None` means skip (only when allowed),
 /// and a missing program otherwise fails the test.
@@ -174,11 +167,7 @@ fn libreoffice_reads_the_workbook_back_as_the_csv_numbers() {
         return;
     };
     let wd = Workdir::new();
-    let config = samples();
-    let csv = wd.run(&["hotspots", "--config", &config, "--format", "csv"]);
-    assert_eq!(csv.code, 0, "{}", csv.stderr);
-    let run = wd.run(&["hotspots", "--config", &config, "--output", "hotspots.xlsx"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let csv = wd.samples_hotspots_csv_and_xlsx();
     // Comma, quote, UTF-8, from line 1; cells as stored, not as formatted.
     soffice(
         &office,
@@ -191,7 +180,7 @@ fn libreoffice_reads_the_workbook_back_as_the_csv_numbers() {
     );
     let back =
         std::fs::read_to_string(wd.path().join("converted/hotspots.csv")).expect("converted CSV");
-    let mut ours = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let mut ours = csv::Reader::from_reader(csv.as_bytes());
     let mut theirs = csv::Reader::from_reader(back.as_bytes());
     assert_eq!(ours.headers().unwrap(), theirs.headers().unwrap());
     let ours: Vec<csv::StringRecord> = ours.records().map(Result::unwrap).collect();

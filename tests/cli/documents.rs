@@ -2,16 +2,8 @@
 //! workbook read back (calamine) holds what the CSV holds, the page refers
 //! to nothing outside itself, both are the same bytes run after run.
 
-use crate::workdir::Workdir;
+use crate::workdir::{samples, Workdir};
 use calamine::{Data, Reader, Xlsx};
-use std::path::PathBuf;
-
-fn samples() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("data-samples/tvaers.toml")
-        .to_string_lossy()
-        .into_owned()
-}
 
 fn bytes(wd: &Workdir, name: &str) -> Vec<u8> {
     std::fs::read(wd.path().join(name)).expect("output file")
@@ -39,18 +31,14 @@ fn as_csv(cell: &Data, money: bool) -> String {
 #[test]
 fn hotspots_xlsx_holds_exactly_the_csv_rows_and_columns() {
     let wd = Workdir::new();
-    let config = samples();
-    let csv = wd.run(&["hotspots", "--config", &config, "--format", "csv"]);
-    assert_eq!(csv.code, 0, "{}", csv.stderr);
-    let run = wd.run(&["hotspots", "--config", &config, "--output", "hotspots.xlsx"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let csv = wd.samples_hotspots_csv_and_xlsx();
 
     let mut book: Xlsx<_> = calamine::open_workbook(wd.path().join("hotspots.xlsx")).unwrap();
     assert_eq!(book.sheet_names(), ["hotspots"]);
     book.load_tables().unwrap();
     assert_eq!(book.table_names(), [&"hotspots".to_string()]);
     let range = book.worksheet_range("hotspots").unwrap();
-    let mut reader = csv::Reader::from_reader(csv.stdout.as_bytes());
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     let rows: Vec<Vec<String>> = reader
         .records()

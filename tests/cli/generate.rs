@@ -31,18 +31,7 @@ fn same_seed_gives_the_same_bytes_in_both_dialects() {
     for dialect in ["plain", "danish"] {
         for out in ["a", "b"] {
             let dir = format!("{dialect}-{out}");
-            let run = wd.run(&[
-                "generate",
-                "--citizens",
-                "300",
-                "--seed",
-                "11",
-                "--out",
-                &dir,
-                "--dialect",
-                dialect,
-            ]);
-            assert_eq!(run.code, 0, "{}", run.stderr);
+            wd.generate(&dir, 300, 11, &["--dialect", dialect]);
         }
         let a = files(&wd.path().join(format!("{dialect}-a")));
         let b = files(&wd.path().join(format!("{dialect}-b")));
@@ -55,16 +44,7 @@ fn same_seed_gives_the_same_bytes_in_both_dialects() {
             );
         }
     }
-    let other = wd.run(&[
-        "generate",
-        "--citizens",
-        "300",
-        "--seed",
-        "12",
-        "--out",
-        "other",
-    ]);
-    assert_eq!(other.code, 0, "{}", other.stderr);
+    wd.generate("other", 300, 12, &[]);
     assert_ne!(
         files(&wd.path().join("plain-a")),
         files(&wd.path().join("other"))
@@ -79,10 +59,7 @@ fn generated_municipality_loads_without_rejects_in_every_format() {
         ("danish", vec!["--dialect", "danish"]),
         ("parquet", vec!["--format", "parquet"]),
     ] {
-        let mut args = vec!["generate", "--citizens", "400", "--seed", "3", "--out", dir];
-        args.extend(extra);
-        let run = wd.run(&args);
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        wd.generate(dir, 400, 3, &extra);
         let config = format!("{dir}/tvaers.toml");
         let run = wd.run(&["validate", "--config", &config, "--format", "csv"]);
         assert_eq!(run.code, 0, "{dir}: {}", run.stderr);
@@ -144,20 +121,8 @@ fn generated_municipality_loads_without_rejects_in_every_format() {
 fn enrol_by_changes_who_is_enrolled_and_earlier_cost_is_the_default() {
     let wd = Workdir::new();
     let generate = |out: &str, rule: Option<&str>| {
-        let mut args = vec![
-            "generate",
-            "--citizens",
-            "2000",
-            "--seed",
-            "9",
-            "--out",
-            out,
-        ];
-        if let Some(rule) = rule {
-            args.extend(["--enrol-by", rule]);
-        }
-        let run = wd.run(&args);
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        let extra: Vec<&str> = rule.map(|r| vec!["--enrol-by", r]).unwrap_or_default();
+        wd.generate(out, 2000, 9, &extra);
         files(&wd.path().join(out))
     };
     let default = generate("default", None);

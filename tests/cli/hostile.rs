@@ -5,28 +5,9 @@
 use crate::eqnice;
 use crate::workdir::Workdir;
 
-/// One contacts source `k.csv` (or `path`), with an optional last column.
+/// One contacts source `k.csv` (or `path`) with the canonical column names.
 fn contacts(path: &str) -> Workdir {
-    let wd = Workdir::new();
-    wd.write(
-        "tvaers.toml",
-        format!(
-            "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\n[[sources]]\nname = \"k\"\nkind = \"contacts\"\ndepartment = \"Social\"\npath = \"{path}\"\n"
-        ),
-    );
-    wd
-}
-
-fn validate(wd: &Workdir) -> crate::workdir::Run {
-    wd.run(&[
-        "validate",
-        "--format",
-        "csv",
-        "--rejects",
-        "r.csv",
-        "--max-reject-rate",
-        "1",
-    ])
+    Workdir::one_source("k", "contacts", path)
 }
 
 #[test]
@@ -36,7 +17,7 @@ fn cr_only_line_ends_are_read_as_lines_with_their_line_numbers() {
         "k.csv",
         "citizen,date,caseworker\ra1,2023-01-05,\ra2,2023-02-30,\ra3,2023-03-01,cw\r",
     );
-    let run = validate(&wd);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 0, "{}", run.stderr);
     eqnice!(
         "source,kind,department,files,read,accepted,rejected,outside_period\n\
@@ -57,7 +38,7 @@ fn cpr_in_a_row_with_the_wrong_number_of_fields_stops_the_run_unechoed() {
         "k.csv",
         "citizen,date,caseworker\na1,2023-01-05,x\n\"a2,2023-01-06\",010190-1234,cw,extra\n",
     );
-    let run = validate(&wd);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 1, "{}", run.stderr);
     eqnice!(
         "tvaers: source \"k\": k.csv line 3: column 2 (\"date\") of a rejected row holds what looks like a raw CPR number; rejected rows are written out with their raw text, and tvaers reads pseudonymised data only: run `tvaers pseudonymise` on the file first (naming every column that holds CPR numbers)\n",
@@ -74,7 +55,7 @@ fn cpr_in_free_text_of_a_rejected_row_stops_the_run() {
         "k.csv",
         "citizen,date,caseworker\na1,01-05-2023,ring 010190\u{a0}1234\n",
     );
-    let run = validate(&wd);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr
@@ -105,7 +86,7 @@ fn cpr_with_space_no_break_space_dash_or_as_a_float_is_refused() {
             "k.csv",
             format!("citizen;date\na1;2023-01-05\n\"{id}\";2023-01-06\n"),
         );
-        let run = validate(&wd);
+        let run = wd.validate_csv();
         assert_eq!(run.code, 1, "case {i}: {}", run.stderr);
         eqnice!(
             "tvaers: source \"k\": k.csv line 3: the field citizen holds what looks like a raw CPR number; tvaers reads pseudonymised data only: run `tvaers pseudonymise` on the file first\n",
@@ -131,7 +112,7 @@ fn utf16_file_is_an_error_naming_the_file_not_a_column_list_with_nul_bytes() {
     ] {
         let wd = contacts("k.csv");
         wd.write("k.csv", bytes);
-        let run = validate(&wd);
+        let run = wd.validate_csv();
         assert_eq!(run.code, 1, "{}", run.stderr);
         eqnice!(
             format!("tvaers: k.csv is {name} text; tvaers reads CSV in UTF-8, Windows-1252 or ISO-8859-1: save the file as UTF-8 (in Excel: \"CSV UTF-8\") or Windows-1252 and run again\n"),
@@ -144,7 +125,7 @@ fn utf16_file_is_an_error_naming_the_file_not_a_column_list_with_nul_bytes() {
 fn control_characters_in_column_names_are_escaped_in_errors() {
     let wd = contacts("k.csv");
     wd.write("k.csv", "borger\u{1b}[31m,da\0te\na1,2023-01-05\n");
-    let run = validate(&wd);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 1, "{}", run.stderr);
     eqnice!(
         "tvaers: source \"k\": k.csv has no column \"citizen\" for the field citizen; the file's columns are: borger\\u{1b}[31m, da\\u{0}te (map it in [sources.columns]: citizen = \"<column name>\")\n",
@@ -179,8 +160,7 @@ fn contacts_parquet(wd: &Workdir, citizen: polars::prelude::Column) {
         ],
     )
     .unwrap();
-    let file = std::fs::File::create(wd.path().join("k.parquet")).unwrap();
-    ParquetWriter::new(file).finish(&mut frame).unwrap();
+    wd.write_parquet("k.parquet", &mut frame);
 }
 
 #[test]
@@ -192,7 +172,7 @@ fn cpr_in_a_parquet_float_or_integer_id_column_is_refused() {
     ] {
         let wd = contacts("k.parquet");
         contacts_parquet(&wd, citizen);
-        let run = validate(&wd);
+        let run = wd.validate_csv();
         assert_eq!(run.code, 1, "{}", run.stderr);
         eqnice!(
             "tvaers: source \"k\": k.parquet line 2: the field citizen holds what looks like a raw CPR number; tvaers reads pseudonymised data only: run `tvaers pseudonymise` on the file first\n",
@@ -217,7 +197,7 @@ fn damaged_parquet_footer_or_page_is_one_clean_error_not_a_panic() {
         let mut damaged = bytes.clone();
         damaged[at] ^= 0xFF;
         std::fs::write(&path, &damaged).unwrap();
-        let run = validate(&wd);
+        let run = wd.validate_csv();
         if run.code == 0 {
             // Some bytes (a statistic, a name) change no structure.
             continue;
@@ -251,7 +231,7 @@ fn placeholder_ids_are_kept_but_warned_about_without_naming_ids() {
         "k.csv",
         "citizen,date\nNULL,2023-01-05\nN/A,2023-01-06\n0,2023-01-07\nukendt,2023-01-08\n9f86d081884c7d65,2023-01-09\n",
     );
-    let run = validate(&wd);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 0, "{}", run.stderr);
     eqnice!(
         "source,kind,department,files,read,accepted,rejected,outside_period\n\
@@ -260,15 +240,7 @@ fn placeholder_ids_are_kept_but_warned_about_without_naming_ids() {
     );
     let warning = "tvaers: warning: source \"k\": 4 rows have a placeholder instead of a citizen or family id (such as NULL, N/A, 0 or ukendt); they are kept, but all rows with the same placeholder count as one unit: fix the extract\n";
     eqnice!(warning, run.stderr);
-    let run = wd.run(&[
-        "hotspots",
-        "--format",
-        "csv",
-        "--top-percent",
-        "100",
-        "--min-departments",
-        "1",
-    ]);
+    let run = wd.every_unit_csv();
     assert_eq!(run.code, 0, "{}", run.stderr);
     eqnice!(warning, run.stderr);
 }
@@ -279,11 +251,7 @@ fn placeholder_ids_are_kept_but_warned_about_without_naming_ids() {
 /// unmapped accounts printed them.
 #[test]
 fn cpr_number_in_an_account_column_was_named_in_the_unmapped_accounts_warning() {
-    let wd = Workdir::new();
-    wd.write(
-        "tvaers.toml",
-        "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\n[[sources]]\nname = \"e\"\nkind = \"expenses\"\ndepartment = \"Social\"\npath = \"e.csv\"\n",
-    );
+    let wd = Workdir::one_source("e", "expenses", "e.csv");
     wd.write(
         "e.csv",
         "citizen,date,amount,account\n\
@@ -292,7 +260,7 @@ fn cpr_number_in_an_account_column_was_named_in_the_unmapped_accounts_warning() 
          a3,2023-01-07,100.00,5.28.21\n\
          a4,2023-01-08,50.00,\"1004496986,0\"\n",
     );
-    let run = validate(&wd);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 0, "{}", run.stderr);
     eqnice!(
         "source,kind,department,files,read,accepted,rejected,outside_period\n\
@@ -315,7 +283,7 @@ fn date_format_with_an_hour_panicked_while_the_config_was_checked() {
     let config = wd.read("tvaers.toml") + "[sources.csv]\ndate_format = \"%Y-%m-%d %H\"\n";
     wd.write("tvaers.toml", config);
     wd.write("k.csv", "citizen,date\na1,2023-01-05 13\n");
-    let run = validate(&wd);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 1, "{}", run.stderr);
     eqnice!("", run.stdout);
     eqnice!(

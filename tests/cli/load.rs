@@ -278,15 +278,7 @@ fn rejects_name_the_physical_line_in_crlf_files_with_multiline_fields() {
         "l.csv",
         "citizen,date,step,note\r\nc1,2023-01-01,2,\"two\r\nlines\"\r\nc1,2023-02-01,x,\r\nc1,2023-03-01,3,\"\"\r\n",
     );
-    let run = wd.run(&[
-        "validate",
-        "--format",
-        "csv",
-        "--max-reject-rate",
-        "1",
-        "--rejects",
-        "r.csv",
-    ]);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 0, "{}", run.stderr);
     eqnice!(
         "source,file,line,reason,raw\nl,l.csv,4,\"step: \"\"x\"\" is not a whole number\",\"c1,2023-02-01,x,\"\n",
@@ -309,21 +301,12 @@ fn parquet_sources_reject_bad_values_by_row_number() {
         "Trin" => [Some(1i64), Some(2), None, Some(4)],
     )
     .unwrap();
-    let file = std::fs::File::create(wd.path().join("ladder.parquet")).unwrap();
-    ParquetWriter::new(file).finish(&mut frame).unwrap();
+    wd.write_parquet("ladder.parquet", &mut frame);
     wd.write(
         "tvaers.toml",
         "[[sources]]\nname = \"l\"\nkind = \"ladder\"\npath = \"ladder.parquet\"\n[sources.columns]\ncitizen = \"BorgerID\"\ndate = \"Dato\"\nstep = \"Trin\"\n",
     );
-    let run = wd.run(&[
-        "validate",
-        "--format",
-        "csv",
-        "--max-reject-rate",
-        "1",
-        "--rejects",
-        "r.csv",
-    ]);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains("l,ladder,,1,4,1,3,0\n"),
@@ -350,21 +333,12 @@ fn typed_parquet_takes_clean_rows_whole_and_sends_the_rest_through_the_rules() {
         "step" => [Some(1i64), Some(2), Some(3), Some(4), None],
     )
     .unwrap();
-    let file = std::fs::File::create(wd.path().join("ladder.parquet")).unwrap();
-    ParquetWriter::new(file).finish(&mut frame).unwrap();
+    wd.write_parquet("ladder.parquet", &mut frame);
     wd.write(
         "tvaers.toml",
         "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n[[sources]]\nname = \"l\"\nkind = \"ladder\"\npath = \"ladder.parquet\"\n",
     );
-    let run = wd.run(&[
-        "validate",
-        "--format",
-        "csv",
-        "--max-reject-rate",
-        "1",
-        "--rejects",
-        "r.csv",
-    ]);
+    let run = wd.validate_csv();
     assert_eq!(run.code, 0, "{}", run.stderr);
     // a1 whole; " a2 " trimmed by the row rules; three rejects with the row rules' reasons.
     assert!(

@@ -5,7 +5,7 @@
 //! there are none. The generator's own data is only one test of this: see
 //! `realised_independent` for data written on other assumptions.
 
-use crate::workdir::Workdir;
+use crate::workdir::{Run, Workdir};
 use std::collections::HashMap;
 
 const PLANTED: f64 = 0.25;
@@ -27,44 +27,35 @@ fn rows(csv: &str) -> HashMap<String, HashMap<String, f64>> {
         .collect()
 }
 
-/// `realised --format json` on a config of the work folder, which must succeed.
-fn realised_json(wd: &Workdir, config: &str, resamples: &str) -> (serde_json::Value, String) {
-    let run = wd.run(&[
+/// `realised` in `format` with `resamples` and `extra` flags on a config of
+/// the work folder, which must succeed.
+fn realised(wd: &Workdir, config: &str, format: &str, resamples: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
         "realised",
         "--config",
         config,
         "--format",
-        "json",
+        format,
         "--resamples",
         resamples,
-    ]);
+    ];
+    args.extend(extra);
+    let run = wd.run(&args);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    run
+}
+
+/// `realised --format json`: the document and what was said on stderr.
+fn realised_json(wd: &Workdir, config: &str, resamples: &str) -> (serde_json::Value, String) {
+    let run = realised(wd, config, "json", resamples, &[]);
     (serde_json::from_str(&run.stdout).unwrap(), run.stderr)
 }
 
 #[test]
 fn difference_in_differences_recovers_the_planted_effect_where_the_naive_drop_misleads() {
     let wd = Workdir::new();
-    let run = wd.run(&[
-        "generate",
-        "--citizens",
-        "30000",
-        "--seed",
-        "9",
-        "--out",
-        "m",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = wd.run(&[
-        "realised",
-        "--config",
-        "m/tvaers.toml",
-        "--format",
-        "csv",
-        "--resamples",
-        "400",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    wd.generate("m", 30000, 9, &[]);
+    let run = realised(&wd, "m/tvaers.toml", "csv", "400", &[]);
     assert!(run.stderr.contains("Balanced:"), "{}", run.stderr);
     assert!(
         run.stdout
@@ -113,8 +104,7 @@ fn difference_in_differences_recovers_the_planted_effect_where_the_naive_drop_mi
 #[test]
 fn small_groups_are_suppressed() {
     let wd = Workdir::new();
-    let run = wd.run(&["generate", "--citizens", "400", "--seed", "3", "--out", "m"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    wd.generate("m", 400, 3, &[]);
     let (v, _) = realised_json(&wd, "m/tvaers.toml", "50");
     assert!(v["summary"]["cohort_units"].is_null(), "{v}");
     assert!(
@@ -140,29 +130,9 @@ fn small_groups_are_suppressed() {
 fn realised_recovers_the_planted_saving_whichever_way_the_generator_chose_the_cohort() {
     let wd = Workdir::new();
     for enrol_by in ["earlier-cost", "random", "recent"] {
-        let run = wd.run(&[
-            "generate",
-            "--citizens",
-            "30000",
-            "--seed",
-            "9",
-            "--out",
-            enrol_by,
-            "--enrol-by",
-            enrol_by,
-        ]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        wd.generate(enrol_by, 30000, 9, &["--enrol-by", enrol_by]);
         let config = format!("{enrol_by}/tvaers.toml");
-        let run = wd.run(&[
-            "realised",
-            "--config",
-            &config,
-            "--format",
-            "csv",
-            "--resamples",
-            "400",
-        ]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        let run = realised(&wd, &config, "csv", "400", &[]);
         let balanced = run
             .stdout
             .lines()
@@ -197,27 +167,8 @@ fn realised_recovers_the_planted_saving_whichever_way_the_generator_chose_the_co
 #[test]
 fn the_event_study_shows_every_month_around_start() {
     let wd = Workdir::new();
-    let run = wd.run(&[
-        "generate",
-        "--citizens",
-        "30000",
-        "--seed",
-        "9",
-        "--out",
-        "m",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = wd.run(&[
-        "realised",
-        "--config",
-        "m/tvaers.toml",
-        "--format",
-        "csv",
-        "--event-study",
-        "--resamples",
-        "10",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    wd.generate("m", 30000, 9, &[]);
+    let run = realised(&wd, "m/tvaers.toml", "csv", "10", &["--event-study"]);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines[0], "month,cohort_units,cohort,comparison,difference");
     let months: Vec<i32> = lines[1..]
@@ -250,18 +201,7 @@ fn the_event_study_shows_every_month_around_start() {
 #[test]
 fn realised_says_it_cannot_tell_when_the_placebo_start_already_shows_a_saving() {
     let wd = Workdir::new();
-    let run = wd.run(&[
-        "generate",
-        "--citizens",
-        "30000",
-        "--seed",
-        "11",
-        "--out",
-        "m",
-        "--enrol-by",
-        "earlier-cost",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    wd.generate("m", 30000, 11, &["--enrol-by", "earlier-cost"]);
     let (json, stderr) = realised_json(&wd, "m/tvaers.toml", "400");
     let summary = &json["summary"];
     assert!(summary["pre_smd"].as_f64().unwrap() <= 0.25, "{summary}");

@@ -3,6 +3,11 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
+/// The path of the sample municipality's config, `data-samples/tvaers.toml`.
+pub fn samples() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/data-samples/tvaers.toml").to_string()
+}
+
 pub struct Workdir {
     dir: tempfile::TempDir,
 }
@@ -61,6 +66,15 @@ impl Workdir {
         self.write(name, bytes)
     }
 
+    /// Writes `frame` as the Parquet file `name`.
+    pub fn write_parquet(&self, name: &str, frame: &mut polars::prelude::DataFrame) {
+        use polars::prelude::ParquetWriter;
+        let file = std::fs::File::create(self.dir.path().join(name)).expect("parquet file");
+        ParquetWriter::new(file)
+            .finish(frame)
+            .expect("write parquet");
+    }
+
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.dir.path().join(name)).expect("output file")
     }
@@ -84,6 +98,82 @@ impl Workdir {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             code: output.status.code().unwrap_or(-1),
         }
+    }
+}
+
+/// The set-ups many tests share: a one-source workspace, a generated
+/// municipality, and the runs that read every row and every unit of it.
+impl Workdir {
+    /// A workdir whose `tvaers.toml` reads one source, `name`, of `kind`,
+    /// from `path` (canonical column names, department "Social"), over 2023.
+    pub fn one_source(name: &str, kind: &str, path: &str) -> Workdir {
+        let wd = Workdir::new();
+        wd.write(
+            "tvaers.toml",
+            format!(
+                "[analysis]\nfrom = \"2023-01-01\"\nto = \"2023-12-31\"\n\n[[sources]]\nname = \"{name}\"\nkind = \"{kind}\"\ndepartment = \"Social\"\npath = \"{path}\"\n"
+            ),
+        );
+        wd
+    }
+
+    /// `generate` of `citizens` with `seed` into the folder `out`, with
+    /// `extra` flags; it must succeed. Its config is `{out}/tvaers.toml`.
+    pub fn generate(&self, out: &str, citizens: u32, seed: u32, extra: &[&str]) {
+        let (citizens, seed) = (citizens.to_string(), seed.to_string());
+        let mut args = vec![
+            "generate",
+            "--citizens",
+            &citizens,
+            "--seed",
+            &seed,
+            "--out",
+            out,
+        ];
+        args.extend(extra);
+        let run = self.run(&args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    }
+
+    /// The samples' hotspots as CSV (returned) and as `hotspots.xlsx` in
+    /// the workdir; both runs must succeed.
+    pub fn samples_hotspots_csv_and_xlsx(&self) -> String {
+        let config = samples();
+        let csv = self.run(&["hotspots", "--config", &config, "--format", "csv"]);
+        assert_eq!(csv.code, 0, "{}", csv.stderr);
+        let run = self.run(&["hotspots", "--config", &config, "--output", "hotspots.xlsx"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        csv.stdout
+    }
+
+    /// `validate` of `tvaers.toml` as CSV, every rejected row written to
+    /// `r.csv`, whatever share of rows is rejected.
+    pub fn validate_csv(&self) -> Run {
+        self.run(&[
+            "validate",
+            "--format",
+            "csv",
+            "--rejects",
+            "r.csv",
+            "--max-reject-rate",
+            "1",
+        ])
+    }
+
+    /// `hotspots` of `tvaers.toml` as CSV, every unit with cost ranked (one
+    /// department is enough), whatever share of rows is rejected.
+    pub fn every_unit_csv(&self) -> Run {
+        self.run(&[
+            "hotspots",
+            "--format",
+            "csv",
+            "--top-percent",
+            "100",
+            "--min-departments",
+            "1",
+            "--max-reject-rate",
+            "1",
+        ])
     }
 }
 

@@ -150,11 +150,13 @@ impl Monitor {
             ];
             Ok(Table::new(frame)
                 .with_title(title)
+                // A narrow terminal keeps each period's expected and realised saving.
                 .with_optional([
                     "period_end",
                     "realised_low",
                     "realised_high",
                     "cumulative_expected",
+                    "cumulative_realised",
                 ])
                 .with_money(money_columns)
                 .with_suppressed(money_columns)
