@@ -18,7 +18,7 @@ use anyhow::Result;
 
 use super::cells::{Cell, Role, TableView};
 use super::document::{flat_fields, PreparedPart};
-use super::number::{iso_date, trim_fraction, Decimal};
+use super::number::{iso_date, plain_float, Decimal};
 use super::Table;
 use crate::chart::{escape, Numbers};
 use crate::language::Language;
@@ -210,7 +210,7 @@ pub(super) fn cell_text(cell: Cell<'_>, role: Role, language: Language, min_cell
                     ""
                 }
         }
-        Role::Plain => decimal(d, &|d| trim_fraction(d.round(4))),
+        Role::Plain => decimal(d, &|d| plain_float(Some(x), &d)),
     };
     match cell {
         Cell::Null => String::new(),

@@ -164,6 +164,18 @@ pub(super) fn shortest<F: std::fmt::Display + std::fmt::LowerExp>(
     }
 }
 
+/// A plain float (a mean, a standardised difference) as text and pages
+/// show it: 2 decimals, so that a column's figures line up; a tiny non-zero
+/// one, which would read as 0, keeps two significant digits instead
+/// (`0.0032`, `1.5e-7`). `x` is the value, `decimal` its digits.
+pub(super) fn plain_float(x: Option<f64>, decimal: &Decimal) -> String {
+    let rounded = decimal.round(2);
+    match x {
+        Some(x) if x != 0.0 && trim_fraction(rounded.clone()) == "0" => two_significant(x, decimal),
+        _ => rounded,
+    }
+}
+
 /// A tiny number (one that rounds to `0.00`) to two significant digits,
 /// not the twenty of its shortest text: positional down to 1e-4 (`0.0032`),
 /// exponent notation below (`1.5e-7`), where [`shortest`] switches too.

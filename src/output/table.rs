@@ -24,7 +24,7 @@ use comfy_table::{presets, CellAlignment, ColumnConstraint, ContentArrangement, 
 use super::cells::{Cell, Role, TableView};
 use super::document::{PartKey, PreparedPart};
 use super::fit::{fit_columns, Layout};
-use super::number::{group_thousands, iso_date, trim_fraction, two_significant, Decimal};
+use super::number::{group_thousands, iso_date, plain_float, Decimal};
 use super::{summary, RenderOptions, Table};
 
 /// The width used when none is given: readable in a 100-column terminal.
@@ -284,25 +284,14 @@ pub(super) fn cell_text(cell: Cell<'_>, role: Role, min_cell: u32) -> String {
     match role {
         Role::Money => group_thousands(&decimal.round(2), ','),
         Role::Share => format!("{} %", decimal.shift(2).round(1)),
-        Role::Plain => plain_float(cell, decimal),
-    }
-}
-
-/// Plain floats (means, standardised differences) at 2 decimals, so that a
-/// column's figures line up; tiny non-zero ones would read as 0 and keep
-/// two significant digits instead (`0.0032`, `1.5e-7`).
-fn plain_float(cell: Cell<'_>, decimal: Decimal) -> String {
-    let rounded = decimal.round(2);
-    let is_zero =
-        matches!(cell, Cell::F64(x) if x == 0.0) || matches!(cell, Cell::F32(x) if x == 0.0);
-    if trim_fraction(rounded.clone()) == "0" && !is_zero {
-        match cell {
-            Cell::F32(x) => two_significant(f64::from(x), &decimal),
-            Cell::F64(x) => two_significant(x, &decimal),
-            _ => rounded,
+        Role::Plain => {
+            let x = match cell {
+                Cell::F64(x) => Some(x),
+                Cell::F32(x) => Some(f64::from(x)),
+                _ => None,
+            };
+            plain_float(x, &decimal)
         }
-    } else {
-        rounded
     }
 }
 
