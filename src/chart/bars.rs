@@ -7,7 +7,8 @@
 //! for short categories such as years.
 
 use super::{
-    axis_titles, close, colour, legend, line, open, rect, shorten, text, ticks, Frame, Scale, WIDTH,
+    axis_titles, close, colour, legend, line, open, rect, shorten, text, ticks, value_axis, Frame,
+    Scale, WIDTH,
 };
 
 /// One value per category; `None` is suppressed.
@@ -72,27 +73,9 @@ fn horizontal(
     let shown = values.iter().filter_map(|(_, v)| *v);
     let low = shown.clone().fold(0.0f64, f64::min);
     let high = shown.fold(0.0f64, f64::max);
-    let (ticks, tick_decimals) = ticks(low, high);
-    let scale = Scale {
-        from: (ticks[0], ticks[ticks.len() - 1]),
-        to: (left, right),
-    };
     let mut svg = open(frame, height);
     let bottom = TOP + plot_height;
-    for &tick in &ticks {
-        let x = scale.at(tick);
-        line(&mut svg, (x, TOP), (x, bottom), "#DDDDDD", "");
-        text(
-            &mut svg,
-            x,
-            bottom + 14.0,
-            "middle",
-            10,
-            &frame.numbers.format(tick, tick_decimals),
-        );
-    }
-    let zero = scale.at(0.0);
-    line(&mut svg, (zero, TOP), (zero, bottom), "#333333", "");
+    let (scale, zero) = value_axis(&mut svg, frame, (low, high), (left, right), (TOP, bottom));
     for (i, (name, value)) in values.iter().enumerate() {
         let y = TOP + ROW * i as f64;
         let middle = y + ROW / 2.0 + 4.0;

@@ -9,7 +9,7 @@
 
 use std::fmt::Write;
 
-use super::{axis_titles, close, colour, line, n, open, shorten, text, ticks, Frame, Scale, WIDTH};
+use super::{axis_titles, close, colour, line, n, open, shorten, text, value_axis, Frame, WIDTH};
 
 /// One category's estimate and interval.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,26 +58,8 @@ pub fn intervals(chart: &Intervals) -> String {
         low = low.min(value).min(lo);
         high = high.max(value).max(hi);
     }
-    let (ticks, tick_decimals) = ticks(low, high);
-    let scale = Scale {
-        from: (ticks[0], ticks[ticks.len() - 1]),
-        to: (left, right),
-    };
     let mut svg = open(frame, bottom + 48.0);
-    for &tick in &ticks {
-        let x = scale.at(tick);
-        line(&mut svg, (x, TOP), (x, bottom), "#DDDDDD", "");
-        text(
-            &mut svg,
-            x,
-            bottom + 14.0,
-            "middle",
-            10,
-            &frame.numbers.format(tick, tick_decimals),
-        );
-    }
-    let zero = scale.at(0.0);
-    line(&mut svg, (zero, TOP), (zero, bottom), "#333333", "");
+    let (scale, zero) = value_axis(&mut svg, frame, (low, high), (left, right), (TOP, bottom));
     for (i, row) in chart.rows.iter().enumerate() {
         let middle = TOP + ROW * i as f64 + ROW / 2.0;
         text(

@@ -189,6 +189,39 @@ impl Scale {
     }
 }
 
+/// The value axis of a chart whose rows run down the page: round ticks
+/// over `[low, high]` (and zero) mapped onto `[left, right]`, a light
+/// gridline from `top` to `bottom` and a label under it at each, and a dark line at zero.
+/// Returns the scale and zero's x.
+fn value_axis(
+    svg: &mut String,
+    frame: &Frame,
+    (low, high): (f64, f64),
+    (left, right): (f64, f64),
+    (top, bottom): (f64, f64),
+) -> (Scale, f64) {
+    let (ticks, tick_decimals) = ticks(low, high);
+    let scale = Scale {
+        from: (ticks[0], ticks[ticks.len() - 1]),
+        to: (left, right),
+    };
+    for &tick in &ticks {
+        let x = scale.at(tick);
+        line(svg, (x, top), (x, bottom), "#DDDDDD", "");
+        text(
+            svg,
+            x,
+            bottom + 14.0,
+            "middle",
+            10,
+            &frame.numbers.format(tick, tick_decimals),
+        );
+    }
+    let zero = scale.at(0.0);
+    line(svg, (zero, top), (zero, bottom), "#333333", "");
+    (scale, zero)
+}
+
 /// Opens an `<svg>` with its accessible title and description, and writes
 /// the visible title.
 fn open(frame: &Frame, height: f64) -> String {
