@@ -22,7 +22,7 @@
 //! after-window (the start month and the 11 months after it) per enrolled
 //! unit-month: the saving a realised-savings estimate must find.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -229,6 +229,18 @@ fn every(weekday: Weekday, step: i64) -> Vec<NaiveDate> {
 }
 
 impl Population {
+    /// Each citizen's number by id; no two citizens share an id.
+    pub fn index(&self) -> HashMap<&str, usize> {
+        let index: HashMap<&str, usize> = self
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        assert_eq!(index.len(), self.ids.len(), "two citizens share an id");
+        index
+    }
+
     /// Simulates `citizens` citizens over the data span, seeded.
     pub fn simulate(citizens: usize, seed: u64) -> Population {
         let mut rng = ChaCha12Rng::seed_from_u64(seed);

@@ -7,7 +7,7 @@
 //! The files are first read back by a parser of the tests' own (`readback`),
 //! so that the truth the realised tests compare against is checked to the øre.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -29,17 +29,7 @@ fn population() -> &'static Population {
 /// payments, and that the cohort is the one asked for.
 fn check_written(by: CohortBy, dir: &Path, truth: &Truth) {
     let population = population();
-    let index: HashMap<&str, usize> = population
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    assert_eq!(
-        index.len(),
-        population.ids.len(),
-        "two citizens share an id"
-    );
+    let index = population.index();
     let (rows, enrolled) = read_back(dir, &index);
     assert_eq!(enrolled, truth.enrolled, "{by:?}: the enrolments file");
     assert_eq!(enrolled.len(), ENROLLED);
@@ -332,12 +322,7 @@ fn matched_reference_report() {
     for by in [CohortBy::EarlierCost, CohortBy::Random, CohortBy::Recent] {
         let wd = Workdir::new();
         let truth = population.write(wd.path(), by, SEED);
-        let index: HashMap<&str, usize> = population
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.as_str(), i))
-            .collect();
+        let index = population.index();
         let (rows, _) = read_back(wd.path(), &index);
         let mut monthly = vec![[0f64; MONTHS]; population.ids.len()];
         for r in &rows {

@@ -25,13 +25,7 @@ struct Expected {
 }
 
 fn expected(dir: &std::path::Path, population: &Population) -> Expected {
-    let index: HashMap<&str, usize> = population
-        .ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (id.as_str(), i))
-        .collect();
-    let (rows, _) = read_back(dir, &index);
+    let (rows, _) = read_back(dir, &population.index());
     // The period of the written config (`independent::config`).
     let from = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
     let to = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
