@@ -4,7 +4,8 @@
 //! by column; any row the rules might treat differently (an empty, untrimmed
 //! or Excel-escaped value, a missing required value, NaN, a reversed
 //! interval, an account without digits) goes through the row rules, turned
-//! into the text they read. Other files go through the row rules entirely.
+//! into the text they read. Which rows those are follows the same table of
+//! fields and `RowRule`s in `schema` that the row rules read. Other files go through the row rules entirely.
 //! Line numbers are row numbers (1-based), as Parquet has no lines.
 
 use super::rows::{Layout, Problem, RowSink};
@@ -12,7 +13,7 @@ use super::value::{clean, float_ore, placeholder_id};
 use super::{layout, FileCounts, LoadError, Reject};
 use crate::config::{Decimal, SourceSpec};
 use crate::cpr::looks_like_cpr;
-use crate::schema::{Field, FieldType, Kind, DEPARTMENT};
+use crate::schema::{Field, FieldType, RowRule, DEPARTMENT};
 use polars::prelude::*;
 use std::path::Path;
 
@@ -329,6 +330,7 @@ fn take_clean_rows(
         )
         .map_err(polars)?;
     }
+    // A row that may break one of the kind's rules goes through them as text.
     let day = |name: &str| -> PolarsResult<Vec<Option<i32>>> {
         Ok(frame
             .column(name)?
@@ -337,26 +339,26 @@ fn take_clean_rows(
             .iter()
             .collect())
     };
-    let interval = match spec.kind {
-        Kind::Households => Some(("valid_from", "valid_to")),
-        Kind::Enrolments => Some(("start", "end")),
-        _ => None,
-    };
-    if let Some((from, to)) = interval {
-        for (row, (a, b)) in day(from)
-            .map_err(polars)?
-            .into_iter()
-            .zip(day(to).map_err(polars)?)
-            .enumerate()
-        {
-            suspect[row] |= matches!((a, b), (Some(a), Some(b)) if a > b);
-        }
-    }
-    if spec.kind == Kind::Enrolments {
-        let citizen = frame.column("citizen").map_err(polars)?.is_null();
-        let family = frame.column("family").map_err(polars)?.is_null();
-        for (row, (c, f)) in citizen.iter().zip(family.iter()).enumerate() {
-            suspect[row] |= c.unwrap_or(true) && f.unwrap_or(true);
+    for rule in spec.kind.rules() {
+        match *rule {
+            RowRule::Interval { from, to } => {
+                let (from, to) = (day(from).map_err(polars)?, day(to).map_err(polars)?);
+                for (row, (a, b)) in from.into_iter().zip(to).enumerate() {
+                    suspect[row] |= matches!((a, b), (Some(a), Some(b)) if a > b);
+                }
+            }
+            RowRule::AnyOf(names) => {
+                let mut given = vec![false; frame.height()];
+                for name in names {
+                    let nulls = frame.column(name).map_err(polars)?.is_null();
+                    for (row, null) in nulls.iter().enumerate() {
+                        given[row] |= !null.unwrap_or(true);
+                    }
+                }
+                for (row, given) in given.into_iter().enumerate() {
+                    suspect[row] |= !given;
+                }
+            }
         }
     }
     // A raw CPR number stops the load wherever it is; suspect rows meet the

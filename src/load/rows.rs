@@ -1,7 +1,9 @@
 //! One source's rows, from text fields to typed polars columns. A row is
 //! parsed whole before anything is appended, so a rejected row leaves no
-//! trace in the columns; a raw CPR number stops the load. Both the CSV and the
-//! Parquet readers feed rows through here, so the rules are the same for both.
+//! trace in the columns; a raw CPR number stops the load. The rules are
+//! those of `schema` (each field's type and whether it is required, and the
+//! kind's `RowRule`s), read here for rows of text and in `parquet_file` for
+//! typed columns, so the two paths cannot drift apart.
 
 use super::stream::{Row, RowTarget, What};
 use super::value::{
@@ -11,7 +13,7 @@ use super::value::{
 use crate::accounts::{normalise, AccountMap};
 use crate::config::{Decimal, Period};
 use crate::cpr::looks_like_cpr;
-use crate::schema::{col, label_type, Field, FieldType, Kind, DEPARTMENT};
+use crate::schema::{col, label_type, Field, FieldType, Kind, RowRule, DEPARTMENT, MAX_FIELDS};
 use polars::prelude::*;
 
 /// Dates more than this many days outside the period are called far outside.
@@ -132,10 +134,14 @@ struct Account<'m> {
     function: Option<&'m str>,
 }
 
-/// A sink's streaming target and where its rows keep what it needs.
+/// A sink's streaming target and where, among the kind's fields (found by
+/// name), its rows keep what it needs.
 struct Streaming<'m> {
     rows: &'m mut dyn RowTarget,
     department: Option<&'m str>,
+    citizen: Option<usize>,
+    date: Option<usize>,
+    amount: Option<usize>,
     case: Option<usize>,
     caseworker: Option<usize>,
 }
@@ -187,10 +193,13 @@ impl<'m> RowSink<'m> {
     /// This sink with its expense or contact rows handed to `rows` instead
     /// of kept; `department` is the source's fixed department.
     pub fn streaming(mut self, rows: &'m mut dyn RowTarget, department: Option<&'m str>) -> Self {
-        let at = |name: &str| self.fields.iter().position(|f| f.name == name);
+        let at = |name: &str| self.kind.position(name);
         self.streaming = Some(Streaming {
             rows,
             department,
+            citizen: at("citizen"),
+            date: at("date"),
+            amount: at("amount"),
             case: at("case"),
             caseworker: at("caseworker"),
         });
@@ -204,7 +213,8 @@ impl<'m> RowSink<'m> {
 
     /// Parses one record and appends it, or says why not.
     pub fn push(&mut self, layout: &Layout, record: &[impl AsRef<str>]) -> Result<(), Problem> {
-        let mut parsed = [Parsed::Null; 8];
+        // One slot per field of the kind, in `fields()` order.
+        let mut parsed = [Parsed::Null; MAX_FIELDS];
         let mut account = None;
         let mut placeholder = false;
         let fields = self.fields;
@@ -292,14 +302,17 @@ impl<'m> RowSink<'m> {
             self.count_period(day);
         }
         if let Some(streaming) = &mut self.streaming {
-            let text = |at: Option<usize>| match at.map(|i| parsed[i]) {
-                Some(Parsed::Text(t)) => Some(t),
+            let value = |at: Option<usize>| at.map_or(Parsed::Null, |i| parsed[i]);
+            let text = |at: Option<usize>| match value(at) {
+                Parsed::Text(t) => Some(t),
                 _ => None,
             };
-            if let (Parsed::Text(citizen), Parsed::Date(date), Some(department)) =
-                (parsed[0], parsed[1], department.or(streaming.department))
-            {
-                let what = match (self.kind, parsed[2]) {
+            if let (Some(citizen), Parsed::Date(date), Some(department)) = (
+                text(streaming.citizen),
+                value(streaming.date),
+                department.or(streaming.department),
+            ) {
+                let what = match (self.kind, value(streaming.amount)) {
                     (Kind::Expenses, Parsed::Number(amount)) => {
                         let (account, area) = account
                             .map(|a| &self.mapped[a as usize])
@@ -366,29 +379,23 @@ impl<'m> RowSink<'m> {
         entry
     }
 
-    /// Rules across fields of one row.
+    /// The kind's rules across the fields of one row (`schema::RowRule`).
     fn check_row(&self, parsed: &[Parsed<'_>]) -> Result<(), Problem> {
-        let interval = |from: &str, to: &str| -> Result<(), Problem> {
-            let at = |name: &str| self.fields.iter().position(|f| f.name == name);
-            if let (Some(Parsed::Date(a)), Some(Parsed::Date(b))) =
-                (at(from).map(|i| parsed[i]), at(to).map(|i| parsed[i]))
-            {
-                if a > b {
-                    return Err(reject(format!("{from} is after {to}")));
+        let value = |name: &str| self.kind.position(name).map_or(Parsed::Null, |i| parsed[i]);
+        for rule in self.kind.rules() {
+            let broken = match *rule {
+                RowRule::Interval { from, to } => {
+                    matches!((value(from), value(to)), (Parsed::Date(a), Parsed::Date(b)) if a > b)
                 }
+                RowRule::AnyOf(names) => names
+                    .iter()
+                    .all(|&name| matches!(value(name), Parsed::Null)),
+            };
+            if broken {
+                return Err(reject(rule.reason()));
             }
-            Ok(())
-        };
-        match self.kind {
-            Kind::Enrolments => {
-                if matches!((parsed[0], parsed[1]), (Parsed::Null, Parsed::Null)) {
-                    return Err(reject("citizen and family are both empty".into()));
-                }
-                interval("start", "end")
-            }
-            Kind::Households => interval("valid_from", "valid_to"),
-            _ => Ok(()),
         }
+        Ok(())
     }
 
     fn count_period(&mut self, day: i32) {
