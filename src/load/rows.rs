@@ -16,6 +16,8 @@ use crate::cpr::looks_like_cpr;
 use crate::schema::{col, label_type, Field, FieldType, Kind, RowRule, DEPARTMENT, MAX_FIELDS};
 use polars::prelude::*;
 
+mod typed;
+
 /// Dates more than this many days outside the period are called far outside.
 const FAR_OUTSIDE_DAYS: i64 = 5 * 365;
 
@@ -502,6 +504,9 @@ impl<'m> RowSink<'m> {
         source: &str,
         fixed_department: Option<&str>,
     ) -> PolarsResult<usize> {
+        if self.streaming.is_some() && self.kind.has_department() {
+            return self.stream_typed(frame, suspect);
+        }
         self.flush(source, fixed_department)?;
         let mut fields: Vec<Column> = Vec::with_capacity(self.fields.len());
         let mut areas = None;
