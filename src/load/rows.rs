@@ -208,6 +208,11 @@ impl<'m> RowSink<'m> {
         self
     }
 
+    /// Whether the rows are handed to a target instead of kept.
+    pub fn is_streaming(&self) -> bool {
+        self.streaming.is_some()
+    }
+
     /// The kind's fields, in `Layout::columns` order.
     pub fn fields(&self) -> &'static [Field] {
         self.fields
