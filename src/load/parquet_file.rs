@@ -107,7 +107,9 @@ fn read_file(
     } else {
         height.max(1)
     };
-    let typed = typed_exprs(&schema, &header, &layout, sink.fields());
+    let typed = typed_exprs(&schema, &header, &layout, sink.fields(), &|f| {
+        sink.unread(f)
+    });
     let mut counts = FileCounts::default();
     for start in (0..height).step_by(slice) {
         let part = frame.clone().slice(start as i64, slice as IdxSize);
@@ -262,15 +264,21 @@ fn push_rows(
 
 /// One expression per field (named by the field) and one for the department
 /// column, each giving the field's type, when every mapped column already
-/// has it; `None` when some field would need parsing from text.
+/// has it; `None` when some field would need parsing from text. Fields that
+/// are `unread` (free text no streaming target reads, which no row rule can
+/// reject) are left out.
 fn typed_exprs(
     schema: &Schema,
     header: &[String],
     layout: &Layout,
     fields: &[Field],
+    unread: &dyn Fn(&Field) -> bool,
 ) -> Option<Vec<Expr>> {
     let mut exprs = Vec::with_capacity(fields.len() + 1);
     for (field, column) in fields.iter().zip(&layout.columns) {
+        if unread(field) {
+            continue;
+        }
         let Some(&i) = column.as_ref() else {
             let ty = match field.ty {
                 FieldType::Date => DataType::Date,
@@ -328,7 +336,7 @@ fn take_clean_rows(
             }
             Ok(())
         };
-    for field in fields {
+    for field in fields.iter().filter(|f| !sink.unread(f)) {
         let column = frame.column(field.name).map_err(polars)?;
         match field.ty {
             FieldType::Id | FieldType::Text | FieldType::Account => {

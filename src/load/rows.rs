@@ -213,6 +213,17 @@ impl<'m> RowSink<'m> {
         self.streaming.is_some()
     }
 
+    /// Whether `field` is free text that no row rule can reject and that
+    /// the streaming target does not read (a service, a contact's type):
+    /// typed columns of it need not be read at all.
+    pub fn unread(&self, field: &Field) -> bool {
+        let Some(streaming) = &self.streaming else {
+            return false;
+        };
+        let read = [streaming.case, streaming.caseworker].contains(&self.kind.position(field.name));
+        field.ty == FieldType::Text && !field.required && !read
+    }
+
     /// The kind's fields, in `Layout::columns` order.
     pub fn fields(&self) -> &'static [Field] {
         self.fields
