@@ -417,6 +417,7 @@ fn take_clean_rows(
     // placeholder.
     let mut placeholder = vec![false; frame.height()];
     for field in fields.iter().filter(|f| f.ty == FieldType::Id) {
+        let mut checked = None;
         for (row, value) in frame
             .column(field.name)
             .map_err(polars)?
@@ -426,7 +427,12 @@ fn take_clean_rows(
             .enumerate()
         {
             placeholder[row] |= value.is_some_and(placeholder_id);
-            if !suspect[row] && value.is_some_and(looks_like_cpr) {
+            // Rows come in runs of one id: it is checked once per run.
+            if suspect[row] || value == checked {
+                continue;
+            }
+            checked = value;
+            if value.is_some_and(looks_like_cpr) {
                 return Err(LoadError::Cpr {
                     source_name: spec.name.clone(),
                     file: path.to_path_buf(),

@@ -127,6 +127,9 @@ pub struct RowSink<'m> {
     pub departments: Vec<String>,
     /// Where rows go instead of the frame, when streamed.
     streaming: Option<Streaming<'m>>,
+    /// Per field, the last id that passed the CPR check, and whether it is
+    /// a placeholder.
+    checked_ids: Vec<(String, bool)>,
 }
 
 /// An account's digits (after the skipped ones) and their mapping.
@@ -189,6 +192,7 @@ impl<'m> RowSink<'m> {
             placeholder_ids: 0,
             departments: Vec::new(),
             streaming: None,
+            checked_ids: vec![(String::new(), false); fields.len()],
         }
     }
 
@@ -245,9 +249,18 @@ impl<'m> RowSink<'m> {
                 continue;
             }
             parsed[i] = match field.ty {
-                FieldType::Id if looks_like_cpr(text) => return Err(Problem::Cpr(field.name)),
                 FieldType::Id => {
-                    placeholder |= placeholder_id(text);
+                    // Rows come in runs of one id: it is checked once per run.
+                    let (last, last_placeholder) = &mut self.checked_ids[i];
+                    if last != text {
+                        if looks_like_cpr(text) {
+                            return Err(Problem::Cpr(field.name));
+                        }
+                        last.clear();
+                        last.push_str(text);
+                        *last_placeholder = placeholder_id(text);
+                    }
+                    placeholder |= *last_placeholder;
                     Parsed::Text(text)
                 }
                 FieldType::Text => Parsed::Text(text),
