@@ -5,8 +5,9 @@
 //! or Excel-escaped value, a missing required value, NaN, a reversed
 //! interval, an account without digits) goes through the row rules, turned
 //! into the text they read. Which rows those are follows the same table of
-//! fields and `RowRule`s in `schema` that the row rules read. Other files go through the row rules entirely.
-//! Line numbers are row numbers (1-based), as Parquet has no lines.
+//! fields and `RowRule`s in `schema` that the row rules read. Other files go
+//! through the row rules entirely. A streamed file is read a slice of rows
+//! at a time. Line numbers are row numbers (1-based), as Parquet has no lines.
 
 use super::rows::{Layout, Problem, RowSink};
 use super::value::{clean, float_ore, placeholder_id};
