@@ -1,7 +1,9 @@
 //! The canonical data model (SPEC §1): the five kinds of source, the fields
-//! each kind has, and the column names of the typed frames the loader hands to
-//! the analyses. Config validation, the loader and the analyses all read this
-//! one table, so a field is named in exactly one place.
+//! each kind has, the rules a row must meet (SPEC §5), and the column names
+//! of the typed frames the loader hands to the analyses. Config validation,
+//! the loader (its CSV, xlsx and Parquet paths alike) and the analyses all
+//! read this one table, so a field or a row rule is written in exactly one
+//! place, and fields are addressed by name, never by position.
 
 use serde::Deserialize;
 use std::fmt;
@@ -54,6 +56,35 @@ const fn field(name: &'static str, ty: FieldType, required: bool) -> Field {
     Field { name, ty, required }
 }
 
+/// A rule across the fields of one row, checked after each field has parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowRule {
+    /// The date in `from` is not after the date in `to` where both are given.
+    Interval {
+        /// The field holding the first day.
+        from: &'static str,
+        /// The field holding the last day.
+        to: &'static str,
+    },
+    /// At least one of these fields is given; a file must have a column
+    /// for one of them.
+    AnyOf(&'static [&'static str]),
+}
+
+impl RowRule {
+    /// Why a row that breaks the rule is rejected.
+    pub fn reason(&self) -> String {
+        match self {
+            RowRule::Interval { from, to } => format!("{from} is after {to}"),
+            RowRule::AnyOf(names) => match names {
+                [one] => format!("{one} is empty"),
+                [a, b] => format!("{a} and {b} are both empty"),
+                _ => format!("{} are all empty", names.join(", ")),
+            },
+        }
+    }
+}
+
 /// The `department` field: a mapped column when the source has no fixed department.
 pub const DEPARTMENT: Field = field("department", FieldType::Text, true);
 
@@ -83,13 +114,37 @@ const LADDER: &[Field] = &[
     field("date", FieldType::Date, true),
     field("step", FieldType::Step, true),
 ];
-// Either id may be mapped; a row needs at least one of them (checked by the loader).
+const HOUSEHOLD_RULES: &[RowRule] = &[RowRule::Interval {
+    from: "valid_from",
+    to: "valid_to",
+}];
+// Either id may be mapped; a row needs at least one of them.
 const ENROLMENTS: &[Field] = &[
     field("citizen", FieldType::Id, false),
     field("family", FieldType::Id, false),
     field("start", FieldType::Date, true),
     field("end", FieldType::Date, false),
 ];
+const ENROLMENT_RULES: &[RowRule] = &[
+    RowRule::AnyOf(&["citizen", "family"]),
+    RowRule::Interval {
+        from: "start",
+        to: "end",
+    },
+];
+
+/// The most fields any kind has: a row's parsed values fit in this many slots.
+pub const MAX_FIELDS: usize = {
+    let all = [EXPENSES, CONTACTS, HOUSEHOLDS, LADDER, ENROLMENTS];
+    let (mut max, mut i) = (0, 0);
+    while i < all.len() {
+        if all[i].len() > max {
+            max = all[i].len();
+        }
+        i += 1;
+    }
+    max
+};
 
 /// The type of every loaded text column: each distinct value is stored once,
 /// with a small code per row. Ids repeat on every row of a citizen and
@@ -133,6 +188,21 @@ impl Kind {
         }
     }
 
+    /// The rules across fields that a row of this kind must meet, in the
+    /// order they are checked (the first broken one is the reason given).
+    pub fn rules(self) -> &'static [RowRule] {
+        match self {
+            Kind::Households => HOUSEHOLD_RULES,
+            Kind::Enrolments => ENROLMENT_RULES,
+            Kind::Expenses | Kind::Contacts | Kind::Ladder => &[],
+        }
+    }
+
+    /// The position of the field `name` among `fields()`, if the kind has it.
+    pub fn position(self, name: &str) -> Option<usize> {
+        self.fields().iter().position(|f| f.name == name)
+    }
+
     /// Whether rows of this kind belong to a department.
     pub fn has_department(self) -> bool {
         matches!(self, Kind::Expenses | Kind::Contacts)
@@ -171,5 +241,59 @@ impl Kind {
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_names_fields_its_kind_has_with_the_type_it_needs() {
+        for kind in Kind::ALL {
+            let field = |name: &str| kind.fields().iter().find(|f| f.name == name);
+            for rule in kind.rules() {
+                match *rule {
+                    RowRule::Interval { from, to } => {
+                        for name in [from, to] {
+                            assert_eq!(
+                                field(name).map(|f| f.ty),
+                                Some(FieldType::Date),
+                                "{kind} {name}"
+                            );
+                        }
+                    }
+                    RowRule::AnyOf(names) => {
+                        assert!(names.len() >= 2, "{kind}");
+                        // A required field would reject the row before the rule is read.
+                        for &name in names {
+                            assert_eq!(
+                                field(name).map(|f| f.required),
+                                Some(false),
+                                "{kind} {name}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(MAX_FIELDS, 6);
+    }
+
+    #[test]
+    fn rules_give_the_reasons_rejects_are_written_with() {
+        let reasons: Vec<String> = Kind::ALL
+            .iter()
+            .flat_map(|k| k.rules())
+            .map(RowRule::reason)
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "valid_from is after valid_to",
+                "citizen and family are both empty",
+                "start is after end"
+            ]
+        );
     }
 }

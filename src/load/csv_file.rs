@@ -64,10 +64,12 @@ pub fn read(
         .collect();
     let file = File::new(spec, path, header, sink, delimiter)?;
     let mut counts = FileCounts::default();
+    let mut spare = Vec::new();
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
         let line = record.position().map_or(0, |p| p.line());
-        let fields = text::strip_cr(decoder.decode(&record, line)?);
+        let fields = text::strip_cr(decoder.decode_into(&record, line, spare)?);
         file.record(sink, &fields, line, &mut counts, rejects)?;
+        spare = text::recycle(fields);
         if counts.read % ROW_BATCH == 0 {
             observer.rows(ROW_BATCH);
         }

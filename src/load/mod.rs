@@ -23,7 +23,7 @@ pub use stream::{for_each_row, Row, RowTarget, What};
 
 use crate::accounts::AccountMap;
 use crate::config::{Config, Decimal, Period, SourceSpec};
-use crate::schema::{Field, Kind, DEPARTMENT};
+use crate::schema::{Field, Kind, RowRule, DEPARTMENT};
 use polars::prelude::*;
 use rows::{Layout, RowSink};
 use std::path::{Path, PathBuf};
@@ -541,14 +541,21 @@ fn layout(
     } else {
         None
     };
-    if spec.kind == Kind::Enrolments && columns[0].is_none() && columns[1].is_none() {
-        return Err(LoadError::MissingColumn {
-            source_name: spec.name.clone(),
-            file: file.to_path_buf(),
-            field: "citizen",
-            column: "citizen (or family)".into(),
-            found: header.to_vec(),
-        });
+    // A row needs one of these fields, so the file needs a column for one.
+    for rule in spec.kind.rules() {
+        let RowRule::AnyOf(names) = *rule else {
+            continue;
+        };
+        let column = |name: &str| spec.kind.position(name).and_then(|i| columns[i]);
+        if let (Some(&first), true) = (names.first(), names.iter().all(|n| column(n).is_none())) {
+            return Err(LoadError::MissingColumn {
+                source_name: spec.name.clone(),
+                file: file.to_path_buf(),
+                field: first,
+                column: format!("{first} (or {})", names[1..].join(" or ")),
+                found: header.to_vec(),
+            });
+        }
     }
     Ok(Layout {
         columns,

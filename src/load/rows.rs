@@ -1,7 +1,9 @@
 //! One source's rows, from text fields to typed polars columns. A row is
 //! parsed whole before anything is appended, so a rejected row leaves no
-//! trace in the columns; a raw CPR number stops the load. Both the CSV and the
-//! Parquet readers feed rows through here, so the rules are the same for both.
+//! trace in the columns; a raw CPR number stops the load. The rules are
+//! those of `schema` (each field's type and whether it is required, and the
+//! kind's `RowRule`s), read here for rows of text and in `parquet_file` for
+//! typed columns, so the two paths cannot drift apart.
 
 use super::stream::{Row, RowTarget, What};
 use super::value::{
@@ -11,8 +13,10 @@ use super::value::{
 use crate::accounts::{normalise, AccountMap};
 use crate::config::{Decimal, Period};
 use crate::cpr::looks_like_cpr;
-use crate::schema::{col, label_type, Field, FieldType, Kind, DEPARTMENT};
+use crate::schema::{col, label_type, Field, FieldType, Kind, RowRule, DEPARTMENT, MAX_FIELDS};
 use polars::prelude::*;
+
+mod typed;
 
 /// Dates more than this many days outside the period are called far outside.
 const FAR_OUTSIDE_DAYS: i64 = 5 * 365;
@@ -123,6 +127,9 @@ pub struct RowSink<'m> {
     pub departments: Vec<String>,
     /// Where rows go instead of the frame, when streamed.
     streaming: Option<Streaming<'m>>,
+    /// Per field, the last id that passed the CPR check, and whether it is
+    /// a placeholder.
+    checked_ids: Vec<(String, bool)>,
 }
 
 /// An account's digits (after the skipped ones) and their mapping.
@@ -132,10 +139,14 @@ struct Account<'m> {
     function: Option<&'m str>,
 }
 
-/// A sink's streaming target and where its rows keep what it needs.
+/// A sink's streaming target and where, among the kind's fields (found by
+/// name), its rows keep what it needs.
 struct Streaming<'m> {
     rows: &'m mut dyn RowTarget,
     department: Option<&'m str>,
+    citizen: Option<usize>,
+    date: Option<usize>,
+    amount: Option<usize>,
     case: Option<usize>,
     caseworker: Option<usize>,
 }
@@ -181,20 +192,40 @@ impl<'m> RowSink<'m> {
             placeholder_ids: 0,
             departments: Vec::new(),
             streaming: None,
+            checked_ids: vec![(String::new(), false); fields.len()],
         }
     }
 
     /// This sink with its expense or contact rows handed to `rows` instead
     /// of kept; `department` is the source's fixed department.
     pub fn streaming(mut self, rows: &'m mut dyn RowTarget, department: Option<&'m str>) -> Self {
-        let at = |name: &str| self.fields.iter().position(|f| f.name == name);
+        let at = |name: &str| self.kind.position(name);
         self.streaming = Some(Streaming {
             rows,
             department,
+            citizen: at("citizen"),
+            date: at("date"),
+            amount: at("amount"),
             case: at("case"),
             caseworker: at("caseworker"),
         });
         self
+    }
+
+    /// Whether the rows are handed to a target instead of kept.
+    pub fn is_streaming(&self) -> bool {
+        self.streaming.is_some()
+    }
+
+    /// Whether `field` is free text that no row rule can reject and that
+    /// the streaming target does not read (a service, a contact's type):
+    /// typed columns of it need not be read at all.
+    pub fn unread(&self, field: &Field) -> bool {
+        let Some(streaming) = &self.streaming else {
+            return false;
+        };
+        let read = [streaming.case, streaming.caseworker].contains(&self.kind.position(field.name));
+        field.ty == FieldType::Text && !field.required && !read
     }
 
     /// The kind's fields, in `Layout::columns` order.
@@ -204,7 +235,8 @@ impl<'m> RowSink<'m> {
 
     /// Parses one record and appends it, or says why not.
     pub fn push(&mut self, layout: &Layout, record: &[impl AsRef<str>]) -> Result<(), Problem> {
-        let mut parsed = [Parsed::Null; 8];
+        // One slot per field of the kind, in `fields()` order.
+        let mut parsed = [Parsed::Null; MAX_FIELDS];
         let mut account = None;
         let mut placeholder = false;
         let fields = self.fields;
@@ -217,9 +249,18 @@ impl<'m> RowSink<'m> {
                 continue;
             }
             parsed[i] = match field.ty {
-                FieldType::Id if looks_like_cpr(text) => return Err(Problem::Cpr(field.name)),
                 FieldType::Id => {
-                    placeholder |= placeholder_id(text);
+                    // Rows come in runs of one id: it is checked once per run.
+                    let (last, last_placeholder) = &mut self.checked_ids[i];
+                    if last != text {
+                        if looks_like_cpr(text) {
+                            return Err(Problem::Cpr(field.name));
+                        }
+                        last.clear();
+                        last.push_str(text);
+                        *last_placeholder = placeholder_id(text);
+                    }
+                    placeholder |= *last_placeholder;
                     Parsed::Text(text)
                 }
                 FieldType::Text => Parsed::Text(text),
@@ -292,14 +333,17 @@ impl<'m> RowSink<'m> {
             self.count_period(day);
         }
         if let Some(streaming) = &mut self.streaming {
-            let text = |at: Option<usize>| match at.map(|i| parsed[i]) {
-                Some(Parsed::Text(t)) => Some(t),
+            let value = |at: Option<usize>| at.map_or(Parsed::Null, |i| parsed[i]);
+            let text = |at: Option<usize>| match value(at) {
+                Parsed::Text(t) => Some(t),
                 _ => None,
             };
-            if let (Parsed::Text(citizen), Parsed::Date(date), Some(department)) =
-                (parsed[0], parsed[1], department.or(streaming.department))
-            {
-                let what = match (self.kind, parsed[2]) {
+            if let (Some(citizen), Parsed::Date(date), Some(department)) = (
+                text(streaming.citizen),
+                value(streaming.date),
+                department.or(streaming.department),
+            ) {
+                let what = match (self.kind, value(streaming.amount)) {
                     (Kind::Expenses, Parsed::Number(amount)) => {
                         let (account, area) = account
                             .map(|a| &self.mapped[a as usize])
@@ -366,29 +410,23 @@ impl<'m> RowSink<'m> {
         entry
     }
 
-    /// Rules across fields of one row.
+    /// The kind's rules across the fields of one row (`schema::RowRule`).
     fn check_row(&self, parsed: &[Parsed<'_>]) -> Result<(), Problem> {
-        let interval = |from: &str, to: &str| -> Result<(), Problem> {
-            let at = |name: &str| self.fields.iter().position(|f| f.name == name);
-            if let (Some(Parsed::Date(a)), Some(Parsed::Date(b))) =
-                (at(from).map(|i| parsed[i]), at(to).map(|i| parsed[i]))
-            {
-                if a > b {
-                    return Err(reject(format!("{from} is after {to}")));
+        let value = |name: &str| self.kind.position(name).map_or(Parsed::Null, |i| parsed[i]);
+        for rule in self.kind.rules() {
+            let broken = match *rule {
+                RowRule::Interval { from, to } => {
+                    matches!((value(from), value(to)), (Parsed::Date(a), Parsed::Date(b)) if a > b)
                 }
+                RowRule::AnyOf(names) => names
+                    .iter()
+                    .all(|&name| matches!(value(name), Parsed::Null)),
+            };
+            if broken {
+                return Err(reject(rule.reason()));
             }
-            Ok(())
-        };
-        match self.kind {
-            Kind::Enrolments => {
-                if matches!((parsed[0], parsed[1]), (Parsed::Null, Parsed::Null)) {
-                    return Err(reject("citizen and family are both empty".into()));
-                }
-                interval("start", "end")
-            }
-            Kind::Households => interval("valid_from", "valid_to"),
-            _ => Ok(()),
         }
+        Ok(())
     }
 
     fn count_period(&mut self, day: i32) {
@@ -482,86 +520,6 @@ impl<'m> RowSink<'m> {
             })
             .collect::<PolarsResult<Vec<_>>>()?;
         DataFrame::new(height, columns)
-    }
-
-    /// Appends the rows of `frame` (one column per field, named by it, in the
-    /// field's type, and `department` when it comes from a column) whose
-    /// `suspect` flag is clear. Accounts without digits are flagged here, to
-    /// be rejected by the row rules. Returns how many rows were appended.
-    pub fn append_typed(
-        &mut self,
-        frame: &DataFrame,
-        suspect: &mut [bool],
-        source: &str,
-        fixed_department: Option<&str>,
-    ) -> PolarsResult<usize> {
-        self.flush(source, fixed_department)?;
-        let mut fields: Vec<Column> = Vec::with_capacity(self.fields.len());
-        let mut areas = None;
-        for field in self.fields {
-            let column = frame.column(field.name)?;
-            if field.ty != FieldType::Account {
-                fields.push(column.clone());
-                continue;
-            }
-            let mut digits = StringChunkedBuilder::new(field.name.into(), frame.height());
-            let mut area = StringChunkedBuilder::new(col::BUDGET_AREA.into(), frame.height());
-            let mut function = StringChunkedBuilder::new(col::FUNCTION.into(), frame.height());
-            for (row, value) in column.str()?.iter().enumerate() {
-                let mapped = value.and_then(|v| self.account(v));
-                match mapped.filter(|_| !suspect[row]) {
-                    Some(a) => {
-                        let a = &self.mapped[a as usize];
-                        digits.append_value(&a.digits);
-                        area.append_value(a.area);
-                        function.append_option(a.function);
-                    }
-                    None => {
-                        suspect[row] = true;
-                        digits.append_null();
-                        area.append_null();
-                        function.append_null();
-                    }
-                }
-            }
-            fields.push(digits.finish().into_column());
-            areas = Some((area.finish().into_column(), function.finish().into_column()));
-        }
-        let keep = BooleanChunked::from_iter_values("keep".into(), suspect.iter().map(|s| !s));
-        let height = keep.sum().unwrap_or(0) as usize;
-        // Most files have no suspect row: then every column is kept as it is.
-        let all = height == frame.height();
-        let keep = |c: &Column| if all { Ok(c.clone()) } else { c.filter(&keep) };
-        let department = match &self.department {
-            Some(_) => Some(keep(frame.column(DEPARTMENT.name)?)?),
-            None => fixed(fixed_department, height),
-        };
-        let fields = fields.iter().map(keep).collect::<PolarsResult<Vec<_>>>()?;
-        if let Some(i) = self.period_field {
-            for day in fields[i].cast(&DataType::Int32)?.i32()?.iter().flatten() {
-                self.count_period(day);
-            }
-        }
-        let areas = match areas {
-            Some((a, f)) => Some((keep(&a)?, keep(&f)?)),
-            None => None,
-        };
-        let chunk = self.chunk(height, source, department, fields, areas)?;
-        self.accepted += height as u64;
-        if self.department.is_some() {
-            let found = chunk
-                .column(col::DEPARTMENT)?
-                .unique()?
-                .cast(&DataType::String)?;
-            for d in found.str()?.iter().flatten() {
-                remember(&mut self.departments, d);
-            }
-        }
-        match &mut self.streaming {
-            Some(streaming) => streaming.rows.frame(self.kind, &chunk)?,
-            None => self.chunks.push(chunk),
-        }
-        Ok(height)
     }
 
     /// The typed frame: `source`, `department` (expenses and contacts), the

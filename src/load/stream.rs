@@ -44,8 +44,9 @@ pub enum What<'a> {
 pub trait RowTarget {
     /// One row that passed the row rules.
     fn row(&mut self, row: Row<'_>);
-    /// Typed rows taken whole from a Parquet file, in the loaded frame's
-    /// columns (`department`, the kind's fields, `budget_area`).
+    /// Typed rows in the loaded frame's columns (`department`, the kind's
+    /// fields, `budget_area`), such as a frame already loaded. The loader
+    /// hands streamed expense and contact rows to `row`, from Parquet too.
     fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()>;
 }
 

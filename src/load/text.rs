@@ -246,11 +246,24 @@ impl Decoder {
         record: &'r ByteRecord,
         line: u64,
     ) -> Result<Vec<Cow<'r, str>>, LoadError> {
+        self.decode_into(record, line, Vec::new())
+    }
+
+    /// The record's fields as text, in `spare`'s memory: a reader passes
+    /// each record's fields, `recycle`d, to the next, so no record allocates.
+    pub fn decode_into<'r>(
+        &mut self,
+        record: &'r ByteRecord,
+        line: u64,
+        spare: Vec<Cow<'_, str>>,
+    ) -> Result<Vec<Cow<'r, str>>, LoadError> {
+        let mut out = recycle(spare);
         let bytes = record.as_slice();
         let utf8 = std::str::from_utf8(bytes).ok();
         if let Some(whole) = utf8.filter(|w| w.is_ascii()) {
             // ASCII reads the same in every supported encoding.
-            return Ok(fields(record, whole));
+            out.extend(fields(record, whole));
+            return Ok(out);
         }
         let valid_utf8 = utf8.is_some();
         if self.state == State::Undecided {
@@ -275,7 +288,10 @@ impl Decoder {
                     )
                 },
             )),
-            State::Utf8 | State::Undecided => Ok(fields(record, utf8.unwrap_or_default())),
+            State::Utf8 | State::Undecided => {
+                out.extend(fields(record, utf8.unwrap_or_default()));
+                Ok(out)
+            }
             State::Windows1252 | State::Latin1 if valid_utf8 => Err(self.error(
                 line,
                 format!(
@@ -292,15 +308,21 @@ impl Decoder {
                         ),
                     ));
                 }
-                Ok(record
-                    .iter()
-                    .map(|f| encoding_rs::WINDOWS_1252.decode_without_bom_handling(f).0)
-                    .collect())
+                out.extend(
+                    record
+                        .iter()
+                        .map(|f| encoding_rs::WINDOWS_1252.decode_without_bom_handling(f).0),
+                );
+                Ok(out)
             }
-            State::Latin1 => Ok(record
-                .iter()
-                .map(|f| Cow::Owned(f.iter().map(|&b| char::from(b)).collect()))
-                .collect()),
+            State::Latin1 => {
+                out.extend(
+                    record
+                        .iter()
+                        .map(|f| Cow::Owned(f.iter().map(|&b| char::from(b)).collect())),
+                );
+                Ok(out)
+            }
         }
     }
 
@@ -332,17 +354,25 @@ fn first_invalid_utf8_byte(bytes: &[u8]) -> u8 {
 
 /// The fields of a record whose bytes, all fields joined, are the valid
 /// UTF-8 text `whole`; validated once for the record, not per field.
-fn fields<'r>(record: &ByteRecord, whole: &'r str) -> Vec<Cow<'r, str>> {
-    (0..record.len())
-        .map(|i| {
-            Cow::Borrowed(
-                record
-                    .range(i)
-                    .and_then(|r| whole.get(r))
-                    .unwrap_or_default(),
-            )
-        })
-        .collect()
+fn fields<'a, 'r>(record: &'a ByteRecord, whole: &'r str) -> impl Iterator<Item = Cow<'r, str>> + 'a
+where
+    'r: 'a,
+{
+    (0..record.len()).map(move |i| {
+        Cow::Borrowed(
+            record
+                .range(i)
+                .and_then(|r| whole.get(r))
+                .unwrap_or_default(),
+        )
+    })
+}
+
+/// An empty vector in the memory of `fields`, for the fields of another
+/// record (the in-place `collect` of an empty vector keeps its allocation).
+pub fn recycle<'b>(mut fields: Vec<Cow<'_, str>>) -> Vec<Cow<'b, str>> {
+    fields.clear();
+    fields.into_iter().map(|_| Cow::Borrowed("")).collect()
 }
 
 /// Drops the `\r` of a CRLF line end from the last field.

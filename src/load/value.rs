@@ -4,6 +4,7 @@
 
 use crate::config::Decimal;
 use chrono::{Datelike, NaiveDate};
+use std::borrow::Cow;
 
 /// Days from 0001-01-01 (chrono's day 1 of the common era) to 1970-01-01.
 const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
@@ -192,10 +193,11 @@ pub fn parse_amount(text: &str, decimal: Decimal) -> Result<i64, AmountError> {
     exact_ore(negative, &digits, fraction.unwrap_or(""))
 }
 
-/// The digits of the whole part, checking that any grouping is in threes.
-fn whole_digits(whole: &str, grouping: &[char]) -> Option<String> {
+/// The digits of the whole part, checking that any grouping is in threes;
+/// borrowed when there is no grouping (almost every amount).
+fn whole_digits<'a>(whole: &'a str, grouping: &[char]) -> Option<Cow<'a, str>> {
     if whole.bytes().all(|c| c.is_ascii_digit()) {
-        return Some(whole.to_string());
+        return Some(Cow::Borrowed(whole));
     }
     let sep = whole.chars().find(|c| !c.is_ascii_digit())?;
     if !grouping.contains(&sep) {
@@ -213,7 +215,7 @@ fn whole_digits(whole: &str, grouping: &[char]) -> Option<String> {
         }
         digits.push_str(group);
     }
-    Some(digits)
+    Some(Cow::Owned(digits))
 }
 
 /// Texts that extracts write where an id is missing (compared without

@@ -244,6 +244,105 @@ pub(crate) mod tests {
         streamed_equals_loaded(&config, "bad rows");
     }
 
+    /// A CSV file's rows as a Parquet file, empty as null: when `typed`,
+    /// `date` as Date and `amount` as Float64, everything else as text;
+    /// otherwise all as text.
+    fn as_parquet(csv: &std::path::Path, parquet: &std::path::Path, typed: bool) {
+        let text = std::fs::read_to_string(csv).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        let columns = header
+            .iter()
+            .enumerate()
+            .map(|(i, &name)| {
+                let values = rows.iter().map(|r| Some(r[i]).filter(|v| !v.is_empty()));
+                match name {
+                    _ if !typed => Column::new(name.into(), values.collect::<Vec<_>>()),
+                    "date" => Column::new(
+                        name.into(),
+                        values
+                            .map(|v| v.map(|d| d.parse::<chrono::NaiveDate>().unwrap()))
+                            .collect::<Vec<_>>(),
+                    ),
+                    "amount" => Column::new(
+                        name.into(),
+                        values
+                            .map(|v| v.map(|a| a.parse::<f64>().unwrap()))
+                            .collect::<Vec<_>>(),
+                    ),
+                    _ => Column::new(name.into(), values.collect::<Vec<_>>()),
+                }
+            })
+            .collect();
+        let mut frame = DataFrame::new(rows.len(), columns).unwrap();
+        let file = std::fs::File::create(parquet).unwrap();
+        ParquetWriter::new(file).finish(&mut frame).unwrap();
+    }
+
+    #[test]
+    fn streaming_typed_parquet_with_bad_rows_gives_the_loaded_units_and_rejects() {
+        parquet_with_bad_rows(true);
+    }
+
+    #[test]
+    fn streaming_text_parquet_with_bad_rows_gives_the_loaded_units_and_rejects() {
+        parquet_with_bad_rows(false);
+    }
+
+    /// The fixture as Parquet with three bad rows at its end; the streamed
+    /// files are read three rows at a time in tests, so the rows cross slices.
+    fn parquet_with_bad_rows(typed: bool) {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/units");
+        let config = std::fs::read_to_string(fixture.join("tvaers.toml"))
+            .unwrap()
+            .replace(".csv\"", ".parquet\"");
+        std::fs::write(dir.path().join("tvaers.toml"), config).unwrap();
+        // An account without digits, an untrimmed citizen, an empty
+        // department: one reject, one row cleaned by the row rules, one reject.
+        let expenses = std::fs::read_to_string(fixture.join("expenses.csv")).unwrap()
+            + "A,2023-02-01,10,x.y,Job,J1\n B ,2023-03-02,20,5.57.73,Job,\nC,2023-04-02,30,5.57.73,,\n";
+        std::fs::write(dir.path().join("expenses.csv"), expenses).unwrap();
+        as_parquet(
+            &dir.path().join("expenses.csv"),
+            &dir.path().join("expenses.parquet"),
+            typed,
+        );
+        for name in ["contacts", "households"] {
+            as_parquet(
+                &fixture.join(format!("{name}.csv")),
+                &dir.path().join(format!("{name}.parquet")),
+                typed,
+            );
+        }
+        let config = Config::load(&dir.path().join("tvaers.toml")).unwrap();
+        let loaded = crate::load::load(&config, config.period).unwrap();
+        let reasons: Vec<(u64, &str)> = loaded
+            .rejects
+            .iter()
+            .map(|r| (r.line, r.reason.as_str()))
+            .collect();
+        let rows = std::fs::read_to_string(fixture.join("expenses.csv"))
+            .unwrap()
+            .lines()
+            .count() as u64
+            - 1;
+        assert_eq!(
+            reasons,
+            [
+                (rows + 1, "account: \"x.y\" has no account digits"),
+                (rows + 3, "department is empty")
+            ]
+        );
+        streamed_equals_loaded(&config, "typed parquet");
+        let b = row(&streamed(&config, UnitMode::Citizen), "B");
+        assert_eq!(
+            b,
+            "B|1|1520.0|2|0|1|0|2023-03-01|2023-05-01|62|1520.0|0.0|0.0"
+        );
+    }
+
     #[test]
     fn streaming_generated_csv_and_parquet_gives_the_loaded_units() {
         use crate::generate::{generate, Dialect, EnrolBy, FileFormat, GenerateRequest};

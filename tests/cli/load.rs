@@ -354,3 +354,114 @@ fn typed_parquet_takes_clean_rows_whole_and_sends_the_rest_through_the_rules() {
         wd.read("r.csv")
     );
 }
+
+/// Households and enrolments whose intervals run backwards, and enrolments
+/// with neither id, in a CSV file and in a typed Parquet file holding the
+/// same rows.
+fn interval_workspace(parquet: bool) -> Workdir {
+    let wd = Workdir::new();
+    let ext = if parquet { "parquet" } else { "csv" };
+    wd.write(
+        "tvaers.toml",
+        format!(
+            "[[sources]]\nname = \"hh\"\nkind = \"households\"\npath = \"hh.{ext}\"\n\
+             [[sources]]\nname = \"e\"\nkind = \"enrolments\"\npath = \"e.{ext}\"\n"
+        ),
+    );
+    let households = "citizen,family,valid_from,valid_to\n\
+                      c1,F1,2023-01-01,2023-12-31\n\
+                      c2,F1,2023-08-01,2023-07-31\n\
+                      c3,F2,2023-08-01,2023-08-01\n";
+    let enrolments = "citizen,family,start,end\n\
+                      c1,,2023-01-01,2023-06-30\n\
+                      ,,2023-02-01,\n\
+                      c2,,2023-05-01,2023-04-30\n\
+                      ,F1,2023-03-01,\n\
+                      ,,2023-05-01,2023-04-01\n";
+    if !parquet {
+        wd.write("hh.csv", households);
+        wd.write("e.csv", enrolments);
+        return wd;
+    }
+    use polars::prelude::*;
+    // The same rows with typed columns: ids as text, dates as Date, empty as null.
+    let write = |name: &str, csv: &str, dates: [&str; 2]| {
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        let columns = header
+            .iter()
+            .enumerate()
+            .map(|(i, &name)| {
+                let values = rows.iter().map(|r| Some(r[i]).filter(|v| !v.is_empty()));
+                if dates.contains(&name) {
+                    let days: Vec<Option<chrono::NaiveDate>> =
+                        values.map(|v| v.map(|d| d.parse().unwrap())).collect();
+                    Column::new(name.into(), days)
+                } else {
+                    Column::new(name.into(), values.collect::<Vec<_>>())
+                }
+            })
+            .collect();
+        let mut frame = DataFrame::new(rows.len(), columns).unwrap();
+        let file = std::fs::File::create(wd.path().join(name)).unwrap();
+        ParquetWriter::new(file).finish(&mut frame).unwrap();
+    };
+    write("hh.parquet", households, ["valid_from", "valid_to"]);
+    write("e.parquet", enrolments, ["start", "end"]);
+    wd
+}
+
+#[test]
+fn reversed_intervals_and_enrolments_without_ids_are_rejected_alike_from_csv_and_parquet() {
+    for parquet in [false, true] {
+        let wd = interval_workspace(parquet);
+        let run = wd.run(&[
+            "validate",
+            "--format",
+            "csv",
+            "--max-reject-rate",
+            "1",
+            "--rejects",
+            "r.csv",
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stdout.contains("hh,households,,1,3,2,1,0\n")
+                && run.stdout.contains("e,enrolments,,1,5,2,3,0\n"),
+            "{}",
+            run.stdout
+        );
+        // The first rule broken is the reason: the last enrolment breaks both.
+        let expected = if parquet {
+            "source,file,line,reason,raw\n\
+             hh,hh.parquet,2,valid_from is after valid_to,\"citizen=c2, family=F1, valid_from=2023-08-01, valid_to=2023-07-31\"\n\
+             e,e.parquet,2,citizen and family are both empty,\"citizen=, family=, start=2023-02-01, end=\"\n\
+             e,e.parquet,3,start is after end,\"citizen=c2, family=, start=2023-05-01, end=2023-04-30\"\n\
+             e,e.parquet,5,citizen and family are both empty,\"citizen=, family=, start=2023-05-01, end=2023-04-01\"\n"
+        } else {
+            "source,file,line,reason,raw\n\
+             hh,hh.csv,3,valid_from is after valid_to,\"c2,F1,2023-08-01,2023-07-31\"\n\
+             e,e.csv,3,citizen and family are both empty,\",,2023-02-01,\"\n\
+             e,e.csv,4,start is after end,\"c2,,2023-05-01,2023-04-30\"\n\
+             e,e.csv,6,citizen and family are both empty,\",,2023-05-01,2023-04-01\"\n"
+        };
+        eqnice!(expected, wd.read("r.csv"));
+    }
+}
+
+#[test]
+fn enrolments_without_a_citizen_or_family_column_name_both() {
+    let wd = Workdir::new();
+    wd.write(
+        "tvaers.toml",
+        "[[sources]]\nname = \"e\"\nkind = \"enrolments\"\npath = \"e.csv\"\n",
+    );
+    wd.write("e.csv", "borger,start,end\nc1,2023-01-01,\n");
+    let run = wd.run(&["validate"]);
+    assert_eq!(run.code, 1);
+    eqnice!(
+        "tvaers: source \"e\": e.csv has no column \"citizen (or family)\" for the field citizen; the file's columns are: borger, start, end\n",
+        run.stderr
+    );
+}
