@@ -8,6 +8,9 @@ use std::path::PathBuf;
 use tvaers::hotspots::Percent;
 use tvaers::realised::RealisedRequest;
 use tvaers::units::UnitMode;
+use values::{parse_amount, parse_effect, parse_positive, parse_rate, parse_share};
+
+mod values;
 
 /// Exit codes, for scripts and schedulers.
 pub const EXIT_CODES: &str = "\
@@ -570,54 +573,4 @@ pub enum DialectArg {
 pub enum FileFormatArg {
     Csv,
     Parquet,
-}
-
-fn parse_share(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
-        _ => Err(format!("expected a share between 0 and 1, found {text:?}")),
-    }
-}
-
-fn parse_positive(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
-        _ => Err(format!("expected a number above 0, found {text:?}")),
-    }
-}
-
-/// An amount, a count of years or a threshold: a finite number, zero or more.
-fn parse_amount(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        _ => Err(format!("expected a number, zero or more, found {text:?}")),
-    }
-}
-
-/// A yearly discount rate: at least 0 and below 1 (a negative or 100 % rate
-/// is a typo, not an assumption).
-fn parse_rate(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(v) if (0.0..1.0).contains(&v) => Ok(v),
-        _ => Err(format!(
-            "expected a yearly rate, at least 0 and below 1 (e.g. 0.035), found {text:?}"
-        )),
-    }
-}
-
-/// `AREA=SHARE`, the area not empty, the share between 0 and 1. The last `=`
-/// splits, so an area name may hold one.
-fn parse_effect(text: &str) -> Result<(String, f64), String> {
-    let Some((area, share)) = text.rsplit_once('=') else {
-        return Err(format!(
-            "expected AREA=SHARE, e.g. 'Kontante ydelser=0.1', found {text:?}"
-        ));
-    };
-    let area = area.trim();
-    if area.is_empty() {
-        return Err(format!(
-            "expected AREA=SHARE with a budget area name (or \"default\"), found {text:?}"
-        ));
-    }
-    Ok((area.to_string(), parse_share(share)?))
 }
