@@ -33,6 +33,20 @@ impl Tools<'_> {
     }
 
     /// A summary value as the page writes it (`<5` where suppressed).
+    /// A chart title, marked when the estimate behind it is not balanced.
+    fn flagged(&self, title: String, balanced: bool) -> String {
+        match balanced {
+            true => title,
+            false => {
+                title
+                    + &self.pick(
+                        " (NOT BALANCED: read as unknown)",
+                        " (IKKE BALANCERET: læs som ukendt)",
+                    )
+            }
+        }
+    }
+
     fn value(&self, value: Option<&Value>) -> String {
         match value {
             Some(Value::UInt(n)) => self.lang.numbers().format(*n as f64, 0),
@@ -163,17 +177,13 @@ fn realised_section(r: &RealisedTables, tools: &Tools) -> anyhow::Result<Section
             interval: low[i].zip(high[i]),
         })
         .collect();
-    let title = pick(
-        "Realised saving per enrolled unit-month",
-        "Realiseret besparelse pr. tilmeldt enhed-måned",
-    ) + &if balanced {
-        String::new()
-    } else {
+    let title = tools.flagged(
         pick(
-            " (NOT BALANCED: read as unknown)",
-            " (IKKE BALANCERET: læs som ukendt)",
-        )
-    };
+            "Realised saving per enrolled unit-month",
+            "Realiseret besparelse pr. tilmeldt enhed-måned",
+        ),
+        balanced,
+    );
     let chart = Intervals {
         frame: (tools.frame)(
             "realised-areas",
@@ -293,17 +303,13 @@ fn monitor_section(m: &MonitorTables, tools: &Tools) -> anyhow::Result<Section> 
         in_millions("cumulative_realised_high"),
     );
     let balanced = matches!(field(&m.summary, "balanced"), Some(Value::Bool(true)));
-    let chart_title = pick(
-        "Expected against realised savings to date",
-        "Forventet over for realiseret besparelse til dato",
-    ) + &if balanced {
-        String::new()
-    } else {
+    let chart_title = tools.flagged(
         pick(
-            " (NOT BALANCED: read as unknown)",
-            " (IKKE BALANCERET: læs som ukendt)",
-        )
-    };
+            "Expected against realised savings to date",
+            "Forventet over for realiseret besparelse til dato",
+        ),
+        balanced,
+    );
     let lines = Lines {
         frame: (tools.frame)(
             "monitor",
