@@ -14,7 +14,7 @@ use crate::config::{Config, Period};
 use crate::load::{self, LoadError, Loaded, Row, RowTarget};
 use crate::realised::{self, Gather, MonthlyPanel, PanelPlan, RealisedError};
 use crate::schema::Kind;
-use crate::units::{Accumulator, Membership, UnitMode, Units};
+use crate::units::{Accumulator, Membership, Texts, UnitMode, Units};
 use crate::validate::{check_reject_rate, RejectRateExceeded, Summary};
 use polars::prelude::*;
 use std::sync::Arc;
@@ -151,6 +151,7 @@ impl Workspace {
             (Loaded::default(), Vec::new())
         } else {
             load::stream(&config, period, &streamed, &|| Targets {
+                texts: Texts::default(),
                 units: plan
                     .units
                     .iter()
@@ -168,9 +169,15 @@ impl Workspace {
         if let Some(all) = &mut all {
             parts.for_each(|part| all.merge(part));
         }
-        let (accumulators, gather, summary) = match all {
-            Some(t) => (t.units.into_iter().map(Some).collect(), t.panel, t.summary),
+        let (texts, accumulators, gather, summary) = match all {
+            Some(t) => (
+                t.texts,
+                t.units.into_iter().map(Some).collect(),
+                t.panel,
+                t.summary,
+            ),
             None => (
+                Texts::default(),
                 plan.units.iter().map(|_| None).collect::<Vec<_>>(),
                 None,
                 None,
@@ -181,7 +188,7 @@ impl Workspace {
             .zip(&plan.units)
             .map(|(all, &mode)| {
                 let all = all.unwrap_or_else(|| Accumulator::new(mode, period, None));
-                Ok((mode, all.finish()?))
+                Ok((mode, all.finish(&texts)?))
             })
             .collect::<PolarsResult<Vec<_>>>()?;
         let panel = match (plan.panel, calendar) {
@@ -239,6 +246,8 @@ impl Workspace {
 
 /// What one worker's rows feed.
 struct Targets {
+    /// The texts the accumulators' ids stand for.
+    texts: Texts,
     units: Vec<Accumulator>,
     panel: Option<Gather>,
     summary: Option<Summary>,
@@ -246,8 +255,9 @@ struct Targets {
 
 impl Targets {
     fn merge(&mut self, other: Targets) {
+        let remap = self.texts.absorb(&other.texts);
         for (all, part) in self.units.iter_mut().zip(other.units) {
-            all.merge(part);
+            all.merge(part, &remap);
         }
         if let (Some(all), Some(part)) = (&mut self.panel, other.panel) {
             all.merge(part);
@@ -260,8 +270,11 @@ impl Targets {
 
 impl RowTarget for Targets {
     fn row(&mut self, row: Row<'_>) {
-        for units in &mut self.units {
-            units.row(row);
+        if !self.units.is_empty() {
+            let keyed = self.texts.key(&row);
+            for units in &mut self.units {
+                units.add(&self.texts, &keyed);
+            }
         }
         if let Some(panel) = &mut self.panel {
             panel.row(row);
@@ -273,7 +286,7 @@ impl RowTarget for Targets {
 
     fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
         for units in &mut self.units {
-            units.frame(kind, frame)?;
+            units.add_frame(&mut self.texts, kind, frame)?;
         }
         if let Some(panel) = &mut self.panel {
             panel.frame(kind, frame)?;

@@ -5,12 +5,12 @@
 //! result (amounts are summed in whole øre), so accumulators filled on
 //! several threads give the same bytes as one.
 
+use super::keyed::{Keyed, Remap, Texts};
 use super::membership::Membership;
-use super::{cost_column, metric, unit_of, UnitMode, Units};
+use super::{cost_column, metric, UnitMode, Units};
 use crate::config::Period;
-use crate::interner::Interner;
-use crate::load::value::{epoch_days, ore};
-use crate::load::{for_each_row, Row, RowTarget, What};
+use crate::load::for_each_row;
+use crate::load::value::epoch_days;
 use crate::schema::{col as column, Kind};
 use polars::prelude::*;
 use std::sync::Arc;
@@ -69,36 +69,77 @@ impl Unit {
         self.first = self.first.min(first);
         self.last = self.last.max(last);
     }
+
+    /// Adds `theirs` to this unit; `remap` takes its ids to this unit's
+    /// texts (none: the same texts).
+    fn absorb(&mut self, theirs: Unit, remap: Option<&Remap>) {
+        let id = |table: fn(&Remap) -> &[u32], id: u32| remap.map_or(id, |r| table(r)[id as usize]);
+        let department = |d| id(|r| &r.departments, d);
+        self.add_date(theirs.first, theirs.last);
+        self.contacts += theirs.contacts;
+        self.total += theirs.total;
+        for m in theirs.members {
+            insert_once(&mut self.members, id(|r| &r.citizens, m));
+        }
+        for d in theirs.departments {
+            insert_once(&mut self.departments, department(d));
+        }
+        for (d, c) in theirs.caseworkers {
+            insert_once(
+                &mut self.caseworkers,
+                (department(d), id(|r| &r.caseworkers, c)),
+            );
+        }
+        for (d, c) in theirs.cases {
+            insert_once(&mut self.cases, (department(d), id(|r| &r.cases, c)));
+        }
+        for (area, d, sum) in theirs.costs {
+            let area = id(|r| &r.areas, area);
+            match self
+                .costs
+                .iter_mut()
+                .find(|(a, e, _)| *a == area && *e == department(d))
+            {
+                Some((_, _, all)) => *all += sum,
+                None => self.costs.push((area, department(d), sum)),
+            }
+        }
+    }
 }
 
-/// Units being gathered, for one period and mode.
+/// Which unit a row went to: a citizen alone, or a family (an id of the
+/// memberships').
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UnitKey {
+    Citizen(u32),
+    Family(u32),
+}
+
+/// No entry yet, in the dense tables below.
+const NONE: u32 = u32::MAX;
+
+/// Units being gathered, for one period and mode, over the ids of the
+/// worker's `Texts`.
 pub struct Accumulator {
     mode: UnitMode,
     from: i32,
     to: i32,
     membership: Option<Arc<Membership>>,
-    /// Unit ids; a unit's id here is its index in `units`.
-    ids: Interner,
+    /// Per citizen id, its index in the memberships: looked up by text once
+    /// per citizen, not per row (`NONE` if it has none, `UNSEEN` before).
+    member_index: Vec<u32>,
+    /// Per citizen id, the index in `units` of the unit that is the citizen alone.
+    by_citizen: Vec<u32>,
+    /// Per family id, its index in `units`.
+    by_family: Vec<u32>,
+    keys: Vec<UnitKey>,
     units: Vec<Unit>,
-    /// Every other text: citizens, departments, areas, cases, caseworkers.
-    texts: Interner,
     /// Budget areas with expense rows.
     areas: Vec<u32>,
-    /// The last text of each kind looked up: rows come in runs of one
-    /// unit, department, case or area, and a comparison is cheaper than a lookup.
-    last: Recent,
 }
 
-/// Text ids last looked up, per kind of text.
-#[derive(Default)]
-struct Recent {
-    unit: Option<u32>,
-    citizen: Option<u32>,
-    department: Option<u32>,
-    area: Option<u32>,
-    case: Option<u32>,
-    caseworker: Option<u32>,
-}
+/// A citizen not yet looked up in the memberships.
+const UNSEEN: u32 = u32::MAX - 1;
 
 impl Accumulator {
     /// An empty accumulator; family mode needs the memberships.
@@ -108,114 +149,155 @@ impl Accumulator {
             from: period.from.map_or(i32::MIN, epoch_days),
             to: period.to.map_or(i32::MAX, epoch_days),
             membership,
-            ids: Interner::default(),
+            member_index: Vec::new(),
+            by_citizen: Vec::new(),
+            by_family: Vec::new(),
+            keys: Vec::new(),
             units: Vec::new(),
-            texts: Interner::default(),
             areas: Vec::new(),
-            last: Recent::default(),
         }
     }
 
-    /// Adds one row, if dated in the period.
-    pub fn add(&mut self, row: Row<'_>) {
+    /// Adds one row of `texts`' ids, if dated in the period.
+    pub fn add(&mut self, texts: &Texts, row: &Keyed) {
         if row.date < self.from || row.date > self.to {
             return;
         }
-        let id = unit_of(self.mode, self.membership.as_deref(), row.citizen, row.date);
-        let (texts, last) = (&mut self.texts, &mut self.last);
-        let unit = unit_index(&mut self.ids, &mut self.units, &mut last.unit, id);
-        let department = texts.intern_after(&mut last.department, row.department);
-        let member = match self.mode {
-            UnitMode::Family => Some(texts.intern_after(&mut last.citizen, row.citizen)),
-            UnitMode::Citizen => None,
-        };
-        let case = row
-            .case
-            .map(|c| (department, texts.intern_after(&mut last.case, c)));
-        let what = match row.what {
-            What::Expense { amount, area, .. } => {
-                let area = texts.intern_after(&mut last.area, area);
-                insert_once(&mut self.areas, area);
-                Ok((area, i128::from(ore(amount))))
-            }
-            What::Contact { caseworker } => {
-                Err(caseworker.map(|c| (department, texts.intern_after(&mut last.caseworker, c))))
-            }
-        };
+        let key = self.key_of(texts, row.citizen, row.date);
+        let unit = self.index(key);
+        if let Ok((area, _)) = row.what {
+            insert_once(&mut self.areas, area);
+        }
+        let family = self.mode == UnitMode::Family;
         let unit = &mut self.units[unit];
         unit.add_date(row.date, row.date);
-        insert_once(&mut unit.departments, department);
-        if let Some(member) = member {
-            insert_once(&mut unit.members, member);
+        insert_once(&mut unit.departments, row.department);
+        if family {
+            insert_once(&mut unit.members, row.citizen);
         }
-        if let Some(case) = case {
-            insert_once(&mut unit.cases, case);
+        if let Some(case) = row.case {
+            insert_once(&mut unit.cases, (row.department, case));
         }
-        match what {
-            Ok((area, ore)) => unit.add_cost(area, department, ore),
+        match row.what {
+            Ok((area, ore)) => unit.add_cost(area, row.department, ore),
             Err(caseworker) => {
                 unit.contacts += 1;
-                if let Some(pair) = caseworker {
-                    insert_once(&mut unit.caseworkers, pair);
+                if let Some(caseworker) = caseworker {
+                    insert_once(&mut unit.caseworkers, (row.department, caseworker));
                 }
             }
         }
     }
 
-    /// Adds every row of a loaded frame of expenses or contacts.
-    pub fn add_frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
-        for_each_row(kind, frame, |row| self.add(row))
+    /// Adds every row of a loaded frame of expenses or contacts, naming
+    /// its texts in `texts`.
+    pub fn add_frame(
+        &mut self,
+        texts: &mut Texts,
+        kind: Kind,
+        frame: &DataFrame,
+    ) -> PolarsResult<()> {
+        for_each_row(kind, frame, |row| {
+            let keyed = texts.key(&row);
+            self.add(texts, &keyed);
+        })
     }
 
-    /// Adds every unit of `other` to this one.
-    pub fn merge(&mut self, other: Accumulator) {
-        let texts: Vec<u32> = (0..other.texts.len() as u32)
-            .map(|id| self.texts.intern(other.texts.get(id)))
-            .collect();
-        let text = |id: u32| texts[id as usize];
-        let pair = |(a, b): (u32, u32)| (text(a), text(b));
+    /// The unit of a row of `citizen` on `day` (SPEC §2): the citizen, or
+    /// in family mode the family whose membership covers the day.
+    fn key_of(&mut self, texts: &Texts, citizen: u32, day: i32) -> UnitKey {
+        let Some(membership) = self
+            .membership
+            .as_deref()
+            .filter(|_| self.mode == UnitMode::Family)
+        else {
+            return UnitKey::Citizen(citizen);
+        };
+        let slot = citizen as usize;
+        if slot >= self.member_index.len() {
+            self.member_index.resize(slot + 1, UNSEEN);
+        }
+        if self.member_index[slot] == UNSEEN {
+            self.member_index[slot] = membership
+                .citizen(texts.citizens.get(citizen))
+                .unwrap_or(NONE);
+        }
+        match self.member_index[slot] {
+            NONE => UnitKey::Citizen(citizen),
+            index => membership
+                .family_id(index, day)
+                .map_or(UnitKey::Citizen(citizen), UnitKey::Family),
+        }
+    }
+
+    /// The index in `units` of the unit `key`, adding it if new.
+    fn index(&mut self, key: UnitKey) -> usize {
+        let (table, id) = match key {
+            UnitKey::Citizen(id) => (&mut self.by_citizen, id as usize),
+            UnitKey::Family(id) => (&mut self.by_family, id as usize),
+        };
+        if id >= table.len() {
+            table.resize(id + 1, NONE);
+        }
+        if table[id] == NONE {
+            table[id] = self.units.len() as u32;
+            self.units.push(Unit::default());
+            self.keys.push(key);
+        }
+        table[id] as usize
+    }
+
+    /// Adds every unit of `other` to this one; `remap` takes the ids of
+    /// `other`'s texts to this one's.
+    pub fn merge(&mut self, other: Accumulator, remap: &Remap) {
         for area in other.areas {
-            insert_once(&mut self.areas, text(area));
+            insert_once(&mut self.areas, remap.areas[area as usize]);
         }
-        for (id, theirs) in other.units.into_iter().enumerate() {
-            let index = unit_index(
-                &mut self.ids,
-                &mut self.units,
-                &mut self.last.unit,
-                other.ids.get(id as u32),
-            );
-            let ours = &mut self.units[index];
-            ours.add_date(theirs.first, theirs.last);
-            ours.contacts += theirs.contacts;
-            for m in theirs.members {
-                insert_once(&mut ours.members, text(m));
-            }
-            for d in theirs.departments {
-                insert_once(&mut ours.departments, text(d));
-            }
-            for c in theirs.caseworkers {
-                insert_once(&mut ours.caseworkers, pair(c));
-            }
-            for c in theirs.cases {
-                insert_once(&mut ours.cases, pair(c));
-            }
-            for (area, department, sum) in theirs.costs {
-                ours.add_cost(text(area), text(department), sum);
-            }
+        for (key, theirs) in other.keys.into_iter().zip(other.units) {
+            let key = match key {
+                UnitKey::Citizen(c) => UnitKey::Citizen(remap.citizens[c as usize]),
+                family => family,
+            };
+            let index = self.index(key);
+            self.units[index].absorb(theirs, Some(remap));
         }
     }
 
-    /// The unit table, sorted by `unit_id`.
-    pub fn finish(self) -> PolarsResult<Units> {
-        let mut order: Vec<usize> = (0..self.units.len()).collect();
-        order.sort_unstable_by(|&a, &b| self.ids.get(a as u32).cmp(self.ids.get(b as u32)));
-        let mut areas: Vec<(&str, u32)> =
-            self.areas.iter().map(|&a| (self.texts.get(a), a)).collect();
+    /// The unit table, sorted by `unit_id`; `texts` are those the rows were keyed in.
+    pub fn finish(self, texts: &Texts) -> PolarsResult<Units> {
+        let Accumulator {
+            membership,
+            keys,
+            units,
+            areas,
+            ..
+        } = self;
+        let names: Vec<&str> = keys
+            .iter()
+            .map(|&key| match key {
+                UnitKey::Citizen(c) => texts.citizens.get(c),
+                UnitKey::Family(f) => membership.as_deref().map_or("", |m| m.family_name(f)),
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..units.len()).collect();
+        order.sort_unstable_by(|&a, &b| names[a].cmp(names[b]));
+        // A family and a citizen alone whose ids are the same text are the
+        // one unit that id names.
+        let mut units: Vec<Unit> = units;
+        let mut sorted: Vec<(&str, Unit)> = Vec::with_capacity(order.len());
+        for i in order {
+            let unit = std::mem::take(&mut units[i]);
+            match sorted.last_mut() {
+                Some((name, kept)) if *name == names[i] => kept.absorb(unit, None),
+                _ => sorted.push((names[i], unit)),
+            }
+        }
+        let mut areas: Vec<(&str, u32)> = areas.iter().map(|&a| (texts.areas.get(a), a)).collect();
         areas.sort_unstable();
         // The two long tables are built beside the main one.
         let (frame, details) = std::thread::scope(|scope| {
-            let details = scope.spawn(|| self.details(&order));
-            (self.table(&order, &areas), details.join())
+            let details = scope.spawn(|| details(&sorted, texts));
+            (table(&sorted, &areas), details.join())
         });
         let (departments, costs) = details
             .unwrap_or_else(|_| Err(polars_err!(ComputeError: "building unit details failed")))?;
@@ -226,124 +308,95 @@ impl Accumulator {
             costs,
         })
     }
-
-    /// The unit table: one row per unit in `order`, a cost column per area.
-    fn table(&self, order: &[usize], areas: &[(&str, u32)]) -> PolarsResult<DataFrame> {
-        let units = || order.iter().map(|&i| &self.units[i]);
-        let count = |f: fn(&Unit) -> usize| -> Vec<i64> { units().map(|u| f(u) as i64).collect() };
-        let date = |name: &str, f: fn(&Unit) -> i32| -> PolarsResult<Column> {
-            Column::new(name.into(), units().map(f).collect::<Vec<_>>()).cast(&DataType::Date)
-        };
-        let mut columns = vec![
-            Column::new(
-                metric::UNIT_ID.into(),
-                order
-                    .iter()
-                    .map(|&i| self.ids.get(i as u32))
-                    .collect::<Vec<_>>(),
-            ),
-            Column::new(metric::MEMBERS.into(), count(|u| u.members.len().max(1))),
-            Column::new(
-                metric::TOTAL_COST.into(),
-                units().map(|u| dkk(u.total)).collect::<Vec<_>>(),
-            ),
-            Column::new(metric::DEPARTMENTS.into(), count(|u| u.departments.len())),
-            Column::new(metric::CASEWORKERS.into(), count(|u| u.caseworkers.len())),
-            Column::new(metric::CONTACTS.into(), count(|u| u.contacts as usize)),
-            Column::new(metric::CASES.into(), count(|u| u.cases.len())),
-            date(metric::FIRST_DATE, |u| u.first)?,
-            date(metric::LAST_DATE, |u| u.last)?,
-            Column::new(
-                metric::ACTIVE_DAYS.into(),
-                units()
-                    .map(|u| i64::from(u.last) - i64::from(u.first) + 1)
-                    .collect::<Vec<_>>(),
-            ),
-        ];
-        for &(name, area) in areas {
-            let sums =
-                units().map(|u| dkk(u.costs.iter().filter(|c| c.0 == area).map(|c| c.2).sum()));
-            columns.push(Column::new(
-                cost_column(name).into(),
-                sums.collect::<Vec<_>>(),
-            ));
-        }
-        DataFrame::new(order.len(), columns)
-    }
-
-    /// The departments of every unit, and its cost per budget area and
-    /// department, as long tables in `order`.
-    fn details(&self, order: &[usize]) -> PolarsResult<(DataFrame, DataFrame)> {
-        let (mut unit, mut department) = (Vec::new(), Vec::new());
-        let (mut cost_unit, mut cost_area, mut cost_department, mut amount) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for &i in order {
-            let id = self.ids.get(i as u32);
-            let mut names: Vec<&str> = self.units[i]
-                .departments
-                .iter()
-                .map(|&d| self.texts.get(d))
-                .collect();
-            names.sort_unstable();
-            for name in names {
-                unit.push(id);
-                department.push(name);
-            }
-            let mut cells: Vec<(&str, &str, i128)> = self.units[i]
-                .costs
-                .iter()
-                .map(|&(a, d, sum)| (self.texts.get(a), self.texts.get(d), sum))
-                .collect();
-            cells.sort_unstable();
-            for (area, dept, sum) in cells {
-                cost_unit.push(id);
-                cost_area.push(area);
-                cost_department.push(dept);
-                amount.push(dkk(sum));
-            }
-        }
-        let departments = DataFrame::new(
-            unit.len(),
-            vec![
-                Column::new(metric::UNIT_ID.into(), unit),
-                Column::new(column::DEPARTMENT.into(), department),
-            ],
-        )?;
-        let costs = DataFrame::new(
-            cost_unit.len(),
-            vec![
-                Column::new(metric::UNIT_ID.into(), cost_unit),
-                Column::new(column::BUDGET_AREA.into(), cost_area),
-                Column::new(column::DEPARTMENT.into(), cost_department),
-                Column::new("amount".into(), amount),
-            ],
-        )?;
-        Ok((departments, costs))
-    }
 }
 
-impl RowTarget for Accumulator {
-    fn row(&mut self, row: Row<'_>) {
-        self.add(row);
+/// The unit table: one row per unit, a cost column per area.
+fn table(sorted: &[(&str, Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFrame> {
+    let units = || sorted.iter().map(|(_, unit)| unit);
+    let count = |f: fn(&Unit) -> usize| -> Vec<i64> { units().map(|u| f(u) as i64).collect() };
+    let date = |name: &str, f: fn(&Unit) -> i32| -> PolarsResult<Column> {
+        Column::new(name.into(), units().map(f).collect::<Vec<_>>()).cast(&DataType::Date)
+    };
+    let mut columns = vec![
+        Column::new(
+            metric::UNIT_ID.into(),
+            sorted.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+        ),
+        Column::new(metric::MEMBERS.into(), count(|u| u.members.len().max(1))),
+        Column::new(
+            metric::TOTAL_COST.into(),
+            units().map(|u| dkk(u.total)).collect::<Vec<_>>(),
+        ),
+        Column::new(metric::DEPARTMENTS.into(), count(|u| u.departments.len())),
+        Column::new(metric::CASEWORKERS.into(), count(|u| u.caseworkers.len())),
+        Column::new(metric::CONTACTS.into(), count(|u| u.contacts as usize)),
+        Column::new(metric::CASES.into(), count(|u| u.cases.len())),
+        date(metric::FIRST_DATE, |u| u.first)?,
+        date(metric::LAST_DATE, |u| u.last)?,
+        Column::new(
+            metric::ACTIVE_DAYS.into(),
+            units()
+                .map(|u| i64::from(u.last) - i64::from(u.first) + 1)
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    for &(name, area) in areas {
+        let sums = units().map(|u| dkk(u.costs.iter().filter(|c| c.0 == area).map(|c| c.2).sum()));
+        columns.push(Column::new(
+            cost_column(name).into(),
+            sums.collect::<Vec<_>>(),
+        ));
     }
-
-    fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
-        self.add_frame(kind, frame)
-    }
+    DataFrame::new(sorted.len(), columns)
 }
 
-/// The index of the unit `id`, adding it if new.
-fn unit_index(
-    ids: &mut Interner,
-    units: &mut Vec<Unit>,
-    last: &mut Option<u32>,
-    id: &str,
-) -> usize {
-    let index = ids.intern_after(last, id) as usize;
-    if index == units.len() {
-        units.push(Unit::default());
+/// The departments of every unit, and its cost per budget area and
+/// department, as long tables in the units' order.
+fn details(sorted: &[(&str, Unit)], texts: &Texts) -> PolarsResult<(DataFrame, DataFrame)> {
+    let (mut unit, mut department) = (Vec::new(), Vec::new());
+    let (mut cost_unit, mut cost_area, mut cost_department, mut amount) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for &(id, ref this) in sorted {
+        let mut names: Vec<&str> = this
+            .departments
+            .iter()
+            .map(|&d| texts.departments.get(d))
+            .collect();
+        names.sort_unstable();
+        for name in names {
+            unit.push(id);
+            department.push(name);
+        }
+        let mut cells: Vec<(&str, &str, i128)> = this
+            .costs
+            .iter()
+            .map(|&(a, d, sum)| (texts.areas.get(a), texts.departments.get(d), sum))
+            .collect();
+        cells.sort_unstable();
+        for (area, dept, sum) in cells {
+            cost_unit.push(id);
+            cost_area.push(area);
+            cost_department.push(dept);
+            amount.push(dkk(sum));
+        }
     }
-    index
+    let departments = DataFrame::new(
+        unit.len(),
+        vec![
+            Column::new(metric::UNIT_ID.into(), unit),
+            Column::new(column::DEPARTMENT.into(), department),
+        ],
+    )?;
+    let costs = DataFrame::new(
+        cost_unit.len(),
+        vec![
+            Column::new(metric::UNIT_ID.into(), cost_unit),
+            Column::new(column::BUDGET_AREA.into(), cost_area),
+            Column::new(column::DEPARTMENT.into(), cost_department),
+            Column::new("amount".into(), amount),
+        ],
+    )?;
+    Ok((departments, costs))
 }
 
 fn dkk(ore: i128) -> f64 {
@@ -353,5 +406,110 @@ fn dkk(ore: i128) -> f64 {
 fn insert_once<T: PartialEq>(set: &mut Vec<T>, value: T) {
     if !set.contains(&value) {
         set.push(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Row, What};
+
+    fn row<'a>(citizen: &'a str, date: i32, case: &'a str, amount: Option<f64>) -> Row<'a> {
+        let what = match amount {
+            Some(amount) => What::Expense {
+                amount,
+                account: "5.22.07",
+                area: "Voksne",
+            },
+            None => What::Contact {
+                caseworker: Some("W"),
+            },
+        };
+        Row {
+            citizen,
+            department: "D",
+            date,
+            case: Some(case),
+            what,
+        }
+    }
+
+    /// Citizen A belongs to family "B" throughout; citizen B to none.
+    fn membership() -> Arc<Membership> {
+        let households = DataFrame::new(
+            1,
+            vec![
+                Column::new("citizen".into(), ["A"]),
+                Column::new("family".into(), ["B"]),
+                Column::new("valid_from".into(), [None::<i32>])
+                    .cast(&DataType::Date)
+                    .unwrap(),
+                Column::new("valid_to".into(), [None::<i32>])
+                    .cast(&DataType::Date)
+                    .unwrap(),
+            ],
+        )
+        .unwrap();
+        Arc::new(Membership::new(&households).unwrap())
+    }
+
+    fn gathered(workers: &[&[Row<'_>]]) -> Units {
+        let period = Period {
+            from: None,
+            to: None,
+        };
+        let mut parts = workers.iter().map(|rows| {
+            let mut texts = Texts::default();
+            let mut units = Accumulator::new(UnitMode::Family, period, Some(membership()));
+            for row in rows.iter() {
+                let keyed = texts.key(row);
+                units.add(&texts, &keyed);
+            }
+            (texts, units)
+        });
+        let (mut texts, mut all) = parts.next().unwrap();
+        for (theirs, units) in parts {
+            let remap = texts.absorb(&theirs);
+            all.merge(units, &remap);
+        }
+        all.finish(&texts).unwrap()
+    }
+
+    #[test]
+    fn a_family_and_a_citizen_alone_with_the_same_id_are_one_unit() {
+        let rows = [row("A", 10, "k1", Some(100.0)), row("B", 20, "k2", None)];
+        let units = gathered(&[&rows]);
+        let expected = df!(
+            "unit_id" => ["B"],
+            "members" => [2i64],
+            "total_cost" => [100.0],
+            "departments" => [1i64],
+            "caseworkers" => [1i64],
+            "contacts" => [1i64],
+            "cases" => [2i64],
+        )
+        .unwrap();
+        let names = expected.get_column_names_owned();
+        assert_eq!(units.frame.select(names).unwrap(), expected);
+        assert_eq!(units.costs.height(), 1);
+    }
+
+    #[test]
+    fn workers_that_saw_texts_in_another_order_merge_to_one_workers_units() {
+        let rows = [
+            row("A", 10, "k1", Some(100.0)),
+            row("C", 11, "k1", None),
+            row("B", 20, "k2", Some(0.5)),
+            row("C", 30, "k3", Some(2.25)),
+        ];
+        let one = gathered(&[&rows]);
+        let (first, second) = rows.split_at(2);
+        let reversed: Vec<Row<'_>> = second.iter().rev().copied().collect();
+        let two = gathered(&[&reversed, first]);
+        assert_eq!(one.frame, two.frame);
+        assert_eq!(one.costs, two.costs);
+        assert_eq!(one.departments, two.departments);
+        let ids = one.frame.column("unit_id").unwrap().str().unwrap();
+        assert_eq!(ids.iter().collect::<Vec<_>>(), [Some("B"), Some("C")]);
     }
 }

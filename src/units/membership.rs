@@ -66,11 +66,27 @@ impl Membership {
 
     /// The family of `citizen` on `day`, if a membership covers it.
     pub fn family(&self, citizen: &str, day: i32) -> Option<&str> {
-        let id = self.citizens.find(citizen)?;
-        self.spells[id as usize]
+        let id = self.citizen(citizen)?;
+        self.family_id(id, day).map(|f| self.family_name(f))
+    }
+
+    /// The index of `citizen` among those with memberships, if it has any.
+    pub fn citizen(&self, citizen: &str) -> Option<u32> {
+        self.citizens.find(citizen)
+    }
+
+    /// The id of the family that the citizen at `index` (see `citizen`)
+    /// belongs to on `day`, if a membership covers it.
+    pub fn family_id(&self, index: u32, day: i32) -> Option<u32> {
+        self.spells[index as usize]
             .iter()
             .find(|s| s.from <= day && day <= s.to)
-            .map(|s| self.families.get(s.family))
+            .map(|s| s.family)
+    }
+
+    /// The family id `family_id` stands for.
+    pub fn family_name(&self, family: u32) -> &str {
+        self.families.get(family)
     }
 }
 

@@ -10,9 +10,11 @@
 //! accumulator.
 
 mod accumulator;
+mod keyed;
 mod membership;
 
 pub use accumulator::Accumulator;
+pub use keyed::{Keyed, Remap, Texts};
 pub use membership::Membership;
 
 use crate::config::Period;
@@ -99,12 +101,13 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
         UnitMode::Citizen => None,
     };
     let mut all = Accumulator::new(mode, period, membership);
+    let mut texts = Texts::default();
     for source in &loaded.sources {
         if source.report.kind.has_department() {
-            all.add_frame(source.report.kind, &source.frame)?;
+            all.add_frame(&mut texts, source.report.kind, &source.frame)?;
         }
     }
-    all.finish()
+    all.finish(&texts)
 }
 
 /// The unit of a row of `citizen` on `day`: the citizen, or in family mode

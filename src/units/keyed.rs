@@ -1,0 +1,165 @@
+//! A streamed row's texts as dense ids, looked up once per row for every
+//! accumulator of a worker: `report` gathers citizens and families from the
+//! same rows, and each text is hashed once, not once per mode. Rows come in
+//! runs of one citizen, department, case and area, so each kind keeps the
+//! last id it gave and compares before it hashes.
+
+use crate::interner::Interner;
+use crate::load::value::ore;
+use crate::load::{Row, What};
+
+/// The distinct texts a worker's rows have named, per kind.
+#[derive(Default)]
+pub struct Texts {
+    /// Citizen ids.
+    pub citizens: Interner,
+    /// Departments.
+    pub departments: Interner,
+    /// Budget areas.
+    pub areas: Interner,
+    /// Case ids (a case is a pair with its department).
+    pub cases: Interner,
+    /// Caseworkers (a caseworker is a pair with its department).
+    pub caseworkers: Interner,
+    last: Last,
+}
+
+/// The id each kind gave last.
+#[derive(Default)]
+struct Last {
+    citizen: Option<u32>,
+    department: Option<u32>,
+    area: Option<u32>,
+    case: Option<u32>,
+    caseworker: Option<u32>,
+}
+
+/// One accepted expense or contact row, its texts as ids of a `Texts`.
+#[derive(Debug, Clone, Copy)]
+pub struct Keyed {
+    /// Citizen.
+    pub citizen: u32,
+    /// Department.
+    pub department: u32,
+    /// Days since 1970.
+    pub date: i32,
+    /// Case, if any.
+    pub case: Option<u32>,
+    /// An expense (`Ok`: budget area and amount in øre) or a contact
+    /// (`Err`: its caseworker, if any).
+    pub what: Result<(u32, i128), Option<u32>>,
+}
+
+impl Texts {
+    /// `row` with its texts as ids, adding the texts not seen before.
+    pub fn key(&mut self, row: &Row<'_>) -> Keyed {
+        let last = &mut self.last;
+        let what = match row.what {
+            What::Expense { amount, area, .. } => Ok((
+                self.areas.intern_after(&mut last.area, area),
+                i128::from(ore(amount)),
+            )),
+            What::Contact { caseworker } => {
+                Err(caseworker.map(|c| self.caseworkers.intern_after(&mut last.caseworker, c)))
+            }
+        };
+        Keyed {
+            citizen: self.citizens.intern_after(&mut last.citizen, row.citizen),
+            department: self
+                .departments
+                .intern_after(&mut last.department, row.department),
+            date: row.date,
+            case: row.case.map(|c| self.cases.intern_after(&mut last.case, c)),
+            what,
+        }
+    }
+
+    /// Adds every text of `other`, returning where each of its ids went.
+    pub fn absorb(&mut self, other: &Texts) -> Remap {
+        let into = |ours: &mut Interner, theirs: &Interner| -> Vec<u32> {
+            (0..theirs.len() as u32)
+                .map(|id| ours.intern(theirs.get(id)))
+                .collect()
+        };
+        Remap {
+            citizens: into(&mut self.citizens, &other.citizens),
+            departments: into(&mut self.departments, &other.departments),
+            areas: into(&mut self.areas, &other.areas),
+            cases: into(&mut self.cases, &other.cases),
+            caseworkers: into(&mut self.caseworkers, &other.caseworkers),
+        }
+    }
+}
+
+/// Per kind, the id in one `Texts` of each id of another (`Texts::absorb`).
+pub struct Remap {
+    /// Citizens.
+    pub citizens: Vec<u32>,
+    /// Departments.
+    pub departments: Vec<u32>,
+    /// Budget areas.
+    pub areas: Vec<u32>,
+    /// Cases.
+    pub cases: Vec<u32>,
+    /// Caseworkers.
+    pub caseworkers: Vec<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact<'a>(
+        citizen: &'a str,
+        case: Option<&'a str>,
+        caseworker: Option<&'a str>,
+    ) -> Row<'a> {
+        Row {
+            citizen,
+            department: "D",
+            date: 7,
+            case,
+            what: What::Contact { caseworker },
+        }
+    }
+
+    #[test]
+    fn each_kind_numbers_its_own_texts() {
+        let mut texts = Texts::default();
+        let a = texts.key(&contact("A", Some("A"), Some("A")));
+        let b = texts.key(&contact("B", None, Some("A")));
+        assert_eq!(
+            (a.citizen, a.department, a.case, a.what),
+            (0, 0, Some(0), Err(Some(0)))
+        );
+        assert_eq!(
+            (b.citizen, b.department, b.case, b.what),
+            (1, 0, None, Err(Some(0)))
+        );
+        let expense = Row {
+            what: What::Expense {
+                amount: 12.345,
+                account: "5.22.07",
+                area: "Voksne",
+            },
+            ..contact("A", None, None)
+        };
+        let e = texts.key(&expense);
+        // 12.345 DKK is 1,235 øre, rounded half away from zero.
+        assert_eq!((e.citizen, e.date, e.what), (0, 7, Ok((0, 1235))));
+    }
+
+    #[test]
+    fn absorbing_maps_every_id_to_the_same_text() {
+        let mut ours = Texts::default();
+        ours.key(&contact("B", Some("k2"), None));
+        let mut theirs = Texts::default();
+        theirs.key(&contact("A", Some("k1"), Some("w")));
+        theirs.key(&contact("B", Some("k2"), None));
+        let remap = ours.absorb(&theirs);
+        assert_eq!(remap.citizens, [1, 0]);
+        assert_eq!(remap.cases, [1, 0]);
+        assert_eq!(remap.caseworkers, [0]);
+        assert_eq!((ours.citizens.get(1), ours.cases.get(1)), ("A", "k1"));
+    }
+}
