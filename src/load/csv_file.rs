@@ -1,15 +1,15 @@
 //! Reading one CSV file of a source, record by record, with exact line
-//! numbers: the `csv` crate splits records (quotes, embedded delimiters and
-//! newlines, CRLF) and reports where each starts, which polars' parallel CSV
-//! reader cannot. Ragged rows are rejects, never padded with nulls.
+//! numbers: `csv_records` splits records as the `csv` crate does (quotes,
+//! embedded delimiters and newlines, CRLF) and reports where each starts,
+//! which polars' parallel CSV reader cannot. Ragged rows are rejects, never padded with nulls.
 
+use super::csv_records::Records;
 use super::progress::{Observer, ROW_BATCH};
 use super::record::File;
 use super::rows::RowSink;
 use super::text::{self, Decoder};
 use super::{FileCounts, LoadError, Reject};
 use crate::config::{Delimiter, SourceSpec};
-use csv::ByteRecord;
 use std::io::BufRead;
 use std::path::Path;
 
@@ -37,37 +37,30 @@ pub fn read(
         }
     };
     let mut decoder = Decoder::new(path, spec.csv.encoding, bom)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        // Records end at `\n` only: with CRLF as terminator the crate counts a
-        // record's line before consuming its `\n`, one too few. The `\r` left
-        // at the end of the last field is stripped when decoding.
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(input);
+    let mut reader = Records::new(input, delimiter);
 
     let csv_error = |e: csv::Error| LoadError::Csv {
         file: path.to_path_buf(),
         line: e.position().map_or(0, |p| p.line()),
         message: e.to_string(),
     };
-    let mut record = ByteRecord::new();
-    if !reader.read_byte_record(&mut record).map_err(csv_error)? {
+    let Some(first) = reader.next().map_err(csv_error)? else {
         return Err(LoadError::NoHeader {
             file: path.to_path_buf(),
         });
-    }
-    let header: Vec<String> = text::strip_cr(decoder.decode(&record, 1)?)
-        .iter()
-        .map(|name| super::value::clean(name).to_string())
-        .collect();
+    };
+    let header: Vec<String> =
+        text::strip_cr(decoder.decode_into(first.bytes, first.spans, 1, Vec::new())?)
+            .iter()
+            .map(|name| super::value::clean(name).to_string())
+            .collect();
     let file = File::new(spec, path, header, sink, delimiter)?;
     let mut counts = FileCounts::default();
     let mut spare = Vec::new();
-    while reader.read_byte_record(&mut record).map_err(csv_error)? {
-        let line = record.position().map_or(0, |p| p.line());
-        let fields = text::strip_cr(decoder.decode_into(&record, line, spare)?);
+    while let Some(record) = reader.next().map_err(csv_error)? {
+        let line = record.line;
+        let fields =
+            text::strip_cr(decoder.decode_into(record.bytes, record.spans, line, spare)?);
         file.record(sink, &fields, line, &mut counts, rejects)?;
         spare = text::recycle(fields);
         if counts.read % ROW_BATCH == 0 {

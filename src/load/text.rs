@@ -246,25 +246,31 @@ impl Decoder {
         record: &'r ByteRecord,
         line: u64,
     ) -> Result<Vec<Cow<'r, str>>, LoadError> {
-        self.decode_into(record, line, Vec::new())
+        let spans: Vec<(usize, usize)> = (0..record.len())
+            .filter_map(|i| record.range(i).map(|r| (r.start, r.end)))
+            .collect();
+        self.decode_into(record.as_slice(), &spans, line, Vec::new())
     }
 
-    /// The record's fields as text, in `spare`'s memory: a reader passes
-    /// each record's fields, `recycle`d, to the next, so no record allocates.
+    /// The fields of a record, each a span of `bytes` (which may hold the
+    /// delimiters between them), as text in `spare`'s memory: a reader
+    /// passes each record's fields, `recycle`d, to the next, so no record
+    /// allocates.
     pub fn decode_into<'r>(
         &mut self,
-        record: &'r ByteRecord,
+        bytes: &'r [u8],
+        spans: &[(usize, usize)],
         line: u64,
         spare: Vec<Cow<'_, str>>,
     ) -> Result<Vec<Cow<'r, str>>, LoadError> {
         let mut out = recycle(spare);
-        let bytes = record.as_slice();
         let utf8 = std::str::from_utf8(bytes).ok();
         if let Some(whole) = utf8.filter(|w| w.is_ascii()) {
             // ASCII reads the same in every supported encoding.
-            out.extend(fields(record, whole));
+            out.extend(fields(spans, whole));
             return Ok(out);
         }
+        let record = || spans.iter().map(|&(start, end)| &bytes[start..end]);
         let valid_utf8 = utf8.is_some();
         if self.state == State::Undecided {
             self.state = if valid_utf8 {
@@ -289,7 +295,7 @@ impl Decoder {
                 },
             )),
             State::Utf8 | State::Undecided => {
-                out.extend(fields(record, utf8.unwrap_or_default()));
+                out.extend(fields(spans, utf8.unwrap_or_default()));
                 Ok(out)
             }
             State::Windows1252 | State::Latin1 if valid_utf8 => Err(self.error(
@@ -309,18 +315,12 @@ impl Decoder {
                     ));
                 }
                 out.extend(
-                    record
-                        .iter()
-                        .map(|f| encoding_rs::WINDOWS_1252.decode_without_bom_handling(f).0),
+                    record().map(|f| encoding_rs::WINDOWS_1252.decode_without_bom_handling(f).0),
                 );
                 Ok(out)
             }
             State::Latin1 => {
-                out.extend(
-                    record
-                        .iter()
-                        .map(|f| Cow::Owned(f.iter().map(|&b| char::from(b)).collect())),
-                );
+                out.extend(record().map(|f| Cow::Owned(f.iter().map(|&b| char::from(b)).collect())));
                 Ok(out)
             }
         }
@@ -352,20 +352,18 @@ fn first_invalid_utf8_byte(bytes: &[u8]) -> u8 {
     }
 }
 
-/// The fields of a record whose bytes, all fields joined, are the valid
-/// UTF-8 text `whole`; validated once for the record, not per field.
-fn fields<'a, 'r>(record: &'a ByteRecord, whole: &'r str) -> impl Iterator<Item = Cow<'r, str>> + 'a
+/// The fields at `spans` of a record whose bytes are the valid UTF-8 text
+/// `whole`; validated once for the record, not per field.
+fn fields<'a, 'r>(
+    spans: &'a [(usize, usize)],
+    whole: &'r str,
+) -> impl Iterator<Item = Cow<'r, str>> + 'a
 where
     'r: 'a,
 {
-    (0..record.len()).map(move |i| {
-        Cow::Borrowed(
-            record
-                .range(i)
-                .and_then(|r| whole.get(r))
-                .unwrap_or_default(),
-        )
-    })
+    spans
+        .iter()
+        .map(move |&(start, end)| Cow::Borrowed(whole.get(start..end).unwrap_or_default()))
 }
 
 /// An empty vector in the memory of `fields`, for the fields of another
