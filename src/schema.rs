@@ -146,7 +146,8 @@ pub const MAX_FIELDS: usize = {
     max
 };
 
-/// The type of every loaded text column: each distinct value is stored once,
+/// The type of loaded text columns (all but the ids of kinds that are not
+/// `Kind::ids_as_labels`): each distinct value is stored once,
 /// with a small code per row. Ids repeat on every row of a citizen and
 /// departments, accounts and budget areas on millions of rows, so this is
 /// most of the memory a workspace takes. One global dictionary serves every
@@ -186,6 +187,16 @@ impl Kind {
             Kind::Ladder => LADDER,
             Kind::Enrolments => ENROLMENTS,
         }
+    }
+
+    /// Whether the id columns of this kind's frames are labels (see
+    /// `label_type`): a citizen's id repeats on each of its expense,
+    /// contact and ladder rows, but a household or enrolment row mostly has
+    /// ids of its own, and a dictionary of a million distinct ids is only
+    /// the time it takes to build (a fifth of a family-mode run at a
+    /// million citizens).
+    pub fn ids_as_labels(self) -> bool {
+        !matches!(self, Kind::Households | Kind::Enrolments)
     }
 
     /// The rules across fields that a row of this kind must meet, in the

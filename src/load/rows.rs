@@ -501,6 +501,13 @@ impl<'m> RowSink<'m> {
         areas: Option<(Column, Column)>,
     ) -> PolarsResult<DataFrame> {
         let encode = self.streaming.is_none();
+        let id = |name: &str| {
+            !self.kind.ids_as_labels()
+                && self
+                    .fields
+                    .iter()
+                    .any(|f| f.name == name && f.ty == FieldType::Id)
+        };
         let mut columns = vec![text_scalar(col::SOURCE, source, height)];
         if self.kind.has_department() {
             columns.extend(department);
@@ -512,7 +519,7 @@ impl<'m> RowSink<'m> {
         let columns = columns
             .into_iter()
             .map(|c| {
-                if encode && c.dtype() == &DataType::String {
+                if encode && c.dtype() == &DataType::String && !id(c.name()) {
                     c.cast(&label_type())
                 } else {
                     Ok(c)
