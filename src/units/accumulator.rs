@@ -282,16 +282,19 @@ impl Accumulator {
         let mut order: Vec<usize> = (0..units.len()).collect();
         order.sort_unstable_by(|&a, &b| names[a].cmp(names[b]));
         // A family and a citizen alone whose ids are the same text are the
-        // one unit that id names.
-        let mut units: Vec<Unit> = units;
-        let mut sorted: Vec<(&str, Unit)> = Vec::with_capacity(order.len());
+        // one unit that id names: the second joins the first.
+        let mut units = units;
+        let mut kept: Vec<usize> = Vec::with_capacity(order.len());
         for i in order {
-            let unit = std::mem::take(&mut units[i]);
-            match sorted.last_mut() {
-                Some((name, kept)) if *name == names[i] => kept.absorb(unit, None),
-                _ => sorted.push((names[i], unit)),
+            match kept.last() {
+                Some(&first) if names[first] == names[i] => {
+                    let unit = std::mem::take(&mut units[i]);
+                    units[first].absorb(unit, None);
+                }
+                _ => kept.push(i),
             }
         }
+        let sorted: Vec<(&str, &Unit)> = kept.iter().map(|&i| (names[i], &units[i])).collect();
         let mut areas: Vec<(&str, u32)> = areas.iter().map(|&a| (texts.areas.get(a), a)).collect();
         areas.sort_unstable();
         // The two long tables are built beside the main one.
@@ -311,8 +314,8 @@ impl Accumulator {
 }
 
 /// The unit table: one row per unit, a cost column per area.
-fn table(sorted: &[(&str, Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFrame> {
-    let units = || sorted.iter().map(|(_, unit)| unit);
+fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFrame> {
+    let units = || sorted.iter().map(|&(_, unit)| unit);
     let count = |f: fn(&Unit) -> usize| -> Vec<i64> { units().map(|u| f(u) as i64).collect() };
     let date = |name: &str, f: fn(&Unit) -> i32| -> PolarsResult<Column> {
         Column::new(name.into(), units().map(f).collect::<Vec<_>>()).cast(&DataType::Date)
@@ -352,11 +355,11 @@ fn table(sorted: &[(&str, Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFra
 
 /// The departments of every unit, and its cost per budget area and
 /// department, as long tables in the units' order.
-fn details(sorted: &[(&str, Unit)], texts: &Texts) -> PolarsResult<(DataFrame, DataFrame)> {
+fn details(sorted: &[(&str, &Unit)], texts: &Texts) -> PolarsResult<(DataFrame, DataFrame)> {
     let (mut unit, mut department) = (Vec::new(), Vec::new());
     let (mut cost_unit, mut cost_area, mut cost_department, mut amount) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for &(id, ref this) in sorted {
+    for &(id, this) in sorted {
         let mut names: Vec<&str> = this
             .departments
             .iter()
