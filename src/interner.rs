@@ -56,6 +56,18 @@ impl Interner {
         }
     }
 
+    /// Makes room for `more` texts without growing the table on the way.
+    pub fn reserve(&mut self, more: usize) {
+        let Interner {
+            text,
+            ends,
+            table,
+            hasher,
+        } = self;
+        ends.reserve(more);
+        table.reserve(more, |&id| hasher.hash_one(slice(text, ends, id)));
+    }
+
     /// The id of `text`, if it has one.
     pub fn find(&self, text: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(text);

@@ -167,7 +167,7 @@ impl Workspace {
         let mut parts = parts.into_iter();
         let mut all = parts.next();
         if let Some(all) = &mut all {
-            parts.for_each(|part| all.merge(part));
+            parts.try_for_each(|part| all.merge(part))?;
         }
         let (texts, accumulators, gather, summary) = match all {
             Some(t) => (
@@ -254,8 +254,8 @@ struct Targets {
 }
 
 impl Targets {
-    fn merge(&mut self, other: Targets) {
-        let remap = self.texts.absorb(&other.texts);
+    fn merge(&mut self, other: Targets) -> PolarsResult<()> {
+        let remap = self.texts.absorb(&other.texts)?;
         for (all, part) in self.units.iter_mut().zip(other.units) {
             all.merge(part, &remap);
         }
@@ -265,6 +265,7 @@ impl Targets {
         if let (Some(all), Some(part)) = (&mut self.summary, other.summary) {
             all.merge(part);
         }
+        Ok(())
     }
 }
 

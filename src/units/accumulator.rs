@@ -472,7 +472,7 @@ mod tests {
         });
         let (mut texts, mut all) = parts.next().unwrap();
         for (theirs, units) in parts {
-            let remap = texts.absorb(&theirs);
+            let remap = texts.absorb(&theirs).unwrap();
             all.merge(units, &remap);
         }
         all.finish(&texts).unwrap()

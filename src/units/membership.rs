@@ -18,8 +18,12 @@ struct Spell {
 pub struct Membership {
     citizens: Interner,
     families: Interner,
-    /// Per citizen id, its spells: latest `from` first, then smallest family id.
-    spells: Vec<Vec<Spell>>,
+    /// Every citizen's spells, citizen after citizen: latest `from` first,
+    /// then smallest family id.
+    spells: Vec<Spell>,
+    /// Per citizen id, where its spells start in `spells` (and, one
+    /// further, where they end).
+    starts: Vec<usize>,
 }
 
 impl Membership {
@@ -31,36 +35,40 @@ impl Membership {
         let (citizens, families) = (text("citizen")?, text("family")?);
         let (froms, tos) = (day("valid_from")?, day("valid_to")?);
         let mut membership = Membership::default();
+        membership.citizens.reserve(households.height());
+        membership.families.reserve(households.height());
         let rows = citizens
             .str()?
             .iter()
             .zip(families.str()?.iter())
             .zip(froms.i32()?.iter().zip(tos.i32()?.iter()));
+        let mut spells: Vec<(u32, Spell)> = Vec::with_capacity(households.height());
         for ((citizen, family), (from, to)) in rows {
             let (Some(citizen), Some(family)) = (citizen, family) else {
                 continue;
             };
-            let id = membership.citizens.intern(citizen) as usize;
-            if id == membership.spells.len() {
-                membership.spells.push(Vec::new());
-            }
-            let family = membership.families.intern(family);
-            membership.spells[id].push(Spell {
+            let spell = Spell {
                 from: from.unwrap_or(i32::MIN),
                 to: to.unwrap_or(i32::MAX),
-                family,
-            });
+                family: membership.families.intern(family),
+            };
+            spells.push((membership.citizens.intern(citizen), spell));
         }
-        let Membership {
-            families, spells, ..
-        } = &mut membership;
-        for spells in spells.iter_mut() {
-            spells.sort_by(|a, b| {
-                b.from
-                    .cmp(&a.from)
-                    .then_with(|| families.get(a.family).cmp(families.get(b.family)))
-            });
+        let families = &membership.families;
+        spells.sort_by(|(c, a), (d, b)| {
+            c.cmp(d)
+                .then(b.from.cmp(&a.from))
+                .then_with(|| families.get(a.family).cmp(families.get(b.family)))
+        });
+        let mut starts = Vec::with_capacity(membership.citizens.len() + 1);
+        for (i, (citizen, _)) in spells.iter().enumerate() {
+            if *citizen as usize == starts.len() {
+                starts.push(i);
+            }
         }
+        starts.push(spells.len());
+        membership.starts = starts;
+        membership.spells = spells.into_iter().map(|(_, spell)| spell).collect();
         Ok(membership)
     }
 
@@ -78,7 +86,8 @@ impl Membership {
     /// The id of the family that the citizen at `index` (see `citizen`)
     /// belongs to on `day`, if a membership covers it.
     pub fn family_id(&self, index: u32, day: i32) -> Option<u32> {
-        self.spells[index as usize]
+        let index = index as usize;
+        self.spells[self.starts[index]..self.starts[index + 1]]
             .iter()
             .find(|s| s.from <= day && day <= s.to)
             .map(|s| s.family)
