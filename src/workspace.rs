@@ -271,7 +271,8 @@ impl Targets {
 
 impl RowTarget for Targets {
     fn row(&mut self, row: Row<'_>) {
-        if !self.units.is_empty() {
+        // A row outside the period is not named: no unit counts it.
+        if self.units.iter().any(|units| units.covers(row.date)) {
             let keyed = self.texts.key(&row);
             for units in &mut self.units {
                 units.add(&self.texts, &keyed);

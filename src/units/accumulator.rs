@@ -158,9 +158,14 @@ impl Accumulator {
         }
     }
 
+    /// Whether a row dated `day` is in the period, so that `add` counts it.
+    pub fn covers(&self, day: i32) -> bool {
+        self.from <= day && day <= self.to
+    }
+
     /// Adds one row of `texts`' ids, if dated in the period.
     pub fn add(&mut self, texts: &Texts, row: &Keyed) {
-        if row.date < self.from || row.date > self.to {
+        if !self.covers(row.date) {
             return;
         }
         let key = self.key_of(texts, row.citizen, row.date);
