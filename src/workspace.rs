@@ -183,14 +183,27 @@ impl Workspace {
                 None,
             ),
         };
-        let units = accumulators
-            .into_iter()
-            .zip(&plan.units)
-            .map(|(all, &mode)| {
-                let all = all.unwrap_or_else(|| Accumulator::new(mode, period, None));
-                Ok((mode, all.finish(&texts)?))
-            })
-            .collect::<PolarsResult<Vec<_>>>()?;
+        // Each mode's table is built on a thread of its own (`report` has two).
+        let texts = &texts;
+        let units = std::thread::scope(|scope| {
+            let modes: Vec<_> = accumulators
+                .into_iter()
+                .zip(&plan.units)
+                .map(|(all, &mode)| {
+                    scope.spawn(move || {
+                        let all = all.unwrap_or_else(|| Accumulator::new(mode, period, None));
+                        Ok((mode, all.finish(texts)?))
+                    })
+                })
+                .collect();
+            modes
+                .into_iter()
+                .map(|mode| {
+                    mode.join()
+                        .unwrap_or_else(|_| Err(failed("building the units")))
+                })
+                .collect::<PolarsResult<Vec<_>>>()
+        })?;
         let panel = match (plan.panel, calendar) {
             (Some(p), Some(calendar)) => {
                 let expenses = gather.is_some();
@@ -255,18 +268,36 @@ struct Targets {
 
 impl Targets {
     fn merge(&mut self, other: Targets) -> PolarsResult<()> {
-        let remap = self.texts.absorb(&other.texts)?;
-        for (all, part) in self.units.iter_mut().zip(other.units) {
-            all.merge(part, &remap);
-        }
-        if let (Some(all), Some(part)) = (&mut self.panel, other.panel) {
-            all.merge(part);
-        }
-        if let (Some(all), Some(part)) = (&mut self.summary, other.summary) {
-            all.merge(part);
-        }
-        Ok(())
+        let remap = &self.texts.absorb(&other.texts)?;
+        let Targets {
+            units,
+            panel,
+            summary,
+            ..
+        } = self;
+        // Each mode's units merge on a thread of their own (`report` has two).
+        std::thread::scope(|scope| {
+            let modes: Vec<_> = units
+                .iter_mut()
+                .zip(other.units)
+                .map(|(all, part)| scope.spawn(move || all.merge(part, remap)))
+                .collect();
+            if let (Some(all), Some(part)) = (panel, other.panel) {
+                all.merge(part);
+            }
+            if let (Some(all), Some(part)) = (summary, other.summary) {
+                all.merge(part);
+            }
+            modes
+                .into_iter()
+                .try_for_each(|mode| mode.join().map_err(|_| failed("merging a worker's units")))
+        })
     }
+}
+
+/// A thread of the pass that stopped: a bug, reported as an error, not a crash.
+fn failed(what: &str) -> PolarsError {
+    polars_err!(ComputeError: "{what} failed")
 }
 
 impl RowTarget for Targets {

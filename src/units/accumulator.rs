@@ -284,13 +284,20 @@ impl Accumulator {
                 UnitKey::Family(f) => membership.as_deref().map_or("", |m| m.family_name(f)),
             })
             .collect();
-        let mut order: Vec<usize> = (0..units.len()).collect();
-        order.sort_unstable_by(|&a, &b| names[a].cmp(names[b]));
+        // Sorted by the first eight bytes of each id, held beside its index,
+        // and by the whole id only where those are the same: most
+        // comparisons then read no text.
+        let mut order: Vec<(u64, usize)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (prefix(name), i))
+            .collect();
+        order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| names[a.1].cmp(names[b.1])));
         // A family and a citizen alone whose ids are the same text are the
         // one unit that id names: the second joins the first.
         let mut units = units;
         let mut kept: Vec<usize> = Vec::with_capacity(order.len());
-        for i in order {
+        for (_, i) in order {
             match kept.last() {
                 Some(&first) if names[first] == names[i] => {
                     let unit = std::mem::take(&mut units[i]);
@@ -348,12 +355,26 @@ fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFr
                 .collect::<Vec<_>>(),
         ),
     ];
-    for &(name, area) in areas {
-        let sums = units().map(|u| dkk(u.costs.iter().filter(|c| c.0 == area).map(|c| c.2).sum()));
-        columns.push(Column::new(
-            cost_column(name).into(),
-            sums.collect::<Vec<_>>(),
-        ));
+    // Each unit's cost per area, in one pass over the units.
+    let column_of = |area: u32| areas.iter().position(|&(_, a)| a == area);
+    let mut costs: Vec<Vec<f64>> = areas
+        .iter()
+        .map(|_| Vec::with_capacity(sorted.len()))
+        .collect();
+    let mut sums = vec![0i128; areas.len()];
+    for unit in units() {
+        sums.fill(0);
+        for &(area, _, sum) in &unit.costs {
+            if let Some(column) = column_of(area) {
+                sums[column] += sum;
+            }
+        }
+        for (column, &sum) in costs.iter_mut().zip(&sums) {
+            column.push(dkk(sum));
+        }
+    }
+    for (&(name, _), costs) in areas.iter().zip(costs) {
+        columns.push(Column::new(cost_column(name).into(), costs));
     }
     DataFrame::new(sorted.len(), columns)
 }
@@ -405,6 +426,15 @@ fn details(sorted: &[(&str, &Unit)], texts: &Texts) -> PolarsResult<(DataFrame, 
         ],
     )?;
     Ok((departments, costs))
+}
+
+/// The first eight bytes of `text`, zeros after a shorter one, as a number
+/// that orders as the bytes do.
+fn prefix(text: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = text.len().min(8);
+    bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
 }
 
 fn dkk(ore: i128) -> f64 {
@@ -481,6 +511,25 @@ mod tests {
             all.merge(units, &remap);
         }
         all.finish(&texts).unwrap()
+    }
+
+    #[test]
+    fn ids_sort_by_their_prefixes_as_by_their_bytes() {
+        let mut names = [
+            "abcdefgh2",
+            "abcdefgh10",
+            "ab",
+            "ab\0",
+            "b",
+            "",
+            "abcdefgh",
+            "æ",
+            "z",
+        ];
+        let mut by_prefix = names.to_vec();
+        by_prefix.sort_by(|a, b| prefix(a).cmp(&prefix(b)).then_with(|| a.cmp(b)));
+        names.sort();
+        assert_eq!(by_prefix, names);
     }
 
     #[test]
