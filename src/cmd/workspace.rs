@@ -92,18 +92,25 @@ impl Opening<'_> {
         let rejected = ws.loaded.rejects.len();
         if rejected > 0 {
             let sources = ws.loaded.reports().filter(|r| r.rejected > 0).count();
+            let (rows, sources) = (
+                counted(rejected, "row", "rows"),
+                counted(sources, "source", "sources"),
+            );
             diagnostics.note(&match &args.rejects {
                 Some(path) => format!(
-                    "{rejected} rows rejected in {sources} sources; written to {}",
+                    "{rows} rejected in {sources}; written to {}",
                     path.display()
                 ),
-                None => format!(
-                    "{rejected} rows rejected in {sources} sources; write them with --rejects FILE"
-                ),
+                None => format!("{rows} rejected in {sources}; write them with --rejects FILE"),
             });
         }
         Ok(ws)
     }
+}
+
+/// `n` and the noun for it: "1 row", "4 rows".
+fn counted(n: usize, one: &str, more: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { more })
 }
 
 /// What a command writes besides `--rejects`, and the cohort file it reads.
@@ -164,4 +171,16 @@ fn refuse_overwriting_inputs(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counted;
+
+    #[test]
+    fn one_row_is_a_row() {
+        assert_eq!(counted(1, "row", "rows"), "1 row");
+        assert_eq!(counted(0, "row", "rows"), "0 rows");
+        assert_eq!(counted(4, "source", "sources"), "4 sources");
+    }
 }

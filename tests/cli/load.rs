@@ -94,7 +94,7 @@ fn danish_erp_export_loads_with_exactly_the_broken_rows_rejected() {
     );
     assert!(
         run.stderr
-            .contains("4 rows rejected in 1 sources; written to rejects.csv"),
+            .contains("4 rows rejected in 1 source; written to rejects.csv"),
         "{}",
         run.stderr
     );
