@@ -91,9 +91,20 @@ pub fn cohort_cost(units: &Units, cohort: &[String]) -> PolarsResult<CohortCost>
     let cohort: std::collections::HashSet<&str> = cohort.iter().map(String::as_str).collect();
     let in_cohort = |table: &DataFrame| -> PolarsResult<LazyFrame> {
         let ids = table.column("unit_id")?.str()?;
+        // A unit's rows are together (the tables are sorted by unit), so
+        // the last answer is checked before the set.
+        let mut last: Option<(&str, bool)> = None;
         let mask: Vec<bool> = ids
             .iter()
-            .map(|id| id.is_some_and(|id| cohort.contains(id)))
+            .map(|id| match (id, last) {
+                (Some(id), Some((seen, answer))) if seen == id => answer,
+                (Some(id), _) => {
+                    let answer = cohort.contains(id);
+                    last = Some((id, answer));
+                    answer
+                }
+                (None, _) => false,
+            })
             .collect();
         Ok(table
             .filter(&BooleanChunked::new("in_cohort".into(), mask))?
