@@ -77,7 +77,6 @@ impl Unit {
         let department = |d| id(|r| &r.departments, d);
         self.add_date(theirs.first, theirs.last);
         self.contacts += theirs.contacts;
-        self.total += theirs.total;
         for m in theirs.members {
             insert_once(&mut self.members, id(|r| &r.citizens, m));
         }
@@ -93,16 +92,9 @@ impl Unit {
         for (d, c) in theirs.cases {
             insert_once(&mut self.cases, (department(d), id(|r| &r.cases, c)));
         }
+        // Their total is the sum of their costs, added here.
         for (area, d, sum) in theirs.costs {
-            let area = id(|r| &r.areas, area);
-            match self
-                .costs
-                .iter_mut()
-                .find(|(a, e, _)| *a == area && *e == department(d))
-            {
-                Some((_, _, all)) => *all += sum,
-                None => self.costs.push((area, department(d), sum)),
-            }
+            self.add_cost(id(|r| &r.areas, area), department(d), sum);
         }
     }
 }
@@ -117,6 +109,9 @@ enum UnitKey {
 
 /// No entry yet, in the dense tables below.
 const NONE: u32 = u32::MAX;
+
+/// A citizen not yet looked up in the memberships.
+const UNSEEN: u32 = u32::MAX - 1;
 
 /// Units being gathered, for one period and mode, over the ids of the
 /// worker's `Texts`.
@@ -137,9 +132,6 @@ pub struct Accumulator {
     /// Budget areas with expense rows.
     areas: Vec<u32>,
 }
-
-/// A citizen not yet looked up in the memberships.
-const UNSEEN: u32 = u32::MAX - 1;
 
 impl Accumulator {
     /// An empty accumulator; family mode needs the memberships.
