@@ -8,7 +8,7 @@ use crate::accounts::UNCATEGORISED;
 use crate::config::Period;
 use crate::interner::Interner;
 use crate::load::value::{epoch_days, from_epoch_days, ore};
-use crate::load::{for_each_row, Loaded, Row, RowTarget, SourceReport, What};
+use crate::load::{Loaded, Row, RowTarget, SourceReport, What};
 use crate::schema::Kind;
 use polars::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -120,10 +120,6 @@ impl RowTarget for Summary {
                 }
             }
         }
-    }
-
-    fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
-        for_each_row(kind, frame, |row| self.row(row))
     }
 }
 

@@ -316,19 +316,6 @@ impl RowTarget for Targets {
             summary.row(row);
         }
     }
-
-    fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
-        for units in &mut self.units {
-            units.add_frame(&mut self.texts, kind, frame)?;
-        }
-        if let Some(panel) = &mut self.panel {
-            panel.frame(kind, frame)?;
-        }
-        if let Some(summary) = &mut self.summary {
-            summary.frame(kind, frame)?;
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]

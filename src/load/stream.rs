@@ -45,9 +45,12 @@ pub trait RowTarget {
     /// One row that passed the row rules.
     fn row(&mut self, row: Row<'_>);
     /// Typed rows in the loaded frame's columns (`department`, the kind's
-    /// fields, `budget_area`), such as a frame already loaded. The loader
-    /// hands streamed expense and contact rows to `row`, from Parquet too.
-    fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()>;
+    /// fields, `budget_area`), such as a frame already loaded: each to
+    /// `row`. The loader hands streamed expense and contact rows to `row`,
+    /// from Parquet too.
+    fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
+        for_each_row(kind, frame, |row| self.row(row))
+    }
 }
 
 /// Every row to each of several targets.
@@ -56,11 +59,6 @@ impl<T: RowTarget> RowTarget for Vec<T> {
         for target in self.iter_mut() {
             target.row(row);
         }
-    }
-
-    fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
-        self.iter_mut()
-            .try_for_each(|target| target.frame(kind, frame))
     }
 }
 

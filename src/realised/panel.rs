@@ -10,11 +10,9 @@
 
 use crate::interner::Interner;
 use crate::load::value::{epoch_days, ore};
-use crate::load::{for_each_row, Row, RowTarget, What};
-use crate::schema::Kind;
+use crate::load::{Row, RowTarget, What};
 use crate::units::{unit_of, Membership, UnitMode};
 use chrono::{Datelike, Months, NaiveDate};
-use polars::prelude::{DataFrame, PolarsResult};
 use std::sync::Arc;
 
 /// The observed calendar months, and which month each day falls in.
@@ -315,10 +313,6 @@ impl RowTarget for Gather {
             }
             What::Contact { .. } => {}
         }
-    }
-
-    fn frame(&mut self, kind: Kind, frame: &DataFrame) -> PolarsResult<()> {
-        for_each_row(kind, frame, |row| self.row(row))
     }
 }
 
