@@ -5,7 +5,7 @@
 //! result (amounts are summed in whole øre), so accumulators filled on
 //! several threads give the same bytes as one.
 
-use super::keyed::{Keyed, Remap, Texts};
+use super::keyed::{Keyed, KeyedWhat, Remap, Texts};
 use super::membership::Membership;
 use super::{cost_column, metric, UnitMode, Units};
 use crate::config::Period;
@@ -162,7 +162,7 @@ impl Accumulator {
         }
         let key = self.key_of(texts, row.citizen, row.date);
         let unit = self.index(key);
-        if let Ok((area, _)) = row.what {
+        if let KeyedWhat::Expense { area, .. } = row.what {
             insert_once(&mut self.areas, area);
         }
         let family = self.mode == UnitMode::Family;
@@ -176,8 +176,8 @@ impl Accumulator {
             insert_once(&mut unit.cases, (row.department, case));
         }
         match row.what {
-            Ok((area, ore)) => unit.add_cost(area, row.department, ore),
-            Err(caseworker) => {
+            KeyedWhat::Expense { area, ore } => unit.add_cost(area, row.department, ore),
+            KeyedWhat::Contact { caseworker } => {
                 unit.contacts += 1;
                 if let Some(caseworker) = caseworker {
                     insert_once(&mut unit.caseworkers, (row.department, caseworker));

@@ -46,9 +46,25 @@ pub struct Keyed {
     pub date: i32,
     /// Case, if any.
     pub case: Option<u32>,
-    /// An expense (`Ok`: budget area and amount in øre) or a contact
-    /// (`Err`: its caseworker, if any).
-    pub what: Result<(u32, i128), Option<u32>>,
+    /// What the row is.
+    pub what: KeyedWhat,
+}
+
+/// An expense or a contact, its texts as ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyedWhat {
+    /// An expense of `ore` in budget area `area`.
+    Expense {
+        /// Budget area.
+        area: u32,
+        /// Amount in øre.
+        ore: i128,
+    },
+    /// A contact, with its caseworker if any.
+    Contact {
+        /// Caseworker.
+        caseworker: Option<u32>,
+    },
 }
 
 impl Texts {
@@ -56,13 +72,14 @@ impl Texts {
     pub fn key(&mut self, row: &Row<'_>) -> Keyed {
         let last = &mut self.last;
         let what = match row.what {
-            What::Expense { amount, area, .. } => Ok((
-                self.areas.intern_after(&mut last.area, area),
-                i128::from(ore(amount)),
-            )),
-            What::Contact { caseworker } => {
-                Err(caseworker.map(|c| self.caseworkers.intern_after(&mut last.caseworker, c)))
-            }
+            What::Expense { amount, area, .. } => KeyedWhat::Expense {
+                area: self.areas.intern_after(&mut last.area, area),
+                ore: i128::from(ore(amount)),
+            },
+            What::Contact { caseworker } => KeyedWhat::Contact {
+                caseworker: caseworker
+                    .map(|c| self.caseworkers.intern_after(&mut last.caseworker, c)),
+            },
         };
         Keyed {
             citizen: self.citizens.intern_after(&mut last.citizen, row.citizen),
@@ -155,11 +172,25 @@ mod tests {
         let b = texts.key(&contact("B", None, Some("A")));
         assert_eq!(
             (a.citizen, a.department, a.case, a.what),
-            (0, 0, Some(0), Err(Some(0)))
+            (
+                0,
+                0,
+                Some(0),
+                KeyedWhat::Contact {
+                    caseworker: Some(0)
+                }
+            )
         );
         assert_eq!(
             (b.citizen, b.department, b.case, b.what),
-            (1, 0, None, Err(Some(0)))
+            (
+                1,
+                0,
+                None,
+                KeyedWhat::Contact {
+                    caseworker: Some(0)
+                }
+            )
         );
         let expense = Row {
             what: What::Expense {
@@ -171,7 +202,8 @@ mod tests {
         };
         let e = texts.key(&expense);
         // 12.345 DKK is 1,235 øre, rounded half away from zero.
-        assert_eq!((e.citizen, e.date, e.what), (0, 7, Ok((0, 1235))));
+        let what = KeyedWhat::Expense { area: 0, ore: 1235 };
+        assert_eq!((e.citizen, e.date, e.what), (0, 7, what));
     }
 
     #[test]

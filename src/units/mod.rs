@@ -14,7 +14,7 @@ mod keyed;
 mod membership;
 
 pub use accumulator::Accumulator;
-pub use keyed::{Keyed, Remap, Texts};
+pub use keyed::{Keyed, KeyedWhat, Remap, Texts};
 pub use membership::Membership;
 
 use crate::config::Period;
