@@ -10,6 +10,7 @@
 
 use crate::config::{Delimiter, Encoding};
 use crate::cpr::{canonical, contains_cpr, looks_like_cpr};
+use crate::load::csv_records::Records;
 use crate::load::text::{self, Decoder, LineEnd};
 use crate::load::value::clean;
 use crate::pseudonym::Key;
@@ -71,12 +72,7 @@ pub fn pseudonymise(
         Delimiter::Auto => text::sniff_delimiter(head),
     };
     let mut decoder = Decoder::new(input, request.encoding, bom)?;
-    let mut records = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(reader);
+    let mut records = Records::new(reader, delimiter);
     if bom {
         out.write_all(b"\xEF\xBB\xBF")?;
     }
@@ -90,15 +86,19 @@ pub fn pseudonymise(
         .flexible(true)
         .from_writer(out);
 
-    let mut record = csv::ByteRecord::new();
     let csv_error = |e: csv::Error| anyhow::anyhow!("{}: {e}", input.display());
-    if !records.read_byte_record(&mut record).map_err(csv_error)? {
+    let Some(first) = records.read().map_err(csv_error)? else {
         bail!(
             "{} is empty: expected a header line with the column names",
             input.display()
         );
-    }
-    let header = text::strip_cr(decoder.decode(&record, 1)?);
+    };
+    // Kept while the records after it are read.
+    let header: Vec<Cow<'static, str>> =
+        text::strip_cr(decoder.decode_into(first.bytes, first.spans, 1, Vec::new())?)
+            .into_iter()
+            .map(|name| Cow::Owned(name.into_owned()))
+            .collect();
     let names: Vec<String> = header.iter().map(|h| clean(h).to_string()).collect();
     let mut targets = Vec::new();
     for column in &request.columns {
@@ -120,9 +120,10 @@ pub fn pseudonymise(
         to_utf8: request.to_utf8,
     };
     encode.write(&mut writer, &header, decoder.encoding())?;
-    while records.read_byte_record(&mut record).map_err(csv_error)? {
-        let line = record.position().map_or(0, |p| p.line());
-        let mut fields = text::strip_cr(decoder.decode(&record, line)?);
+    while let Some(record) = records.read().map_err(csv_error)? {
+        let line = record.line;
+        let mut fields =
+            text::strip_cr(decoder.decode_into(record.bytes, record.spans, line, Vec::new())?);
         if fields.len() != names.len() {
             // An unquoted delimiter shifts every later column: the wrong
             // value would be keyed and a CPR number left in the output.

@@ -44,7 +44,7 @@ pub fn read(
         line: e.position().map_or(0, |p| p.line()),
         message: e.to_string(),
     };
-    let Some(first) = reader.next().map_err(csv_error)? else {
+    let Some(first) = reader.read().map_err(csv_error)? else {
         return Err(LoadError::NoHeader {
             file: path.to_path_buf(),
         });
@@ -57,7 +57,7 @@ pub fn read(
     let file = File::new(spec, path, header, sink, delimiter)?;
     let mut counts = FileCounts::default();
     let mut spare = Vec::new();
-    while let Some(record) = reader.next().map_err(csv_error)? {
+    while let Some(record) = reader.read().map_err(csv_error)? {
         let line = record.line;
         let fields =
             text::strip_cr(decoder.decode_into(record.bytes, record.spans, line, spare)?);

@@ -64,7 +64,7 @@ impl<R: BufRead> Records<R> {
     }
 
     /// The next record, or none at the end of the input.
-    pub fn next(&mut self) -> Result<Option<Record<'_>>, csv::Error> {
+    pub fn read(&mut self) -> Result<Option<Record<'_>>, csv::Error> {
         self.input.consume(std::mem::take(&mut self.unconsumed));
         let line = self.line;
         if self.done {
@@ -191,14 +191,14 @@ mod tests {
     fn by_records(input: &[u8], delimiter: u8, capacity: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
         let mut records = Records::new(BufReader::with_capacity(capacity, input), delimiter);
         let mut all = Vec::new();
-        while let Some(record) = records.next().unwrap() {
+        while let Some(record) = records.read().unwrap() {
             let fields = record
                 .spans
                 .iter()
                 .map(|&(s, e)| record.bytes[s..e].to_vec());
             all.push((record.line, fields.collect()));
         }
-        assert!(records.next().unwrap().is_none(), "the end stays the end");
+        assert!(records.read().unwrap().is_none(), "the end stays the end");
         all
     }
 

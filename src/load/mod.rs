@@ -6,7 +6,7 @@
 //! CPR number) stop the load with an error that names the file and line.
 
 mod csv_file;
-mod csv_records;
+pub mod csv_records;
 mod guard;
 mod parquet_file;
 pub mod progress;
