@@ -11,7 +11,7 @@
 //! the check.
 
 use crate::config::{Config, Period};
-use crate::load::{self, LoadError, Loaded, Row, RowTarget};
+use crate::load::{self, Batch, LoadError, Loaded, Row, RowTarget};
 use crate::realised::{self, Gather, MonthlyPanel, PanelPlan, RealisedError};
 use crate::schema::Kind;
 use crate::units::{Accumulator, Membership, Texts, UnitMode, Units};
@@ -314,6 +314,34 @@ impl RowTarget for Targets {
         }
         if let Some(summary) = &mut self.summary {
             summary.row(row);
+        }
+    }
+
+    fn batch(&mut self, batch: &Batch<'_>) {
+        if !self.units.is_empty() {
+            // As `row`: only rows some unit counts are named.
+            let wanted: Vec<bool> = batch
+                .keep
+                .iter()
+                .zip(batch.dates)
+                .map(|(&keep, &day)| keep && self.units.iter().any(|u| u.covers(day)))
+                .collect();
+            let units = &mut self.units;
+            self.texts.key_batch(batch, &wanted, |texts, keyed| {
+                for units in units.iter_mut() {
+                    units.add(texts, keyed);
+                }
+            });
+        }
+        if self.panel.is_some() || self.summary.is_some() {
+            batch.for_each_row(|row| {
+                if let Some(panel) = &mut self.panel {
+                    panel.row(row);
+                }
+                if let Some(summary) = &mut self.summary {
+                    summary.row(row);
+                }
+            });
         }
     }
 }

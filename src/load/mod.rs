@@ -13,6 +13,7 @@ pub mod progress;
 mod record;
 mod reject;
 mod rows;
+pub mod runs;
 mod stream;
 pub mod text;
 pub mod value;
@@ -20,7 +21,7 @@ pub mod xlsx_file;
 
 pub use guard::catch as catch_panic;
 pub use reject::{describe_column, write_rejects, Reject};
-pub use stream::{for_each_row, Row, RowTarget, What};
+pub use stream::{for_each_row, Batch, BatchWhat, Departments, Row, RowTarget, What};
 
 use crate::accounts::AccountMap;
 use crate::config::{Config, Decimal, Period, SourceSpec};

@@ -10,6 +10,7 @@
 //! at a time. Line numbers are row numbers (1-based), as Parquet has no lines.
 
 use super::rows::{Layout, Problem, RowSink};
+use super::runs::for_each_run;
 use super::value::{clean, float_ore, placeholder_id};
 use super::{layout, FileCounts, LoadError, Reject};
 use crate::config::{Decimal, SourceSpec};
@@ -327,14 +328,18 @@ fn take_clean_rows(
     let fields = sink.fields();
     let mut suspect = vec![false; frame.height()];
     let mut exact_amounts = None;
+    // Each run of one text is judged once.
     let mark_text =
         |suspect: &mut Vec<bool>, column: &Column, required: bool| -> PolarsResult<()> {
-            for (row, value) in column.str()?.iter().enumerate() {
-                suspect[row] |= match value {
+            for_each_run(column.str()?, |rows, value| {
+                let odd = match value {
                     None => required,
                     Some(v) => v.is_empty() || clean(v).len() != v.len() || v.starts_with("=\""),
                 };
-            }
+                if odd {
+                    suspect[rows].fill(true);
+                }
+            });
             Ok(())
         };
     for field in fields.iter().filter(|f| !sink.unread(f)) {
@@ -418,29 +423,29 @@ fn take_clean_rows(
     // placeholder.
     let mut placeholder = vec![false; frame.height()];
     for field in fields.iter().filter(|f| f.ty == FieldType::Id) {
-        let mut checked = None;
-        for (row, value) in frame
-            .column(field.name)
-            .map_err(polars)?
-            .str()
-            .map_err(polars)?
-            .iter()
-            .enumerate()
-        {
-            placeholder[row] |= value.is_some_and(placeholder_id);
-            // Rows come in runs of one id: it is checked once per run.
-            if suspect[row] || value == checked {
-                continue;
+        let column = frame.column(field.name).map_err(polars)?;
+        // Rows come in runs of one id: it is checked once per run, at the
+        // run's first row that is not suspect.
+        let mut cpr = None;
+        for_each_run(column.str().map_err(polars)?, |rows, value| {
+            let Some(value) = value else { return };
+            if placeholder_id(value) {
+                placeholder[rows.clone()].fill(true);
             }
-            checked = value;
-            if value.is_some_and(looks_like_cpr) {
-                return Err(LoadError::Cpr {
-                    source_name: spec.name.clone(),
-                    file: path.to_path_buf(),
-                    line: (start + row) as u64 + 1,
-                    field: field.name,
-                });
+            let first = rows.clone().find(|&row| !suspect[row]);
+            if let (Some(row), None) = (first, cpr) {
+                if looks_like_cpr(value) {
+                    cpr = Some(row);
+                }
             }
+        });
+        if let Some(row) = cpr {
+            return Err(LoadError::Cpr {
+                source_name: spec.name.clone(),
+                file: path.to_path_buf(),
+                line: (start + row) as u64 + 1,
+                field: field.name,
+            });
         }
     }
     let mut frame = frame.clone();

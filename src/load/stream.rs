@@ -40,10 +40,116 @@ pub enum What<'a> {
     },
 }
 
+/// Rows of one slice of a typed file, column by column, as the loader hands
+/// them on: the rows `keep` marks passed the row rules (the others go
+/// through the rules as text and, if accepted, reach `row` one by one).
+/// Values of rows not kept are unspecified.
+pub struct Batch<'a> {
+    /// Whether each row is handed on.
+    pub keep: &'a [bool],
+    /// Citizen ids.
+    pub citizens: &'a StringChunked,
+    /// Departments.
+    pub departments: Departments<'a>,
+    /// Days since 1970.
+    pub dates: &'a [i32],
+    /// Case ids, none on every row when the source has none.
+    pub cases: Option<&'a StringChunked>,
+    /// Expense or contact columns.
+    pub what: BatchWhat<'a>,
+}
+
+/// A batch's departments: the source's one, or a column.
+#[derive(Clone, Copy)]
+pub enum Departments<'a> {
+    /// Every row's.
+    Fixed(&'a str),
+    /// Each row's.
+    Column(&'a StringChunked),
+}
+
+/// A batch's expense or contact columns.
+pub enum BatchWhat<'a> {
+    /// Expenses.
+    Expenses {
+        /// Amounts in DKK.
+        amounts: &'a [f64],
+        /// Each row's account, an index into `booked`.
+        accounts: &'a [u32],
+        /// The distinct accounts: digits and budget area.
+        booked: &'a [(&'a str, &'a str)],
+    },
+    /// Contacts.
+    Contacts {
+        /// Caseworkers, none on every row when the source has none.
+        caseworkers: Option<&'a StringChunked>,
+    },
+}
+
+impl Batch<'_> {
+    /// Calls `f` with every kept row, in order.
+    pub fn for_each_row(&self, mut f: impl FnMut(Row<'_>)) {
+        fn texts(column: Option<&StringChunked>) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
+            match column {
+                Some(c) => Box::new(c.iter()),
+                None => Box::new(std::iter::repeat(None)),
+            }
+        }
+        let departments: Box<dyn Iterator<Item = Option<&str>>> = match self.departments {
+            Departments::Fixed(d) => Box::new(std::iter::repeat(Some(d))),
+            Departments::Column(c) => Box::new(c.iter()),
+        };
+        let caseworkers = match self.what {
+            BatchWhat::Contacts { caseworkers } => caseworkers,
+            BatchWhat::Expenses { .. } => None,
+        };
+        let rows = self
+            .citizens
+            .iter()
+            .zip(departments)
+            .zip(texts(self.cases))
+            .zip(texts(caseworkers))
+            .enumerate();
+        for (i, (((citizen, department), case), caseworker)) in rows {
+            let (true, Some(citizen), Some(department)) = (self.keep[i], citizen, department)
+            else {
+                continue;
+            };
+            let what = match self.what {
+                BatchWhat::Expenses {
+                    amounts,
+                    accounts,
+                    booked,
+                } => {
+                    let (account, area) = booked[accounts[i] as usize];
+                    What::Expense {
+                        amount: amounts[i],
+                        account,
+                        area,
+                    }
+                }
+                BatchWhat::Contacts { .. } => What::Contact { caseworker },
+            };
+            f(Row {
+                citizen,
+                department,
+                date: self.dates[i],
+                case,
+                what,
+            });
+        }
+    }
+}
+
 /// Where streamed rows go.
 pub trait RowTarget {
     /// One row that passed the row rules.
     fn row(&mut self, row: Row<'_>);
+    /// The kept rows of a batch: each to `row`, unless the target can take
+    /// them a column at a time.
+    fn batch(&mut self, batch: &Batch<'_>) {
+        batch.for_each_row(|row| self.row(row));
+    }
     /// Typed rows in the loaded frame's columns (`department`, the kind's
     /// fields, `budget_area`), such as a frame already loaded: each to
     /// `row`. The loader hands streamed expense and contact rows to `row`,
@@ -60,11 +166,17 @@ impl<T: RowTarget> RowTarget for Vec<T> {
             target.row(row);
         }
     }
+    fn batch(&mut self, batch: &Batch<'_>) {
+        for target in self.iter_mut() {
+            target.batch(batch);
+        }
+    }
 }
 
 /// No target: every row is kept in the loaded frames.
 impl RowTarget for () {
     fn row(&mut self, _: Row<'_>) {}
+    fn batch(&mut self, _: &Batch<'_>) {}
     fn frame(&mut self, _: Kind, _: &DataFrame) -> PolarsResult<()> {
         Ok(())
     }

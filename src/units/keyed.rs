@@ -5,9 +5,10 @@
 //! last id it gave and compares before it hashes.
 
 use crate::interner::Interner;
+use crate::load::runs::for_each_run;
 use crate::load::value::ore;
-use crate::load::{Row, What};
-use polars::prelude::{polars_err, PolarsResult};
+use crate::load::{Batch, BatchWhat, Departments, Row, What};
+use polars::prelude::{polars_err, PolarsResult, StringChunked};
 
 /// The distinct texts a worker's rows have named, per kind.
 #[derive(Default)]
@@ -92,6 +93,57 @@ impl Texts {
         }
     }
 
+    /// The rows of `batch` that `wanted` marks (kept rows only), with their
+    /// texts as ids, each to `f` in order. A text is looked up once per run
+    /// of rows holding it (`load::runs`), not once per row.
+    pub fn key_batch(
+        &mut self,
+        batch: &Batch<'_>,
+        wanted: &[bool],
+        mut f: impl FnMut(&Texts, &Keyed),
+    ) {
+        const NONE: u32 = u32::MAX;
+        let citizens = ids(&mut self.citizens, Some(batch.citizens), wanted);
+        let departments = match batch.departments {
+            Departments::Fixed(d) => vec![self.departments.intern(d); wanted.len()],
+            Departments::Column(c) => ids(&mut self.departments, Some(c), wanted),
+        };
+        let cases = ids(&mut self.cases, batch.cases, wanted);
+        let what: Box<dyn Fn(usize) -> KeyedWhat> = match batch.what {
+            BatchWhat::Expenses {
+                amounts,
+                accounts,
+                booked,
+            } => {
+                // Each distinct account's area, named once.
+                let areas: Vec<u32> = booked
+                    .iter()
+                    .map(|(_, area)| self.areas.intern(area))
+                    .collect();
+                Box::new(move |row| KeyedWhat::Expense {
+                    area: areas[accounts[row] as usize],
+                    ore: i128::from(ore(amounts[row])),
+                })
+            }
+            BatchWhat::Contacts { caseworkers } => {
+                let caseworkers = ids(&mut self.caseworkers, caseworkers, wanted);
+                Box::new(move |row| KeyedWhat::Contact {
+                    caseworker: Some(caseworkers[row]).filter(|&c| c != NONE),
+                })
+            }
+        };
+        for (row, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
+            let keyed = Keyed {
+                citizen: citizens[row],
+                department: departments[row],
+                date: batch.dates[row],
+                case: Some(cases[row]).filter(|&c| c != NONE),
+                what: what(row),
+            };
+            f(self, &keyed);
+        }
+    }
+
     /// Adds every text of `other`, returning where each of its ids went.
     /// The kinds are independent tables: citizens are added on a thread of
     /// their own beside the rest (at a million citizens this is a second of
@@ -131,6 +183,20 @@ impl Texts {
             caseworkers,
         })
     }
+}
+
+/// Each row's id in `texts` of its value in `column` (`u32::MAX` for a null,
+/// an absent column, or a run with no wanted row, whose text is not added).
+fn ids(texts: &mut Interner, column: Option<&StringChunked>, wanted: &[bool]) -> Vec<u32> {
+    let mut ids = vec![u32::MAX; wanted.len()];
+    if let Some(column) = column {
+        for_each_run(column, |rows, value| {
+            if let (Some(text), true) = (value, wanted[rows.clone()].contains(&true)) {
+                ids[rows].fill(texts.intern(text));
+            }
+        });
+    }
+    ids
 }
 
 /// Per kind, the id in one `Texts` of each id of another (`Texts::absorb`).
@@ -204,6 +270,83 @@ mod tests {
         // 12.345 DKK is 1,235 øre, rounded half away from zero.
         let what = KeyedWhat::Expense { area: 0, ore: 1235 };
         assert_eq!((e.citizen, e.date, e.what), (0, 7, what));
+    }
+
+    /// A keyed row as a comparable tuple of its texts.
+    fn named(texts: &Texts, k: &Keyed) -> (String, String, i32, Option<String>, String) {
+        let what = match k.what {
+            KeyedWhat::Expense { area, ore } => format!("{} {ore}", texts.areas.get(area)),
+            KeyedWhat::Contact { caseworker } => {
+                format!("{:?}", caseworker.map(|c| texts.caseworkers.get(c)))
+            }
+        };
+        (
+            texts.citizens.get(k.citizen).to_string(),
+            texts.departments.get(k.department).to_string(),
+            k.date,
+            k.case.map(|c| texts.cases.get(c).to_string()),
+            what,
+        )
+    }
+
+    #[test]
+    fn a_batch_is_keyed_as_its_wanted_rows_are_one_by_one() {
+        let text = |values: &[Option<&str>]| -> StringChunked { values.iter().copied().collect() };
+        let citizens = text(&[Some("A"), Some("A"), Some("B"), Some("B"), Some("A")]);
+        let departments = text(&[Some("D"), Some("D"), Some("E"), Some("D"), Some("D")]);
+        let cases = text(&[Some("k"), None, Some("k"), Some("k"), Some("m")]);
+        let caseworkers = text(&[None, Some("w"), Some("w"), Some("v"), Some("w")]);
+        let dates = [1, 2, 3, 4, 5];
+        // Row 1 was not kept; row 3 is kept but not wanted (outside the period).
+        let keep = [true, false, true, true, true];
+        let wanted = [true, false, true, false, true];
+        let amounts = [1.005, 2.0, -3.5, 4.0, 5.25];
+        let accounts = [0, 1, 1, 0, 1];
+        let booked = [("522", "Voksne"), ("301", "Skole")];
+        let batches = [
+            BatchWhat::Contacts {
+                caseworkers: Some(&caseworkers),
+            },
+            BatchWhat::Expenses {
+                amounts: &amounts,
+                accounts: &accounts,
+                booked: &booked,
+            },
+        ];
+        for (what, departments) in batches
+            .into_iter()
+            .zip([Departments::Column(&departments), Departments::Fixed("F")])
+        {
+            let batch = Batch {
+                keep: &keep,
+                citizens: &citizens,
+                departments,
+                dates: &dates,
+                cases: Some(&cases),
+                what,
+            };
+            let mut by_row = Texts::default();
+            let mut expected = Vec::new();
+            let mut row_number = 0;
+            batch.for_each_row(|row| {
+                while !keep[row_number] {
+                    row_number += 1;
+                }
+                if wanted[row_number] {
+                    let k = by_row.key(&row);
+                    expected.push(named(&by_row, &k));
+                }
+                row_number += 1;
+            });
+            let mut texts = Texts::default();
+            let mut found = Vec::new();
+            texts.key_batch(&batch, &wanted, |texts, k| found.push(named(texts, k)));
+            assert_eq!(found, expected);
+            assert_eq!(found.len(), 3);
+            // The texts of rows not wanted are not named.
+            assert_eq!(texts.citizens.len(), 2);
+            assert_eq!(texts.caseworkers.find("v"), None);
+        }
     }
 
     #[test]

@@ -182,6 +182,34 @@ fn cpr_in_a_parquet_float_or_integer_id_column_is_refused() {
 }
 
 #[test]
+fn cpr_in_a_typed_parquet_text_column_is_refused_at_its_first_row_the_rules_would_take() {
+    use polars::prelude::*;
+    // Row 3 lacks its date, so it goes through the row rules as text: the
+    // run of the CPR number is caught at row 4, the first row taken whole.
+    let citizen = Column::new("citizen".into(), ["a", "a", "0101901234", "0101901234"]);
+    let date = Column::new(
+        "date".into(),
+        [
+            Some("2023-01-05"),
+            Some("2023-01-05"),
+            None,
+            Some("2023-01-06"),
+        ],
+    )
+    .cast(&DataType::Date)
+    .unwrap();
+    let mut frame = DataFrame::new(4, vec![citizen, date]).unwrap();
+    let wd = contacts("k.parquet");
+    wd.write_parquet("k.parquet", &mut frame);
+    let run = wd.validate_csv();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    eqnice!(
+        "tvaers: source \"k\": k.parquet line 4: the field citizen holds what looks like a raw CPR number; tvaers reads pseudonymised data only: run `tvaers pseudonymise` on the file first\n",
+        run.stderr
+    );
+}
+
+#[test]
 fn damaged_parquet_footer_or_page_is_one_clean_error_not_a_panic() {
     use polars::prelude::*;
     let wd = contacts("k.parquet");

@@ -1,20 +1,15 @@
 //! Clean typed rows of a Parquet file, taken whole: appended to the frame as
-//! columns, or, when streamed, handed to the target straight from their
+//! columns, or, when streamed, handed to the target as a `Batch` of their
 //! columns (no frame is assembled for them, no value is turned into text,
-//! and each run of one account text is mapped once). Streamed rows reach
-//! the target as the CSV path's rows do, so every target sees the same rows
-//! from either format.
+//! and each run of one account text is mapped once). A target that takes a
+//! batch row by row sees the rows the CSV path would hand it, so every
+//! target sees the same rows from either format.
 
 use super::{fixed, remember, RowSink};
-use crate::load::stream::{Row, What};
+use crate::load::runs::for_each_run;
+use crate::load::stream::{Batch, BatchWhat, Departments};
 use crate::schema::{col, FieldType, Kind, DEPARTMENT};
 use polars::prelude::*;
-
-/// What a row adds beyond its citizen, date, department and case.
-enum Extra<'a> {
-    Expense(Option<f64>, Option<&'a str>),
-    Contact(Option<&'a str>),
-}
 
 impl RowSink<'_> {
     /// Appends the rows of `frame` (one column per field, named by it, in the
@@ -123,92 +118,102 @@ impl RowSink<'_> {
         suspect: &mut [bool],
         streaming: &mut super::Streaming<'_>,
     ) -> PolarsResult<usize> {
-        let text = |name: &str| -> PolarsResult<Box<dyn Iterator<Item = Option<&str>> + '_>> {
-            Ok(match frame.column(name) {
-                Ok(c) => Box::new(c.str()?.iter()),
-                Err(_) => Box::new(std::iter::repeat(None)),
-            })
+        let text = |name: &str| -> PolarsResult<Option<&StringChunked>> {
+            frame.column(name).ok().map(|c| c.str()).transpose()
         };
+        let height = frame.height();
+        // A row that lacks what the target reads goes to the row rules,
+        // which reject it with their reason.
+        let mut keep: Vec<bool> = suspect.iter().map(|s| !s).collect();
+        let mut drop_nulls = |column: Option<&StringChunked>| match column {
+            Some(column) => for_each_run(column, |rows, value| {
+                if value.is_none() {
+                    keep[rows].fill(false);
+                }
+            }),
+            None => keep.fill(false),
+        };
+        let citizens = text("citizen")?;
+        drop_nulls(citizens);
+        let departments = match (self.department.is_some(), streaming.department) {
+            (true, _) => text(DEPARTMENT.name)?.map(Departments::Column),
+            (false, fixed) => fixed.map(Departments::Fixed),
+        };
+        match departments {
+            Some(Departments::Column(column)) => drop_nulls(Some(column)),
+            Some(Departments::Fixed(_)) => {}
+            None => drop_nulls(None),
+        }
         let dates = frame.column("date")?.cast(&DataType::Int32)?;
-        let extra: Box<dyn Iterator<Item = Extra<'_>>> = match self.kind {
-            Kind::Expenses => Box::new(
-                frame
-                    .column("amount")?
-                    .f64()?
-                    .iter()
-                    .zip(text("account")?)
-                    .map(|(amount, account)| Extra::Expense(amount, account)),
-            ),
-            _ => Box::new(text("caseworker")?.map(Extra::Contact)),
-        };
-        let departments = match self.department {
-            Some(_) => text(DEPARTMENT.name)?,
-            None => Box::new(std::iter::repeat(streaming.department)),
-        };
-        let rows = text("citizen")?
-            .zip(dates.i32()?.iter())
-            .zip(text("case")?)
-            .zip(departments)
-            .zip(extra)
-            .zip(suspect.iter_mut());
-        // Rows come in runs of one account: the last one is kept.
-        let mut last_account: Option<(&str, Option<u32>)> = None;
-        let mut handed = 0;
-        for (((((citizen, date), case), department), extra), suspect) in rows {
-            if *suspect {
-                continue;
+        let mut days = vec![0; height];
+        for (row, date) in dates.i32()?.iter().enumerate() {
+            match date {
+                Some(date) => days[row] = date,
+                None => keep[row] = false,
             }
-            let expense = match extra {
-                Extra::Expense(amount, account) => {
-                    let mapped = match (last_account, account) {
-                        (Some((text, mapped)), Some(a)) if text == a => mapped,
-                        (_, Some(a)) => {
-                            let mapped = self.account(a);
-                            last_account = Some((a, mapped));
-                            mapped
-                        }
-                        (_, None) => None,
-                    };
-                    match (amount, mapped) {
-                        (Some(amount), Some(a)) => Some((amount, a)),
-                        // To the row rules, which reject it with their reason.
-                        _ => {
-                            *suspect = true;
-                            continue;
-                        }
-                    }
+        }
+        let mut amounts = Vec::new();
+        let mut accounts = Vec::new();
+        if self.kind == Kind::Expenses {
+            amounts = vec![0.0; height];
+            for (row, amount) in frame.column("amount")?.f64()?.iter().enumerate() {
+                match amount {
+                    Some(amount) => amounts[row] = amount,
+                    None => keep[row] = false,
                 }
-                Extra::Contact(_) => None,
-            };
-            let (Some(citizen), Some(date), Some(department)) = (citizen, date, department) else {
-                *suspect = true;
-                continue;
-            };
-            self.count_period(date);
-            if self.department.is_some() {
-                remember(&mut self.departments, department);
             }
-            let what = match (expense, extra) {
-                (Some((amount, a)), _) => {
-                    let a = &self.mapped[a as usize];
-                    What::Expense {
-                        amount,
-                        account: &a.digits,
-                        area: a.area,
+            // Each run of one account text is mapped once.
+            accounts = vec![0; height];
+            match text("account")? {
+                Some(column) => for_each_run(column, |rows, value| {
+                    match value.and_then(|a| self.account(a)) {
+                        Some(a) => accounts[rows].fill(a),
+                        None => keep[rows].fill(false),
                     }
+                }),
+                None => keep.fill(false),
+            }
+        }
+        for (suspect, keep) in suspect.iter_mut().zip(&keep) {
+            *suspect |= !keep;
+        }
+        for (&day, _) in days.iter().zip(&keep).filter(|(_, keep)| **keep) {
+            self.count_period(day);
+        }
+        if let Some(Departments::Column(column)) = departments {
+            for_each_run(column, |rows, value| {
+                if let (Some(d), true) = (value, keep[rows].contains(&true)) {
+                    remember(&mut self.departments, d);
                 }
-                (None, Extra::Contact(caseworker)) => What::Contact { caseworker },
-                (None, Extra::Expense(..)) => continue,
-            };
-            handed += 1;
-            streaming.rows.row(Row {
-                citizen,
-                department,
-                date,
-                case,
-                what,
             });
         }
+        let handed = keep.iter().filter(|k| **k).count();
+        let (Some(citizens), Some(departments), true) = (citizens, departments, handed > 0) else {
+            return Ok(0);
+        };
+        let booked: Vec<(&str, &str)> = self
+            .mapped
+            .iter()
+            .map(|a| (a.digits.as_str(), a.area))
+            .collect();
+        let what = match self.kind {
+            Kind::Expenses => BatchWhat::Expenses {
+                amounts: &amounts,
+                accounts: &accounts,
+                booked: &booked,
+            },
+            _ => BatchWhat::Contacts {
+                caseworkers: text("caseworker")?,
+            },
+        };
+        streaming.rows.batch(&Batch {
+            keep: &keep,
+            citizens,
+            departments,
+            dates: &days,
+            cases: text("case")?,
+            what,
+        });
         self.accepted += handed as u64;
         Ok(handed)
     }
