@@ -327,7 +327,7 @@ fn take_clean_rows(
     let polars = parquet_error(path);
     let fields = sink.fields();
     let mut suspect = vec![false; frame.height()];
-    let mut exact_amounts = None;
+    let (mut ore, mut amount) = (Vec::new(), None);
     // Each run of one text is judged once.
     let mark_text =
         |suspect: &mut Vec<bool>, column: &Column, required: bool| -> PolarsResult<()> {
@@ -351,7 +351,7 @@ fn take_clean_rows(
             FieldType::Amount => {
                 // Each amount to the nearest øre as written (see `value::ore`);
                 // NaN, infinities and amounts out of range go to the row rules.
-                let exact: Float64Chunked = column
+                ore = column
                     .f64()
                     .map_err(polars)?
                     .iter()
@@ -361,14 +361,14 @@ fn take_clean_rows(
                             suspect[row] |= field.required;
                             None
                         }
-                        Some(Ok(ore)) => Some(ore as f64 / 100.0),
+                        Some(Ok(ore)) => Some(ore),
                         Some(Err(_)) => {
                             suspect[row] = true;
                             None
                         }
                     })
                     .collect();
-                exact_amounts = Some(exact.with_name(field.name.into()).into_column());
+                amount = Some(field.name);
             }
             FieldType::Date | FieldType::Step => {
                 if field.required {
@@ -448,12 +448,23 @@ fn take_clean_rows(
             });
         }
     }
+    // Rows kept in a frame keep their amounts as exact øre in DKK; streamed
+    // rows are handed the øre.
     let mut frame = frame.clone();
-    if let Some(amounts) = exact_amounts {
-        frame.with_column(amounts).map_err(polars)?;
+    if let (Some(name), false) = (amount, sink.streams_columns()) {
+        let exact: Float64Chunked = ore.iter().map(|o| o.map(|o| o as f64 / 100.0)).collect();
+        frame
+            .with_column(exact.with_name(name.into()).into_column())
+            .map_err(polars)?;
     }
     let keep = sink
-        .append_typed(&frame, &mut suspect, &spec.name, spec.department.as_deref())
+        .append_typed(
+            &frame,
+            &ore,
+            &mut suspect,
+            &spec.name,
+            spec.department.as_deref(),
+        )
         .map_err(polars)?;
     debug_assert_eq!(
         keep + suspect.iter().filter(|s| **s).count(),

@@ -217,6 +217,12 @@ impl<'m> RowSink<'m> {
         self.streaming.is_some()
     }
 
+    /// Whether typed rows are handed to the target as a batch of columns
+    /// (`append_typed`): streamed expenses and contacts.
+    pub fn streams_columns(&self) -> bool {
+        self.streaming.is_some() && self.kind.has_department()
+    }
+
     /// Whether `field` is free text that no row rule can reject and that
     /// the streaming target does not read (a service, a contact's type):
     /// typed columns of it need not be read at all.

@@ -24,19 +24,36 @@ pub fn for_each_run<'a>(
     let mut base = 0;
     for array in column.downcast_iter() {
         let views = array.views();
-        let validity = array.validity();
-        let valid = |i: usize| validity.is_none_or(|v| v.get_bit(i));
         let mut start = 0;
-        for i in 1..=views.len() {
-            let same = i < views.len()
-                && valid(i) == valid(start)
-                && (!valid(i) || views[i].as_u128() == views[start].as_u128());
-            if same {
-                continue;
+        match array.validity().filter(|v| v.unset_bits() > 0) {
+            // No null (most columns): views alone decide.
+            None => {
+                for i in 1..views.len() {
+                    if views[i].as_u128() != views[start].as_u128() {
+                        f(base + start..base + i, Some(array.value(start)));
+                        start = i;
+                    }
+                }
+                if start < views.len() {
+                    f(base + start..base + views.len(), Some(array.value(start)));
+                }
             }
-            let value = valid(start).then(|| array.value(start));
-            f(base + start..base + i, value);
-            start = i;
+            Some(validity) => {
+                let valid = |i: usize| validity.get_bit(i);
+                for i in 1..=views.len() {
+                    let same = i < views.len()
+                        && valid(i) == valid(start)
+                        && (!valid(i) || views[i].as_u128() == views[start].as_u128());
+                    if same {
+                        continue;
+                    }
+                    f(
+                        base + start..base + i,
+                        valid(start).then(|| array.value(start)),
+                    );
+                    start = i;
+                }
+            }
         }
         base += views.len();
     }

@@ -72,8 +72,8 @@ pub enum Departments<'a> {
 pub enum BatchWhat<'a> {
     /// Expenses.
     Expenses {
-        /// Amounts in DKK.
-        amounts: &'a [f64],
+        /// Amounts in øre.
+        ore: &'a [i64],
         /// Each row's account, an index into `booked`.
         accounts: &'a [u32],
         /// The distinct accounts: digits and budget area.
@@ -117,13 +117,14 @@ impl Batch<'_> {
             };
             let what = match self.what {
                 BatchWhat::Expenses {
-                    amounts,
+                    ore,
                     accounts,
                     booked,
                 } => {
                     let (account, area) = booked[accounts[i] as usize];
                     What::Expense {
-                        amount: amounts[i],
+                        // Whole øre in DKK, as a row of a frame holds it.
+                        amount: ore[i] as f64 / 100.0,
                         account,
                         area,
                     }

@@ -111,7 +111,7 @@ impl Texts {
         let cases = ids(&mut self.cases, batch.cases, wanted);
         let what: Box<dyn Fn(usize) -> KeyedWhat> = match batch.what {
             BatchWhat::Expenses {
-                amounts,
+                ore,
                 accounts,
                 booked,
             } => {
@@ -122,7 +122,7 @@ impl Texts {
                     .collect();
                 Box::new(move |row| KeyedWhat::Expense {
                     area: areas[accounts[row] as usize],
-                    ore: i128::from(ore(amounts[row])),
+                    ore: i128::from(ore[row]),
                 })
             }
             BatchWhat::Contacts { caseworkers } => {
@@ -300,7 +300,7 @@ mod tests {
         // Row 1 was not kept; row 3 is kept but not wanted (outside the period).
         let keep = [true, false, true, true, true];
         let wanted = [true, false, true, false, true];
-        let amounts = [1.005, 2.0, -3.5, 4.0, 5.25];
+        let ore = [101, 200, -350, 400, 525];
         let accounts = [0, 1, 1, 0, 1];
         let booked = [("522", "Voksne"), ("301", "Skole")];
         let batches = [
@@ -308,7 +308,7 @@ mod tests {
                 caseworkers: Some(&caseworkers),
             },
             BatchWhat::Expenses {
-                amounts: &amounts,
+                ore: &ore,
                 accounts: &accounts,
                 booked: &booked,
             },

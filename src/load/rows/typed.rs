@@ -15,16 +15,20 @@ impl RowSink<'_> {
     /// Appends the rows of `frame` (one column per field, named by it, in the
     /// field's type, and `department` when it comes from a column) whose
     /// `suspect` flag is clear. Accounts without digits are flagged here, to
-    /// be rejected by the row rules. Returns how many rows were appended.
+    /// be rejected by the row rules. When the rows are streamed as columns
+    /// (`streams_columns`), `ore` holds each row's amount in øre and the
+    /// frame's amount column is not read. Returns how many rows were
+    /// appended.
     pub fn append_typed(
         &mut self,
         frame: &DataFrame,
+        ore: &[Option<i64>],
         suspect: &mut [bool],
         source: &str,
         fixed_department: Option<&str>,
     ) -> PolarsResult<usize> {
-        if self.streaming.is_some() && self.kind.has_department() {
-            return self.stream_typed(frame, suspect);
+        if self.streams_columns() {
+            return self.stream_typed(frame, ore, suspect);
         }
         self.flush(source, fixed_department)?;
         let mut fields: Vec<Column> = Vec::with_capacity(self.fields.len());
@@ -102,12 +106,13 @@ impl RowSink<'_> {
     pub(super) fn stream_typed(
         &mut self,
         frame: &DataFrame,
+        ore: &[Option<i64>],
         suspect: &mut [bool],
     ) -> PolarsResult<usize> {
         let Some(mut streaming) = self.streaming.take() else {
             return Ok(0);
         };
-        let result = self.stream_columns(frame, suspect, &mut streaming);
+        let result = self.stream_columns(frame, ore, suspect, &mut streaming);
         self.streaming = Some(streaming);
         result
     }
@@ -115,6 +120,7 @@ impl RowSink<'_> {
     fn stream_columns(
         &mut self,
         frame: &DataFrame,
+        ore: &[Option<i64>],
         suspect: &mut [bool],
         streaming: &mut super::Streaming<'_>,
     ) -> PolarsResult<usize> {
@@ -155,11 +161,11 @@ impl RowSink<'_> {
         let mut amounts = Vec::new();
         let mut accounts = Vec::new();
         if self.kind == Kind::Expenses {
-            amounts = vec![0.0; height];
-            for (row, amount) in frame.column("amount")?.f64()?.iter().enumerate() {
-                match amount {
-                    Some(amount) => amounts[row] = amount,
-                    None => keep[row] = false,
+            amounts = vec![0; height];
+            for (row, keep) in keep.iter_mut().enumerate() {
+                match ore.get(row).copied().flatten() {
+                    Some(ore) => amounts[row] = ore,
+                    None => *keep = false,
                 }
             }
             // Each run of one account text is mapped once.
@@ -198,7 +204,7 @@ impl RowSink<'_> {
             .collect();
         let what = match self.kind {
             Kind::Expenses => BatchWhat::Expenses {
-                amounts: &amounts,
+                ore: &amounts,
                 accounts: &accounts,
                 booked: &booked,
             },
