@@ -91,6 +91,40 @@ impl Interner {
     }
 }
 
+/// An interner's texts in the order of their names: each id's rank, and
+/// the texts by rank.
+pub struct Ranked<'a> {
+    /// Per id, its text's place in the sorted texts.
+    pub rank: Vec<u32>,
+    /// The texts, sorted.
+    pub names: Vec<&'a str>,
+}
+
+impl<'a> Ranked<'a> {
+    /// The text of rank `rank`.
+    pub fn name(&self, rank: u32) -> &'a str {
+        self.names[rank as usize]
+    }
+}
+
+impl Interner {
+    /// The texts in the order of their names.
+    pub fn ranked(&self) -> Ranked<'_> {
+        let mut names: Vec<(&str, u32)> = (0..self.len() as u32)
+            .map(|id| (self.get(id), id))
+            .collect();
+        names.sort_unstable();
+        let mut rank = vec![0; names.len()];
+        for (position, &(_, id)) in names.iter().enumerate() {
+            rank[id as usize] = position as u32;
+        }
+        Ranked {
+            rank,
+            names: names.into_iter().map(|(name, _)| name).collect(),
+        }
+    }
+}
+
 #[inline]
 fn slice<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
     let id = id as usize;
@@ -123,6 +157,18 @@ mod tests {
         assert_eq!((texts.intern_after(&mut last, "a"), last), (0, Some(0)));
         assert_eq!((texts.intern_after(&mut last, "b"), last), (1, Some(1)));
         assert_eq!((texts.intern_after(&mut last, "a"), last), (0, Some(0)));
+    }
+
+    #[test]
+    fn ranks_follow_the_texts_order() {
+        let mut texts = Interner::default();
+        for text in ["b", "c", "a"] {
+            texts.intern(text);
+        }
+        let ranked = texts.ranked();
+        assert_eq!(ranked.rank, [1, 2, 0]);
+        assert_eq!(ranked.names, ["a", "b", "c"]);
+        assert_eq!(ranked.name(2), "c");
     }
 
     #[test]

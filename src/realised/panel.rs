@@ -240,15 +240,9 @@ impl Store {
             }
         }
         let sorted = |interner: &Interner| -> (Vec<String>, Vec<u32>) {
-            let mut names: Vec<(String, u32)> = (0..interner.len() as u32)
-                .map(|id| (interner.get(id).to_string(), id))
-                .collect();
-            names.sort();
-            let mut rank = vec![0u32; names.len()];
-            for (position, (_, id)) in names.iter().enumerate() {
-                rank[*id as usize] = position as u32;
-            }
-            (names.into_iter().map(|(name, _)| name).collect(), rank)
+            let ranked = interner.ranked();
+            let names = ranked.names.iter().map(|name| name.to_string()).collect();
+            (names, ranked.rank)
         };
         let (areas, area_rank) = sorted(&self.areas);
         let (departments, department_rank) = sorted(&self.departments);

@@ -70,6 +70,31 @@ impl Unit {
         self.last = self.last.max(last);
     }
 
+    /// This unit with its ids taken to other texts by `remap`, which gives
+    /// distinct texts distinct ids: its sets stay sets.
+    fn remapped(mut self, remap: &Remap) -> Unit {
+        let (departments, cases) = (&remap.departments, &remap.cases);
+        for m in &mut self.members {
+            *m = remap.citizens[*m as usize];
+        }
+        for d in &mut self.departments {
+            *d = departments[*d as usize];
+        }
+        for (d, c) in &mut self.caseworkers {
+            *d = departments[*d as usize];
+            *c = remap.caseworkers[*c as usize];
+        }
+        for (d, c) in &mut self.cases {
+            *d = departments[*d as usize];
+            *c = cases[*c as usize];
+        }
+        for (area, d, _) in &mut self.costs {
+            *area = remap.areas[*area as usize];
+            *d = departments[*d as usize];
+        }
+        self
+    }
+
     /// Adds `theirs` to this unit; `remap` takes its ids to this unit's
     /// texts (none: the same texts).
     fn absorb(&mut self, theirs: Unit, remap: Option<&Remap>) {
@@ -255,8 +280,14 @@ impl Accumulator {
                 UnitKey::Citizen(c) => UnitKey::Citizen(remap.citizens[c as usize]),
                 family => family,
             };
+            let before = self.units.len();
             let index = self.index(key);
-            self.units[index].absorb(theirs, Some(remap));
+            if index == before {
+                // New here: taken whole, its ids moved to this one's texts.
+                self.units[index] = theirs.remapped(remap);
+            } else {
+                self.units[index].absorb(theirs, Some(remap));
+            }
         }
     }
 
@@ -374,30 +405,36 @@ fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFr
 /// The departments of every unit, and its cost per budget area and
 /// department, as long tables in the units' order.
 fn details(sorted: &[(&str, &Unit)], texts: &Texts) -> PolarsResult<(DataFrame, DataFrame)> {
+    // Departments and areas are ordered by their names' ranks, found once.
+    let departments = texts.departments.ranked();
+    let areas = texts.areas.ranked();
     let (mut unit, mut department) = (Vec::new(), Vec::new());
     let (mut cost_unit, mut cost_area, mut cost_department, mut amount) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut names, mut cells) = (Vec::new(), Vec::new());
     for &(id, this) in sorted {
-        let mut names: Vec<&str> = this
-            .departments
-            .iter()
-            .map(|&d| texts.departments.get(d))
-            .collect();
+        names.clear();
+        names.extend(
+            this.departments
+                .iter()
+                .map(|&d| departments.rank[d as usize]),
+        );
         names.sort_unstable();
-        for name in names {
+        for &rank in &names {
             unit.push(id);
-            department.push(name);
+            department.push(departments.name(rank));
         }
-        let mut cells: Vec<(&str, &str, i128)> = this
-            .costs
-            .iter()
-            .map(|&(a, d, sum)| (texts.areas.get(a), texts.departments.get(d), sum))
-            .collect();
+        cells.clear();
+        cells.extend(
+            this.costs
+                .iter()
+                .map(|&(a, d, sum)| (areas.rank[a as usize], departments.rank[d as usize], sum)),
+        );
         cells.sort_unstable();
-        for (area, dept, sum) in cells {
+        for &(area, dept, sum) in &cells {
             cost_unit.push(id);
-            cost_area.push(area);
-            cost_department.push(dept);
+            cost_area.push(areas.name(area));
+            cost_department.push(departments.name(dept));
             amount.push(dkk(sum));
         }
     }
