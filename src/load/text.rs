@@ -265,8 +265,9 @@ impl Decoder {
     ) -> Result<Vec<Cow<'r, str>>, LoadError> {
         let mut out = recycle(spare);
         let utf8 = std::str::from_utf8(bytes).ok();
-        if let Some(whole) = utf8.filter(|w| w.is_ascii()) {
-            // ASCII reads the same in every supported encoding.
+        if let Some(whole) = utf8.filter(|w| self.state == State::Utf8 || w.is_ascii()) {
+            // ASCII reads the same in every supported encoding, and valid
+            // UTF-8 as itself once the file is known to be UTF-8.
             out.extend(fields(spans, whole));
             return Ok(out);
         }

@@ -378,8 +378,19 @@ fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFr
                 .collect::<Vec<_>>(),
         ),
     ];
-    // Each unit's cost per area, in one pass over the units.
-    let column_of = |area: u32| areas.iter().position(|&(_, a)| a == area);
+    // Each unit's cost per area, in one pass over the units; an area's
+    // column is found by its id.
+    let mut column_of = vec![
+        None;
+        areas
+            .iter()
+            .map(|&(_, a)| a as usize + 1)
+            .max()
+            .unwrap_or(0)
+    ];
+    for (column, &(_, area)) in areas.iter().enumerate() {
+        column_of[area as usize] = Some(column);
+    }
     let mut costs: Vec<Vec<f64>> = areas
         .iter()
         .map(|_| Vec::with_capacity(sorted.len()))
@@ -388,7 +399,7 @@ fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFr
     for unit in units() {
         sums.fill(0);
         for &(area, _, sum) in &unit.costs {
-            if let Some(column) = column_of(area) {
+            if let Some(&Some(column)) = column_of.get(area as usize) {
                 sums[column] += sum;
             }
         }

@@ -109,36 +109,32 @@ impl Texts {
             Departments::Column(c) => ids(&mut self.departments, Some(c), wanted),
         };
         let cases = ids(&mut self.cases, batch.cases, wanted);
-        let what: Box<dyn Fn(usize) -> KeyedWhat> = match batch.what {
-            BatchWhat::Expenses {
-                ore,
-                accounts,
-                booked,
-            } => {
-                // Each distinct account's area, named once.
-                let areas: Vec<u32> = booked
-                    .iter()
-                    .map(|(_, area)| self.areas.intern(area))
-                    .collect();
-                Box::new(move |row| KeyedWhat::Expense {
-                    area: areas[accounts[row] as usize],
-                    ore: i128::from(ore[row]),
-                })
+        // Each distinct account's area, named once; each row's caseworker.
+        let (areas, caseworkers) = match batch.what {
+            BatchWhat::Expenses { booked, .. } => {
+                let areas = booked.iter().map(|(_, area)| self.areas.intern(area));
+                (areas.collect(), Vec::new())
             }
             BatchWhat::Contacts { caseworkers } => {
-                let caseworkers = ids(&mut self.caseworkers, caseworkers, wanted);
-                Box::new(move |row| KeyedWhat::Contact {
-                    caseworker: Some(caseworkers[row]).filter(|&c| c != NONE),
-                })
+                (Vec::new(), ids(&mut self.caseworkers, caseworkers, wanted))
             }
         };
         for (row, _) in wanted.iter().enumerate().filter(|(_, w)| **w) {
+            let what = match batch.what {
+                BatchWhat::Expenses { ore, accounts, .. } => KeyedWhat::Expense {
+                    area: areas[accounts[row] as usize],
+                    ore: i128::from(ore[row]),
+                },
+                BatchWhat::Contacts { .. } => KeyedWhat::Contact {
+                    caseworker: Some(caseworkers[row]).filter(|&c| c != NONE),
+                },
+            };
             let keyed = Keyed {
                 citizen: citizens[row],
                 department: departments[row],
                 date: batch.dates[row],
                 case: Some(cases[row]).filter(|&c| c != NONE),
-                what: what(row),
+                what,
             };
             f(self, &keyed);
         }
