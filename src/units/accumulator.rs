@@ -53,15 +53,23 @@ impl Default for Unit {
 }
 
 impl Unit {
-    fn add_cost(&mut self, area: u32, department: u32, ore: i128) {
+    /// Adds `ore` to the cost of `area` and `department`; returns where in
+    /// `costs` that cost is.
+    fn add_cost(&mut self, area: u32, department: u32, ore: i128) -> usize {
         self.total += ore;
         match self
             .costs
-            .iter_mut()
-            .find(|(a, d, _)| *a == area && *d == department)
+            .iter()
+            .position(|&(a, d, _)| a == area && d == department)
         {
-            Some((_, _, sum)) => *sum += ore,
-            None => self.costs.push((area, department, ore)),
+            Some(slot) => {
+                self.costs[slot].2 += ore;
+                slot
+            }
+            None => {
+                self.costs.push((area, department, ore));
+                self.costs.len() - 1
+            }
         }
     }
 
@@ -135,6 +143,33 @@ enum UnitKey {
 /// No entry yet, in the dense tables below.
 const NONE: u32 = u32::MAX;
 
+/// What the previous row added to, in the unit it went to. Rows come in
+/// runs of one citizen, case and account: a row that repeats what its unit
+/// was last given is already in the unit's sets, and its cost's place is
+/// known, so it needs no search of them.
+#[derive(Clone, Copy)]
+struct Last {
+    /// Index in `units` (`usize::MAX`: none).
+    unit: usize,
+    department: u32,
+    member: u32,
+    case: (u32, u32),
+    caseworker: (u32, u32),
+    /// (area, department) and its place in the unit's costs.
+    cost: (u32, u32, usize),
+}
+
+impl Last {
+    const NONE: Last = Last {
+        unit: usize::MAX,
+        department: NONE,
+        member: NONE,
+        case: (NONE, NONE),
+        caseworker: (NONE, NONE),
+        cost: (NONE, NONE, 0),
+    };
+}
+
 /// A citizen not yet looked up in the memberships.
 const UNSEEN: u32 = u32::MAX - 1;
 
@@ -156,6 +191,9 @@ pub struct Accumulator {
     units: Vec<Unit>,
     /// Budget areas with expense rows.
     areas: Vec<u32>,
+    /// The area last added to `areas`.
+    last_area: u32,
+    last: Last,
 }
 
 impl Accumulator {
@@ -172,6 +210,8 @@ impl Accumulator {
             keys: Vec::new(),
             units: Vec::new(),
             areas: Vec::new(),
+            last_area: NONE,
+            last: Last::NONE,
         }
     }
 
@@ -186,26 +226,51 @@ impl Accumulator {
             return;
         }
         let key = self.key_of(texts, row.citizen, row.date);
-        let unit = self.index(key);
+        let index = self.index(key);
         if let KeyedWhat::Expense { area, .. } = row.what {
-            insert_once(&mut self.areas, area);
+            if self.last_area != area {
+                insert_once(&mut self.areas, area);
+                self.last_area = area;
+            }
         }
-        let family = self.mode == UnitMode::Family;
-        let unit = &mut self.units[unit];
+        if self.last.unit != index {
+            self.last = Last {
+                unit: index,
+                ..Last::NONE
+            };
+        }
+        let (last, unit) = (&mut self.last, &mut self.units[index]);
+        let department = row.department;
         unit.add_date(row.date, row.date);
-        insert_once(&mut unit.departments, row.department);
-        if family {
-            insert_once(&mut unit.members, row.citizen);
+        if last.department != department {
+            insert_once(&mut unit.departments, department);
+            last.department = department;
         }
-        if let Some(case) = row.case {
-            insert_once(&mut unit.cases, (row.department, case));
+        if self.mode == UnitMode::Family && last.member != row.citizen {
+            insert_once(&mut unit.members, row.citizen);
+            last.member = row.citizen;
+        }
+        if let Some(case) = row.case.map(|c| (department, c)) {
+            if last.case != case {
+                insert_once(&mut unit.cases, case);
+                last.case = case;
+            }
         }
         match row.what {
-            KeyedWhat::Expense { area, ore } => unit.add_cost(area, row.department, ore),
+            KeyedWhat::Expense { area, ore } => match last.cost {
+                (a, d, slot) if (a, d) == (area, department) => {
+                    unit.total += ore;
+                    unit.costs[slot].2 += ore;
+                }
+                _ => last.cost = (area, department, unit.add_cost(area, department, ore)),
+            },
             KeyedWhat::Contact { caseworker } => {
                 unit.contacts += 1;
-                if let Some(caseworker) = caseworker {
-                    insert_once(&mut unit.caseworkers, (row.department, caseworker));
+                if let Some(caseworker) = caseworker.map(|c| (department, c)) {
+                    if last.caseworker != caseworker {
+                        insert_once(&mut unit.caseworkers, caseworker);
+                        last.caseworker = caseworker;
+                    }
                 }
             }
         }
@@ -272,6 +337,7 @@ impl Accumulator {
     /// Adds every unit of `other` to this one; `remap` takes the ids of
     /// `other`'s texts to this one's.
     pub fn merge(&mut self, other: Accumulator, remap: &Remap) {
+        (self.last, self.last_area) = (Last::NONE, NONE);
         for area in other.areas {
             insert_once(&mut self.areas, remap.areas[area as usize]);
         }
