@@ -13,41 +13,47 @@ use crate::load::for_each_row;
 use crate::load::value::epoch_days;
 use crate::schema::{col as column, Kind};
 use polars::prelude::*;
+use smallvec::SmallVec;
 use std::sync::Arc;
+
+/// A small set, held inline up to `N` entries: most units have a few
+/// departments, cases and costs, and a heap allocation for each of millions
+/// of small sets costs more to make and to free than the sets themselves.
+type Few<T, const N: usize> = SmallVec<[T; N]>;
 
 /// One unit's sums and sets, over text ids of the accumulator.
 #[derive(Debug, Clone)]
 struct Unit {
     /// Citizens (family mode only; a citizen unit has one member).
-    members: Vec<u32>,
+    members: Few<u32, 2>,
     /// Sum of amounts, in øre. Sums are `i128`: every amount is below
     /// 10^15 øre (`value::AMOUNT_LIMIT`), so no count of rows a machine can
     /// read (below 2^64) brings a sum near 2^127; it can never wrap.
     total: i128,
-    departments: Vec<u32>,
+    departments: Few<u32, 4>,
     /// (department, caseworker).
-    caseworkers: Vec<(u32, u32)>,
+    caseworkers: Few<(u32, u32), 2>,
     /// (department, case).
-    cases: Vec<(u32, u32)>,
+    cases: Few<(u32, u32), 2>,
     contacts: u64,
     first: i32,
     last: i32,
     /// (budget area, department, sum in øre).
-    costs: Vec<(u32, u32, i128)>,
+    costs: Few<(u32, u32, i128), 1>,
 }
 
 impl Default for Unit {
     fn default() -> Unit {
         Unit {
-            members: Vec::new(),
+            members: Few::new(),
             total: 0,
-            departments: Vec::new(),
-            caseworkers: Vec::new(),
-            cases: Vec::new(),
+            departments: Few::new(),
+            caseworkers: Few::new(),
+            cases: Few::new(),
             contacts: 0,
             first: i32::MAX,
             last: i32::MIN,
-            costs: Vec::new(),
+            costs: Few::new(),
         }
     }
 }
@@ -547,9 +553,10 @@ fn dkk(ore: i128) -> f64 {
     ore as f64 / 100.0
 }
 
-fn insert_once<T: PartialEq>(set: &mut Vec<T>, value: T) {
-    if !set.contains(&value) {
-        set.push(value);
+/// Adds `value` to a small set (a `Vec` or a `Few`) unless it is there.
+fn insert_once<T: PartialEq, S: AsRef<[T]> + Extend<T>>(set: &mut S, value: T) {
+    if !set.as_ref().contains(&value) {
+        set.extend(Some(value));
     }
 }
 
