@@ -143,4 +143,29 @@ mod tests {
         assert_eq!(m.family("D", day("2023-05-02")), Some("F3"));
         assert_eq!(m.family("B", day("2023-05-02")), None);
     }
+
+    #[test]
+    fn a_row_without_a_citizen_or_a_family_is_no_membership_and_moves_no_other() {
+        let frame = DataFrame::new(
+            4,
+            vec![
+                Column::new("citizen".into(), [Some("A"), Some("B"), None, Some("C")]),
+                Column::new("family".into(), [None, Some("F1"), Some("F2"), Some("F3")]),
+                Column::new("valid_from".into(), [None::<i32>; 4])
+                    .cast(&DataType::Date)
+                    .unwrap(),
+                Column::new("valid_to".into(), [None::<i32>; 4])
+                    .cast(&DataType::Date)
+                    .unwrap(),
+            ],
+        )
+        .unwrap();
+        let m = Membership::new(&frame).unwrap();
+        let today = day("2024-01-01");
+        assert_eq!(m.citizen("A"), None);
+        assert_eq!(m.family("A", today), None);
+        assert_eq!(m.family("B", today), Some("F1"));
+        assert_eq!(m.family("C", today), Some("F3"));
+        assert_eq!(m.families.find("F2"), None);
+    }
 }
