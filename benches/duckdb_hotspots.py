@@ -61,7 +61,10 @@ def main():
         WHERE date BETWEEN DATE '{FROM}' AND DATE '{TO}'
         GROUP BY citizen
     ), ranked AS (
-        SELECT *, row_number() OVER (ORDER BY total_cost DESC, unit_id ASC) AS position,
+        -- Ranked by the cent, as tvaers ranks its whole øre: a Parquet amount
+        -- is a DOUBLE, and two sums equal to the cent can differ in their
+        -- last bits by the order DuckDB's threads added them in.
+        SELECT *, row_number() OVER (ORDER BY round(total_cost, 2) DESC, unit_id ASC) AS position,
                count(*) OVER () AS n
         FROM units
     )
