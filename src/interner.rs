@@ -11,6 +11,10 @@ use std::hash::BuildHasher;
 pub struct Interner {
     text: String,
     ends: Vec<usize>,
+    /// Per id, its text's hash: a growing table moves every id by its
+    /// hash, and reading the hash back costs less than hashing the text
+    /// again (a worker's tables grow to a million citizens while it scans).
+    hashes: Vec<u64>,
     table: HashTable<u32>,
     hasher: DefaultHashBuilder,
 }
@@ -22,13 +26,14 @@ impl Interner {
         let Interner {
             text: all,
             ends,
+            hashes,
             table,
-            hasher,
+            ..
         } = self;
         let entry = table.entry(
             hash,
             |&id| slice(all, ends, id) == text,
-            |&id| hasher.hash_one(slice(all, ends, id)),
+            |&id| hashes[id as usize],
         );
         match entry {
             hashbrown::hash_table::Entry::Occupied(found) => *found.get(),
@@ -36,6 +41,7 @@ impl Interner {
                 let id = ends.len() as u32;
                 all.push_str(text);
                 ends.push(all.len());
+                hashes.push(hash);
                 slot.insert(id);
                 id
             }
@@ -58,14 +64,10 @@ impl Interner {
 
     /// Makes room for `more` texts without growing the table on the way.
     pub fn reserve(&mut self, more: usize) {
-        let Interner {
-            text,
-            ends,
-            table,
-            hasher,
-        } = self;
-        ends.reserve(more);
-        table.reserve(more, |&id| hasher.hash_one(slice(text, ends, id)));
+        self.ends.reserve(more);
+        self.hashes.reserve(more);
+        let hashes = &self.hashes;
+        self.table.reserve(more, |&id| hashes[id as usize]);
     }
 
     /// The id of `text`, if it has one.
