@@ -100,7 +100,7 @@ fn danish_erp_export_loads_with_exactly_the_broken_rows_rejected() {
     );
     assert!(
         run.stderr.contains(
-            "on 1 accounts that map to no budget area (Uncategorised), largest first: 9999"
+            "on 1 account that maps to no budget area (Uncategorised), largest first: 9999"
         ),
         "{}",
         run.stderr
