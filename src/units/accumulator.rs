@@ -682,4 +682,90 @@ mod tests {
         let ids = one.frame.column("unit_id").unwrap().str().unwrap();
         assert_eq!(ids.iter().collect::<Vec<_>>(), [Some("B"), Some("C")]);
     }
+
+    /// Rows of two citizens outside any family, built field by field.
+    fn of<'a>(citizen: &'a str, department: &'a str, case: &'a str, what: What<'a>) -> Row<'a> {
+        Row {
+            citizen,
+            department,
+            date: 10,
+            case: Some(case),
+            what,
+        }
+    }
+
+    #[test]
+    fn rows_in_runs_and_rows_interleaved_give_the_same_sets_and_sums() {
+        let spend = |amount, area| What::Expense {
+            amount,
+            account: "5.22.07",
+            area,
+        };
+        let meet = |caseworker| What::Contact {
+            caseworker: Some(caseworker),
+        };
+        // P repeats what it was last given, goes back to a cost it left, and
+        // has one case number and one caseworker in two departments.
+        let p = [
+            of("P", "D1", "k1", spend(10.0, "A1")),
+            of("P", "D1", "k1", spend(5.0, "A1")),
+            of("P", "D2", "k1", spend(1.25, "A1")),
+            of("P", "D1", "k2", meet("W1")),
+            of("P", "D2", "k1", meet("W1")),
+            of("P", "D1", "k1", spend(2.0, "A2")),
+            of("P", "D1", "k1", spend(3.0, "A1")),
+        ];
+        let q = [
+            of("Q", "D1", "k1", spend(100.0, "A1")),
+            of("Q", "D1", "k1", meet("W1")),
+        ];
+        let runs: Vec<Row<'_>> = p.iter().chain(&q).copied().collect();
+        // Q between two rows of P that repeat each other, and between P's
+        // two contacts.
+        let interleaved = [p[0], q[0], p[1], p[2], p[3], q[1], p[4], p[5], p[6]];
+        let (one, two) = (gathered(&[&runs]), gathered(&[&interleaved]));
+        assert_eq!(one.costs, two.costs);
+        let expected = df!(
+            "unit_id" => ["P"],
+            "total_cost" => [21.25],
+            "departments" => [2i64],
+            "caseworkers" => [2i64],
+            "contacts" => [2i64],
+            "cases" => [3i64],
+        )
+        .unwrap();
+        let names = expected.get_column_names_owned();
+        let p_of = |units: &Units| {
+            let is_p = units
+                .frame
+                .column("unit_id")
+                .unwrap()
+                .str()
+                .unwrap()
+                .equal("P");
+            units
+                .frame
+                .filter(&is_p)
+                .unwrap()
+                .select(names.clone())
+                .unwrap()
+        };
+        assert_eq!(p_of(&one), expected);
+        assert_eq!(p_of(&two), expected);
+        let p_costs = df!(
+            "unit_id" => ["P", "P", "P"],
+            "budget_area" => ["A1", "A1", "A2"],
+            "department" => ["D1", "D2", "D1"],
+            "amount" => [18.0, 1.25, 2.0],
+        )
+        .unwrap();
+        let is_p = one
+            .costs
+            .column("unit_id")
+            .unwrap()
+            .str()
+            .unwrap()
+            .equal("P");
+        assert_eq!(one.costs.filter(&is_p).unwrap(), p_costs);
+    }
 }
