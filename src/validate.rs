@@ -210,12 +210,11 @@ fn uncategorised(summary: &Summary) -> Option<Warning> {
     Some(Warning {
         source: None,
         message: format!(
-            "{share:.1} % of the period's cost ({cost:.2}) is on {} that {} to no budget area ({UNCATEGORISED}), largest first: {}; map them in [budget_areas]",
+            "{share:.1} % of the period's cost ({cost:.2}) is on {} to no budget area ({UNCATEGORISED}), largest first: {}; map them in [budget_areas]",
             match by_account.len() {
-                1 => "1 account".to_string(),
-                n => format!("{n} accounts"),
+                1 => "1 account that maps".to_string(),
+                n => format!("{n} accounts that map"),
             },
-            if by_account.len() == 1 { "maps" } else { "map" },
             accounts.join(", ")
         ),
     })
