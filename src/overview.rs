@@ -190,7 +190,7 @@ pub fn overview(units: &Units, min_cell: u32) -> PolarsResult<Overview> {
         .iter()
         .zip(&band_units)
         .any(|(s, &u)| !s.is_shown() && u > 0);
-    let overlaps = overlaps(units.departments.clone().lazy(), bands_hidden, min_cell)?;
+    let overlaps = overlaps(&units.departments, bands_hidden, min_cell)?;
     let (budget_areas, areas_total) = budget_areas(
         units.costs.clone().lazy(),
         total_status.is_shown(),
@@ -300,54 +300,13 @@ pub(crate) fn complements(statuses: impl Iterator<Item = Status>) -> Vec<usize> 
 /// add up to `u2 + 3 u3 + 6 u4` exactly, a second equation beside "the bands
 /// add up to the units" that would solve two hidden bands, so a pair is then
 /// hidden too (and protected in turn).
-fn overlaps(rows: LazyFrame, bands_hidden: bool, min_cell: u32) -> PolarsResult<Vec<Overlap>> {
-    let pairs = rows
-        .select([
-            col(metric::UNIT_ID),
-            col(column::DEPARTMENT).cast(DataType::String),
-        ])
-        .unique(None, UniqueKeepStrategy::Any)
-        .cache();
-    let departments: Vec<String> = pairs
-        .clone()
-        .select([col(column::DEPARTMENT)])
-        .unique(None, UniqueKeepStrategy::Any)
-        .sort([column::DEPARTMENT], Default::default())
-        .collect()?
-        .column(column::DEPARTMENT)?
-        .str()?
-        .iter()
-        .flatten()
-        .map(str::to_string)
-        .collect();
-    let counts = pairs
-        .clone()
-        .join(
-            pairs.select([col(metric::UNIT_ID), col(column::DEPARTMENT).alias("b")]),
-            [col(metric::UNIT_ID)],
-            [col(metric::UNIT_ID)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .filter(col(column::DEPARTMENT).lt(col("b")))
-        .group_by([col(column::DEPARTMENT), col("b")])
-        .agg([len().cast(DataType::UInt64).alias("units")])
-        .collect()?;
-    let mut found = std::collections::HashMap::new();
-    let (a, b, n) = (
-        counts.column(column::DEPARTMENT)?.str()?,
-        counts.column("b")?.str()?,
-        counts.column("units")?.u64()?,
-    );
-    for ((a, b), n) in a.iter().zip(b.iter()).zip(n.iter()) {
-        if let (Some(a), Some(b), Some(n)) = (a, b, n) {
-            found.insert((a.to_string(), b.to_string()), n);
-        }
-    }
+fn overlaps(rows: &DataFrame, bands_hidden: bool, min_cell: u32) -> PolarsResult<Vec<Overlap>> {
+    let counts = pair_counts(rows)?;
+    let departments = &counts.departments;
     let mut pairs = Vec::new();
     for (i, a) in departments.iter().enumerate() {
-        for b in &departments[i + 1..] {
-            let units = found.get(&(a.clone(), b.clone())).copied().unwrap_or(0);
-            pairs.push((a.clone(), b.clone(), units));
+        for (j, b) in departments.iter().enumerate().skip(i + 1) {
+            pairs.push((a.clone(), b.clone(), counts.units[i][j]));
         }
     }
     // The pairs add up to the sum over units of d(d − 1)/2 for d departments,
@@ -374,6 +333,57 @@ fn overlaps(rows: LazyFrame, bands_hidden: bool, min_cell: u32) -> PolarsResult<
             status,
         })
         .collect())
+}
+
+/// Every department of a `unit_id, department` table, by name, and per
+/// pair of them (`units[a][b]`, `a < b` by name) the units in both.
+struct PairCounts {
+    departments: Vec<String>,
+    units: Vec<Vec<u64>>,
+}
+
+/// The pairs of `rows`, whose rows of one unit are together (as
+/// [`Units::departments`] keeps them): one pass, each unit's departments
+/// counted pair by pair, a department named twice in a unit counted once.
+fn pair_counts(rows: &DataFrame) -> PolarsResult<PairCounts> {
+    let units = rows.column(metric::UNIT_ID)?.str()?;
+    let names = rows.column(column::DEPARTMENT)?.cast(&DataType::String)?;
+    let names = names.str()?;
+    let mut index: std::collections::HashMap<&str, usize> = Default::default();
+    let mut by_unit: Vec<(&str, usize)> = Vec::with_capacity(rows.height());
+    for (unit, department) in units.iter().zip(names.iter()) {
+        if let (Some(unit), Some(department)) = (unit, department) {
+            let next = index.len();
+            by_unit.push((unit, *index.entry(department).or_insert(next)));
+        }
+    }
+    // Indices in first-seen order, ranked by name.
+    let mut departments: Vec<(&str, usize)> = index.into_iter().collect();
+    departments.sort_unstable();
+    let mut rank = vec![0; departments.len()];
+    for (r, &(_, i)) in departments.iter().enumerate() {
+        rank[i] = r;
+    }
+    let mut counts = vec![vec![0u64; departments.len()]; departments.len()];
+    let mut unit: Vec<usize> = Vec::new();
+    for group in by_unit.chunk_by(|a, b| a.0 == b.0) {
+        unit.clear();
+        unit.extend(group.iter().map(|&(_, i)| rank[i]));
+        unit.sort_unstable();
+        unit.dedup();
+        for (k, &a) in unit.iter().enumerate() {
+            for &b in &unit[k + 1..] {
+                counts[a][b] += 1;
+            }
+        }
+    }
+    Ok(PairCounts {
+        departments: departments
+            .into_iter()
+            .map(|(name, _)| name.to_string())
+            .collect(),
+        units: counts,
+    })
 }
 
 /// The areas and, when they cannot be protected while the total cost shows,
@@ -454,6 +464,19 @@ mod tests {
             .iter()
             .map(|a| (a.area.clone(), a.units, a.cost))
             .collect()
+    }
+
+    #[test]
+    fn pairs_are_counted_once_per_unit_over_departments_in_name_order() {
+        let rows = df!(
+            metric::UNIT_ID => [Some("u1"), Some("u1"), Some("u1"), Some("u2"), Some("u3"), Some("u3"), None],
+            column::DEPARTMENT => [Some("B"), Some("A"), Some("A"), Some("C"), Some("A"), None, Some("D")],
+        )
+        .unwrap();
+        let counts = pair_counts(&rows).unwrap();
+        // A row without a unit names no department; u1 has A twice.
+        assert_eq!(counts.departments, ["A", "B", "C"]);
+        assert_eq!(counts.units, [[0, 1, 0], [0, 0, 0], [0, 0, 0]]);
     }
 
     #[test]
