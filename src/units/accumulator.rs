@@ -179,6 +179,32 @@ impl Last {
 /// A citizen not yet looked up in the memberships.
 const UNSEEN: u32 = u32::MAX - 1;
 
+/// The unit the previous row's citizen went to, and the days around that
+/// row's on which the citizen goes to the same unit. A citizen's rows come
+/// in runs, and a family is found by the memberships only when a row
+/// leaves the span.
+#[derive(Clone, Copy)]
+struct Span {
+    citizen: u32,
+    from: i32,
+    to: i32,
+    /// Index in `units`.
+    unit: usize,
+}
+
+impl Span {
+    const NONE: Span = Span {
+        citizen: NONE,
+        from: 1,
+        to: 0,
+        unit: usize::MAX,
+    };
+
+    fn holds(&self, citizen: u32, day: i32) -> bool {
+        self.citizen == citizen && self.from <= day && day <= self.to
+    }
+}
+
 /// Units being gathered, for one period and mode, over the ids of the
 /// worker's `Texts`.
 pub struct Accumulator {
@@ -200,6 +226,7 @@ pub struct Accumulator {
     /// The area last added to `areas`.
     last_area: u32,
     last: Last,
+    span: Span,
 }
 
 impl Accumulator {
@@ -218,6 +245,7 @@ impl Accumulator {
             areas: Vec::new(),
             last_area: NONE,
             last: Last::NONE,
+            span: Span::NONE,
         }
     }
 
@@ -231,8 +259,20 @@ impl Accumulator {
         if !self.covers(row.date) {
             return;
         }
-        let key = self.key_of(texts, row.citizen, row.date);
-        let index = self.index(key);
+        let index = match self.span {
+            span if span.holds(row.citizen, row.date) => span.unit,
+            _ => {
+                let (key, from, to) = self.key_of(texts, row.citizen, row.date);
+                let unit = self.index(key);
+                self.span = Span {
+                    citizen: row.citizen,
+                    from,
+                    to,
+                    unit,
+                };
+                unit
+            }
+        };
         if let KeyedWhat::Expense { area, .. } = row.what {
             if self.last_area != area {
                 insert_once(&mut self.areas, area);
@@ -297,14 +337,16 @@ impl Accumulator {
     }
 
     /// The unit of a row of `citizen` on `day` (SPEC §2): the citizen, or
-    /// in family mode the family whose membership covers the day.
-    fn key_of(&mut self, texts: &Texts, citizen: u32, day: i32) -> UnitKey {
+    /// in family mode the family whose membership covers the day; with the
+    /// first and last day around `day` on which it is the same.
+    fn key_of(&mut self, texts: &Texts, citizen: u32, day: i32) -> (UnitKey, i32, i32) {
+        let alone = (UnitKey::Citizen(citizen), i32::MIN, i32::MAX);
         let Some(membership) = self
             .membership
             .as_deref()
             .filter(|_| self.mode == UnitMode::Family)
         else {
-            return UnitKey::Citizen(citizen);
+            return alone;
         };
         let slot = citizen as usize;
         if slot >= self.member_index.len() {
@@ -316,10 +358,12 @@ impl Accumulator {
                 .unwrap_or(NONE);
         }
         match self.member_index[slot] {
-            NONE => UnitKey::Citizen(citizen),
-            index => membership
-                .family_id(index, day)
-                .map_or(UnitKey::Citizen(citizen), UnitKey::Family),
+            NONE => alone,
+            index => {
+                let (family, from, to) = membership.family_span(index, day);
+                let key = family.map_or(UnitKey::Citizen(citizen), UnitKey::Family);
+                (key, from, to)
+            }
         }
     }
 
@@ -343,7 +387,7 @@ impl Accumulator {
     /// Adds every unit of `other` to this one; `remap` takes the ids of
     /// `other`'s texts to this one's.
     pub fn merge(&mut self, other: Accumulator, remap: &Remap) {
-        (self.last, self.last_area) = (Last::NONE, NONE);
+        (self.last, self.last_area, self.span) = (Last::NONE, NONE, Span::NONE);
         for area in other.areas {
             insert_once(&mut self.areas, remap.areas[area as usize]);
         }

@@ -93,6 +93,30 @@ impl Membership {
             .map(|s| s.family)
     }
 
+    /// As [`Membership::family_id`], with the first and last day around
+    /// `day` on which the answer is the same: between two days where a
+    /// membership of the citizen starts or ends, the same ones cover.
+    pub fn family_span(&self, index: u32, day: i32) -> (Option<u32>, i32, i32) {
+        let i = index as usize;
+        let spells = &self.spells[self.starts[i]..self.starts[i + 1]];
+        let (mut from, mut to) = (i32::MIN, i32::MAX);
+        for s in spells {
+            // Coverage changes on `s.from` and on the day after `s.to`.
+            for change in [Some(s.from), s.to.checked_add(1)].into_iter().flatten() {
+                if change <= day {
+                    from = from.max(change);
+                } else {
+                    to = to.min(change - 1);
+                }
+            }
+        }
+        let family = spells
+            .iter()
+            .find(|s| s.from <= day && day <= s.to)
+            .map(|s| s.family);
+        (family, from, to)
+    }
+
     /// The family id `family_id` stands for.
     pub fn family_name(&self, family: u32) -> &str {
         self.families.get(family)
@@ -142,6 +166,66 @@ mod tests {
         // F3 and F9 both start on 2 May: the smaller id.
         assert_eq!(m.family("D", day("2023-05-02")), Some("F3"));
         assert_eq!(m.family("B", day("2023-05-02")), None);
+    }
+
+    #[test]
+    fn a_span_is_the_days_around_a_day_on_which_the_same_family_wins() {
+        let mut frame = households();
+        let gap = DataFrame::new(
+            1,
+            vec![
+                Column::new("citizen".into(), ["G"]),
+                Column::new("family".into(), ["F5"]),
+                Column::new("valid_from".into(), [day("2023-03-01")])
+                    .cast(&DataType::Date)
+                    .unwrap(),
+                Column::new("valid_to".into(), [day("2023-03-31")])
+                    .cast(&DataType::Date)
+                    .unwrap(),
+            ],
+        )
+        .unwrap();
+        frame.vstack_mut(&gap).unwrap();
+        let m = Membership::new(&frame).unwrap();
+        let span = |citizen: &str, on: &str| {
+            let (family, from, to) = m.family_span(m.citizen(citizen).unwrap(), day(on));
+            (family.map(|f| m.family_name(f)), from, to)
+        };
+        let (min, max) = (i32::MIN, i32::MAX);
+        assert_eq!(
+            span("K", "2023-02-01"),
+            (Some("F1"), min, day("2023-06-30"))
+        );
+        assert_eq!(
+            span("K", "2023-07-01"),
+            (Some("F2"), day("2023-07-01"), max)
+        );
+        assert_eq!(
+            span("D", "2023-05-01"),
+            (Some("F2"), min, day("2023-05-01"))
+        );
+        assert_eq!(
+            span("D", "2023-05-02"),
+            (Some("F3"), day("2023-05-02"), max)
+        );
+        // Outside every membership: the citizen alone, until one starts or after it ends.
+        assert_eq!(span("G", "2023-01-01"), (None, min, day("2023-02-28")));
+        assert_eq!(
+            span("G", "2023-03-15"),
+            (Some("F5"), day("2023-03-01"), day("2023-03-31"))
+        );
+        assert_eq!(span("G", "2023-04-05"), (None, day("2023-04-01"), max));
+        // Every day of a span has the span's answer, day by day.
+        for citizen in ["K", "D", "G"] {
+            let index = m.citizen(citizen).unwrap();
+            for on in day("2023-01-01")..day("2023-12-31") {
+                let (family, from, to) = m.family_span(index, on);
+                for other in from.max(on - 60)..=to.min(on + 60) {
+                    assert_eq!(m.family_id(index, other), family, "{citizen} {on} {other}");
+                }
+                assert!(from <= on && on <= to);
+            }
+        }
     }
 
     #[test]
