@@ -2,7 +2,11 @@
 //! the households sources, looked up per row while the rows stream past.
 
 use crate::interner::Interner;
+use crate::load::runs::for_each_run;
 use polars::prelude::*;
+
+/// No id (a null text, or a citizen without a family on the row).
+const NONE: u32 = u32::MAX;
 
 /// One membership: `family` from `from` to `to`, inclusive, in days since
 /// 1970 (open bounds as the extremes).
@@ -31,44 +35,80 @@ impl Membership {
     /// (`citizen`, `family`, `valid_from`, `valid_to`).
     pub fn new(households: &DataFrame) -> PolarsResult<Membership> {
         let text = |name: &str| households.column(name)?.cast(&DataType::String);
-        let day = |name: &str| households.column(name)?.cast(&DataType::Int32);
+        // Open bounds as the extremes, read as one slice each.
+        let day = |name: &str, open: i32| -> PolarsResult<Vec<i32>> {
+            let days = households.column(name)?.cast(&DataType::Int32)?;
+            let days = days.i32()?.fill_null_with_values(open)?;
+            Ok(days.rechunk().cont_slice()?.to_vec())
+        };
         let (citizens, families) = (text("citizen")?, text("family")?);
-        let (froms, tos) = (day("valid_from")?, day("valid_to")?);
+        let (froms, tos) = (day("valid_from", i32::MIN)?, day("valid_to", i32::MAX)?);
         let mut membership = Membership::default();
-        membership.citizens.reserve(households.height());
-        membership.families.reserve(households.height());
-        let rows = citizens
-            .str()?
-            .iter()
-            .zip(families.str()?.iter())
-            .zip(froms.i32()?.iter().zip(tos.i32()?.iter()));
-        let mut spells: Vec<(u32, Spell)> = Vec::with_capacity(households.height());
-        for ((citizen, family), (from, to)) in rows {
-            let (Some(citizen), Some(family)) = (citizen, family) else {
-                continue;
-            };
-            let spell = Spell {
-                from: from.unwrap_or(i32::MIN),
-                to: to.unwrap_or(i32::MAX),
-                family: membership.families.intern(family),
-            };
-            spells.push((membership.citizens.intern(citizen), spell));
+        // Each row's ids: a family is named once per run of its rows (a
+        // household's members are listed together), a citizen per row; a
+        // row without either is no membership and names neither.
+        let height = households.height();
+        let both = citizens.is_not_null() & families.is_not_null();
+        let both: Vec<bool> = both.iter().map(|b| b == Some(true)).collect();
+        let ids = |column: &Column, texts: &mut Interner| -> PolarsResult<Vec<u32>> {
+            texts.reserve(height);
+            let mut ids = vec![NONE; height];
+            for_each_run(column.str()?, |rows, text| {
+                if let (Some(text), true) = (text, both[rows.clone()].contains(&true)) {
+                    ids[rows].fill(texts.intern(text));
+                }
+            });
+            Ok(ids)
+        };
+        let family_of = ids(&families, &mut membership.families)?;
+        let citizen_of = ids(&citizens, &mut membership.citizens)?;
+        // Spells grouped by citizen in one counting pass, then each
+        // citizen's few ordered: latest start first, then smallest family.
+        let mut starts = vec![0usize; membership.citizens.len() + 1];
+        let members = || {
+            citizen_of
+                .iter()
+                .zip(&family_of)
+                .enumerate()
+                .filter(|&(row, _)| both[row])
+        };
+        for (_, (&citizen, _)) in members() {
+            starts[citizen as usize + 1] += 1;
         }
-        let families = &membership.families;
-        spells.sort_by(|(c, a), (d, b)| {
-            c.cmp(d)
-                .then(b.from.cmp(&a.from))
-                .then_with(|| families.get(a.family).cmp(families.get(b.family)))
-        });
-        let mut starts = Vec::with_capacity(membership.citizens.len() + 1);
-        for (i, (citizen, _)) in spells.iter().enumerate() {
-            if *citizen as usize == starts.len() {
-                starts.push(i);
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut spells = vec![
+            Spell {
+                from: 0,
+                to: 0,
+                family: 0
+            };
+            starts[starts.len() - 1]
+        ];
+        for (row, (&citizen, &family)) in members() {
+            let slot = &mut next[citizen as usize];
+            spells[*slot] = Spell {
+                from: froms[row],
+                to: tos[row],
+                family,
+            };
+            *slot += 1;
+        }
+        let names = &membership.families;
+        for citizen in starts.windows(2) {
+            let theirs = &mut spells[citizen[0]..citizen[1]];
+            if theirs.len() > 1 {
+                theirs.sort_by(|a, b| {
+                    b.from
+                        .cmp(&a.from)
+                        .then_with(|| names.get(a.family).cmp(names.get(b.family)))
+                });
             }
         }
-        starts.push(spells.len());
         membership.starts = starts;
-        membership.spells = spells.into_iter().map(|(_, spell)| spell).collect();
+        membership.spells = spells;
         Ok(membership)
     }
 
