@@ -190,9 +190,9 @@ pub fn overview(units: &Units, min_cell: u32) -> PolarsResult<Overview> {
         .iter()
         .zip(&band_units)
         .any(|(s, &u)| !s.is_shown() && u > 0);
-    let overlaps = overlaps(&units.departments, bands_hidden, min_cell)?;
+    let overlaps = overlaps(units.departments()?, bands_hidden, min_cell)?;
     let (budget_areas, areas_total) = budget_areas(
-        units.costs.clone().lazy(),
+        units.costs()?.clone().lazy(),
         total_status.is_shown(),
         min_cell,
     )?;

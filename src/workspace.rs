@@ -24,6 +24,9 @@ use std::sync::Arc;
 pub struct Plan {
     /// Units gathered in each of these modes.
     pub units: Vec<UnitMode>,
+    /// The modes whose units come without their departments and costs
+    /// (`Units::details`): what only lists units need not build them.
+    pub without_details: Vec<UnitMode>,
     /// Kinds kept whole as frames (households, ladder, enrolments).
     pub frames: Vec<Kind>,
     /// The monthly panel realised savings are estimated from.
@@ -39,6 +42,12 @@ impl Plan {
             units: modes.to_vec(),
             ..Plan::default()
         }
+    }
+
+    /// The units of `modes` without their departments and costs.
+    pub fn without_details(mut self, modes: &[UnitMode]) -> Plan {
+        self.without_details.extend_from_slice(modes);
+        self
     }
 
     /// Everything `validate` reports on: every kind, the expense and
@@ -190,9 +199,10 @@ impl Workspace {
                 .into_iter()
                 .zip(&plan.units)
                 .map(|(all, &mode)| {
+                    let details = !plan.without_details.contains(&mode);
                     scope.spawn(move || {
                         let all = all.unwrap_or_else(|| Accumulator::new(mode, period, None));
-                        Ok((mode, all.finish(texts)?))
+                        Ok((mode, all.finish(texts, details)?))
                     })
                 })
                 .collect();

@@ -51,8 +51,9 @@ pub fn hotspots(args: HotspotsArgs, diagnostics: &Diagnostics) -> Result<()> {
     let criteria = criteria(&args.selection, args.limit)?;
     let key = args.rekey.as_deref().map(Key::from_file).transpose()?;
     let mode = mode(args.unit);
-    let ws =
-        workspace::configure(&args.workspace, &writes, diagnostics)?.open(&Plan::units(&[mode]))?;
+    // A list of units reads no unit's departments or costs.
+    let plan = Plan::units(&[mode]).without_details(&[mode]);
+    let ws = workspace::configure(&args.workspace, &writes, diagnostics)?.open(&plan)?;
     let units = ws.units(mode)?;
     let selected = hotspots::select(units, &criteria)?;
     destination.write(&ws, |options, out| {
@@ -87,7 +88,9 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
         Format::Html | Format::Xlsx => FollowupSources::of(opening.config()),
         _ => FollowupSources::default(),
     };
-    let mut plan = Plan::units(&[UnitMode::Citizen, UnitMode::Family]);
+    // Families are only listed; the overview and the savings are of citizens.
+    let mut plan =
+        Plan::units(&[UnitMode::Citizen, UnitMode::Family]).without_details(&[UnitMode::Family]);
     if shown.ladder {
         plan = plan.with_frames(&[Kind::Ladder]);
     }

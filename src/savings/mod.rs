@@ -110,8 +110,8 @@ pub fn cohort_cost(units: &Units, cohort: &[String]) -> PolarsResult<CohortCost>
             .filter(&BooleanChunked::new("in_cohort".into(), mask))?
             .lazy())
     };
-    let expenses = in_cohort(&units.costs)?.cache();
-    let rows = in_cohort(&units.departments)?;
+    let expenses = in_cohort(units.costs()?)?.cache();
+    let rows = in_cohort(units.departments()?)?;
     let areas_frame = expenses
         .clone()
         .group_by([col(column::BUDGET_AREA)])

@@ -7,7 +7,7 @@
 
 use super::keyed::{Keyed, KeyedWhat, Remap, Texts};
 use super::membership::Membership;
-use super::{cost_column, metric, UnitMode, Units};
+use super::{cost_column, metric, Details, UnitMode, Units};
 use crate::config::Period;
 use crate::load::for_each_row;
 use crate::load::value::epoch_days;
@@ -407,8 +407,9 @@ impl Accumulator {
         }
     }
 
-    /// The unit table, sorted by `unit_id`; `texts` are those the rows were keyed in.
-    pub fn finish(self, texts: &Texts) -> PolarsResult<Units> {
+    /// The unit table, sorted by `unit_id`, with each unit's departments
+    /// and costs if `with_details`; `texts` are those the rows were keyed in.
+    pub fn finish(self, texts: &Texts, with_details: bool) -> PolarsResult<Units> {
         let Accumulator {
             membership,
             keys,
@@ -448,18 +449,20 @@ impl Accumulator {
         let sorted: Vec<(&str, &Unit)> = kept.iter().map(|&i| (names[i], &units[i])).collect();
         let mut areas: Vec<(&str, u32)> = areas.iter().map(|&a| (texts.areas.get(a), a)).collect();
         areas.sort_unstable();
-        // The two long tables are built beside the main one.
+        // The two long tables, if asked for, are built beside the main one.
         let (frame, details) = std::thread::scope(|scope| {
-            let details = scope.spawn(|| details(&sorted, texts));
-            (table(&sorted, &areas), details.join())
+            let details = with_details.then(|| scope.spawn(|| details(&sorted, texts)));
+            (table(&sorted, &areas), details.map(|d| d.join()))
         });
-        let (departments, costs) = details
-            .unwrap_or_else(|_| Err(polars_err!(ComputeError: "building unit details failed")))?;
+        let details = details
+            .map(|d| {
+                d.unwrap_or_else(|_| Err(polars_err!(ComputeError: "building unit details failed")))
+            })
+            .transpose()?;
         Ok(Units {
             frame: frame?,
             areas: areas.iter().map(|(name, _)| name.to_string()).collect(),
-            departments,
-            costs,
+            details,
         })
     }
 }
@@ -531,7 +534,7 @@ fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFr
 
 /// The departments of every unit, and its cost per budget area and
 /// department, as long tables in the units' order.
-fn details(sorted: &[(&str, &Unit)], texts: &Texts) -> PolarsResult<(DataFrame, DataFrame)> {
+fn details(sorted: &[(&str, &Unit)], texts: &Texts) -> PolarsResult<Details> {
     // Departments and areas are ordered by their names' ranks, found once.
     let departments = texts.departments.ranked();
     let areas = texts.areas.ranked();
@@ -581,7 +584,7 @@ fn details(sorted: &[(&str, &Unit)], texts: &Texts) -> PolarsResult<(DataFrame, 
             Column::new("amount".into(), amount),
         ],
     )?;
-    Ok((departments, costs))
+    Ok(Details { departments, costs })
 }
 
 /// The first eight bytes of `text`, zeros after a shorter one, as a number
@@ -667,7 +670,7 @@ mod tests {
             let remap = texts.absorb(&theirs).unwrap();
             all.merge(units, &remap);
         }
-        all.finish(&texts).unwrap()
+        all.finish(&texts, true).unwrap()
     }
 
     #[test]
@@ -705,7 +708,7 @@ mod tests {
         .unwrap();
         let names = expected.get_column_names_owned();
         assert_eq!(units.frame.select(names).unwrap(), expected);
-        assert_eq!(units.costs.height(), 1);
+        assert_eq!(units.costs().unwrap().height(), 1);
     }
 
     #[test]
@@ -721,8 +724,8 @@ mod tests {
         let reversed: Vec<Row<'_>> = second.iter().rev().copied().collect();
         let two = gathered(&[&reversed, first]);
         assert_eq!(one.frame, two.frame);
-        assert_eq!(one.costs, two.costs);
-        assert_eq!(one.departments, two.departments);
+        assert_eq!(one.costs().unwrap(), two.costs().unwrap());
+        assert_eq!(one.departments().unwrap(), two.departments().unwrap());
         let ids = one.frame.column("unit_id").unwrap().str().unwrap();
         assert_eq!(ids.iter().collect::<Vec<_>>(), [Some("B"), Some("C")]);
     }
@@ -768,7 +771,7 @@ mod tests {
         // two contacts.
         let interleaved = [p[0], q[0], p[1], p[2], p[3], q[1], p[4], p[5], p[6]];
         let (one, two) = (gathered(&[&runs]), gathered(&[&interleaved]));
-        assert_eq!(one.costs, two.costs);
+        assert_eq!(one.costs().unwrap(), two.costs().unwrap());
         let expected = df!(
             "unit_id" => ["P"],
             "total_cost" => [21.25],
@@ -804,12 +807,13 @@ mod tests {
         )
         .unwrap();
         let is_p = one
-            .costs
+            .costs()
+            .unwrap()
             .column("unit_id")
             .unwrap()
             .str()
             .unwrap()
             .equal("P");
-        assert_eq!(one.costs.filter(&is_p).unwrap(), p_costs);
+        assert_eq!(one.costs().unwrap().filter(&is_p).unwrap(), p_costs);
     }
 }

@@ -66,11 +66,39 @@ pub struct Units {
     pub frame: DataFrame,
     /// Budget areas with expense rows in the period, sorted; one `cost_<area>` column each.
     pub areas: Vec<String>,
+    /// Each unit's departments and costs, when they were asked for.
+    pub details: Option<Details>,
+}
+
+/// Each unit's departments and its cost per budget area and department,
+/// as long tables: the overview and the savings read them; a list of
+/// hotspots does not, and at a million units they are millions of rows.
+#[derive(Debug, Clone)]
+pub struct Details {
     /// `unit_id, department`: each department a unit has rows in, sorted.
     pub departments: DataFrame,
     /// `unit_id, budget_area, department, amount`: each unit's cost per
     /// budget area and department it has expense rows in, sorted.
     pub costs: DataFrame,
+}
+
+impl Units {
+    /// `unit_id, department`, if the units were gathered with their details.
+    pub fn departments(&self) -> PolarsResult<&DataFrame> {
+        Ok(&self.details()?.departments)
+    }
+
+    /// `unit_id, budget_area, department, amount`, if the units were
+    /// gathered with their details.
+    pub fn costs(&self) -> PolarsResult<&DataFrame> {
+        Ok(&self.details()?.costs)
+    }
+
+    fn details(&self) -> PolarsResult<&Details> {
+        self.details.as_ref().ok_or_else(|| {
+            polars_err!(ComputeError: "the units were gathered without their departments and costs")
+        })
+    }
 }
 
 /// Rows whose `field` date lies in the period.
@@ -107,7 +135,7 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
             all.add_frame(&mut texts, source.report.kind, &source.frame)?;
         }
     }
-    all.finish(&texts)
+    all.finish(&texts, true)
 }
 
 /// The unit of a row of `citizen` on `day`: the citizen, or in family mode

@@ -35,13 +35,27 @@ fn one_pass_for_every_target_gives_what_a_pass_for_each_gives() {
         frames: vec![Kind::Ladder],
         panel: Some(request.panel()),
         summary: true,
+        without_details: Vec::new(),
     });
     for mode in [UnitMode::Citizen, UnitMode::Family] {
         let alone = open(&Plan::units(&[mode]));
         let (a, b) = (all.units(mode).unwrap(), alone.units(mode).unwrap());
         assert!(a.frame.equals_missing(&b.frame), "{mode:?}");
-        assert!(a.costs.equals_missing(&b.costs), "{mode:?}");
+        assert!(
+            a.costs().unwrap().equals_missing(&b.costs().unwrap()),
+            "{mode:?}"
+        );
     }
+    // Without their details, units are the same table, and asking for the
+    // details is an error, not an empty table.
+    let listed = open(&Plan::units(&[UnitMode::Family]).without_details(&[UnitMode::Family]));
+    let (a, b) = (
+        all.units(UnitMode::Family).unwrap(),
+        listed.units(UnitMode::Family).unwrap(),
+    );
+    assert!(a.frame.equals_missing(&b.frame));
+    assert_eq!(b.areas, a.areas);
+    assert!(b.costs().is_err() && b.departments().is_err());
     // Compared as text: with no resamples the intervals are NaN, never equal to themselves.
     let alone = open(&Plan::default().with_panel(request.panel()));
     let estimate = |ws: &Workspace| format!("{:?}", realised(ws.panel().unwrap(), &request));
