@@ -469,36 +469,7 @@ impl Accumulator {
 
 /// The unit table: one row per unit, a cost column per area.
 fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFrame> {
-    let units = || sorted.iter().map(|&(_, unit)| unit);
-    let count = |f: fn(&Unit) -> usize| -> Vec<i64> { units().map(|u| f(u) as i64).collect() };
-    let date = |name: &str, f: fn(&Unit) -> i32| -> PolarsResult<Column> {
-        Column::new(name.into(), units().map(f).collect::<Vec<_>>()).cast(&DataType::Date)
-    };
-    let mut columns = vec![
-        Column::new(
-            metric::UNIT_ID.into(),
-            sorted.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
-        ),
-        Column::new(metric::MEMBERS.into(), count(|u| u.members.len().max(1))),
-        Column::new(
-            metric::TOTAL_COST.into(),
-            units().map(|u| dkk(u.total)).collect::<Vec<_>>(),
-        ),
-        Column::new(metric::DEPARTMENTS.into(), count(|u| u.departments.len())),
-        Column::new(metric::CASEWORKERS.into(), count(|u| u.caseworkers.len())),
-        Column::new(metric::CONTACTS.into(), count(|u| u.contacts as usize)),
-        Column::new(metric::CASES.into(), count(|u| u.cases.len())),
-        date(metric::FIRST_DATE, |u| u.first)?,
-        date(metric::LAST_DATE, |u| u.last)?,
-        Column::new(
-            metric::ACTIVE_DAYS.into(),
-            units()
-                .map(|u| i64::from(u.last) - i64::from(u.first) + 1)
-                .collect::<Vec<_>>(),
-        ),
-    ];
-    // Each unit's cost per area, in one pass over the units; an area's
-    // column is found by its id.
+    // Each area's column, found by the area's id.
     let mut column_of = vec![
         None;
         areas
@@ -510,12 +481,31 @@ fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFr
     for (column, &(_, area)) in areas.iter().enumerate() {
         column_of[area as usize] = Some(column);
     }
-    let mut costs: Vec<Vec<f64>> = areas
-        .iter()
-        .map(|_| Vec::with_capacity(sorted.len()))
-        .collect();
+    // Every column in one pass over the units: they lie in memory in the
+    // order they were first seen, not by id, and a pass per column would
+    // fetch each unit from memory once per column.
+    let n = sorted.len();
+    let counts = || Vec::<i64>::with_capacity(n);
+    let (mut members, mut departments, mut caseworkers, mut contacts, mut cases) =
+        (counts(), counts(), counts(), counts(), counts());
+    let (mut totals, mut firsts, mut lasts, mut active) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        counts(),
+    );
+    let mut costs: Vec<Vec<f64>> = areas.iter().map(|_| Vec::with_capacity(n)).collect();
     let mut sums = vec![0i128; areas.len()];
-    for unit in units() {
+    for &(_, unit) in sorted {
+        members.push(unit.members.len().max(1) as i64);
+        totals.push(dkk(unit.total));
+        departments.push(unit.departments.len() as i64);
+        caseworkers.push(unit.caseworkers.len() as i64);
+        contacts.push(unit.contacts as i64);
+        cases.push(unit.cases.len() as i64);
+        firsts.push(unit.first);
+        lasts.push(unit.last);
+        active.push(i64::from(unit.last) - i64::from(unit.first) + 1);
         sums.fill(0);
         for &(area, _, sum) in &unit.costs {
             if let Some(&Some(column)) = column_of.get(area as usize) {
@@ -526,10 +516,26 @@ fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFr
             column.push(dkk(sum));
         }
     }
+    let date = |name: &str, days: Vec<i32>| Column::new(name.into(), days).cast(&DataType::Date);
+    let mut columns = vec![
+        Column::new(
+            metric::UNIT_ID.into(),
+            sorted.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+        ),
+        Column::new(metric::MEMBERS.into(), members),
+        Column::new(metric::TOTAL_COST.into(), totals),
+        Column::new(metric::DEPARTMENTS.into(), departments),
+        Column::new(metric::CASEWORKERS.into(), caseworkers),
+        Column::new(metric::CONTACTS.into(), contacts),
+        Column::new(metric::CASES.into(), cases),
+        date(metric::FIRST_DATE, firsts)?,
+        date(metric::LAST_DATE, lasts)?,
+        Column::new(metric::ACTIVE_DAYS.into(), active),
+    ];
     for (&(name, _), costs) in areas.iter().zip(costs) {
         columns.push(Column::new(cost_column(name).into(), costs));
     }
-    DataFrame::new(sorted.len(), columns)
+    DataFrame::new(n, columns)
 }
 
 /// The departments of every unit, and its cost per budget area and
