@@ -60,20 +60,8 @@ impl Membership {
             });
             Ok(ids)
         };
-        // The two kinds are separate tables, each filled on a thread of its own.
-        let Membership {
-            citizens: citizen_texts,
-            families: family_texts,
-            ..
-        } = &mut membership;
-        let (family_of, citizen_of) = std::thread::scope(|scope| {
-            let family_of = scope.spawn(|| ids(&families, family_texts));
-            let citizen_of = ids(&citizens, citizen_texts);
-            (family_of.join(), citizen_of)
-        });
-        let family_of = family_of
-            .map_err(|_| polars_err!(ComputeError: "naming the households' families failed"))??;
-        let citizen_of = citizen_of?;
+        let family_of = ids(&families, &mut membership.families)?;
+        let citizen_of = ids(&citizens, &mut membership.citizens)?;
         // Spells grouped by citizen in one counting pass, then each
         // citizen's few ordered: latest start first, then smallest family.
         let mut starts = vec![0usize; membership.citizens.len() + 1];
