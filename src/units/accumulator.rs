@@ -501,7 +501,10 @@ fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFr
     );
     let mut costs: Vec<Vec<f64>> = areas.iter().map(|_| Vec::with_capacity(n)).collect();
     let mut sums = vec![0i128; areas.len()];
-    for &(_, unit) in sorted {
+    for (k, &(_, unit)) in sorted.iter().enumerate() {
+        if let Some(&(_, ahead)) = sorted.get(k + AHEAD) {
+            prefetch(ahead);
+        }
         members.push(unit.members.len().max(1) as i64);
         totals.push(dkk(unit.total));
         departments.push(unit.departments.len() as i64);
@@ -541,6 +544,28 @@ fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFr
         columns.push(Column::new(cost_column(name).into(), costs));
     }
     DataFrame::new(n, columns)
+}
+
+/// How many units ahead of the one read a pass in name order asks for.
+const AHEAD: usize = 8;
+
+/// Asks the processor to bring `unit` into its cache before it is read. A
+/// pass in name order reads units scattered over memory, and a miss at a
+/// time leaves memory idle while the next one could already be on its way.
+#[inline]
+fn prefetch(unit: &Unit) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let start = (unit as *const Unit).cast::<i8>();
+        for offset in (0..std::mem::size_of::<Unit>()).step_by(64) {
+            // SAFETY: a prefetch is a hint that reads nothing and cannot
+            // fault; the address is inside `unit`.
+            unsafe { _mm_prefetch(start.wrapping_add(offset), _MM_HINT_T0) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = unit;
 }
 
 /// The departments of every unit, and its cost per budget area and
