@@ -42,7 +42,7 @@ fn one_pass_for_every_target_gives_what_a_pass_for_each_gives() {
         let (a, b) = (all.units(mode).unwrap(), alone.units(mode).unwrap());
         assert!(a.frame.equals_missing(&b.frame), "{mode:?}");
         assert!(
-            a.costs().unwrap().equals_missing(&b.costs().unwrap()),
+            a.costs().unwrap().equals_missing(b.costs().unwrap()),
             "{mode:?}"
         );
     }
