@@ -465,9 +465,10 @@ impl Accumulator {
             details,
         };
         // Freeing millions of units' spilled sets is a second on one core
-        // at five million citizens; nothing waits for it.
+        // at five million citizens; nothing waits for it. Where no thread
+        // can be started, the refused closure frees them here.
         drop(sorted);
-        std::thread::spawn(move || drop(units));
+        let _ = std::thread::Builder::new().spawn(move || drop(units));
         Ok(table)
     }
 }
