@@ -12,6 +12,8 @@
 mod accumulator;
 mod keyed;
 mod membership;
+mod table;
+mod unit;
 
 pub use accumulator::Accumulator;
 pub use keyed::{Keyed, KeyedWhat, Remap, Texts};
