@@ -22,7 +22,26 @@ pub struct Interner {
 impl Interner {
     /// The id of `text`, adding it if new.
     pub fn intern(&mut self, text: &str) -> u32 {
-        let hash = self.hasher.hash_one(text);
+        let hash = self.hash(text);
+        self.intern_hashed(text, hash)
+    }
+
+    /// An empty interner that hashes texts as this one does, so that a
+    /// text's `hash` from either serves both.
+    pub fn hashing_alike(&self) -> Interner {
+        Interner {
+            hasher: self.hasher,
+            ..Interner::default()
+        }
+    }
+
+    /// The hash this interner files `text` under.
+    pub fn hash(&self, text: &str) -> u64 {
+        self.hasher.hash_one(text)
+    }
+
+    /// `intern`, with `hash` the text's `hash`.
+    pub fn intern_hashed(&mut self, text: &str, hash: u64) -> u32 {
         let Interner {
             text: all,
             ends,
@@ -72,7 +91,11 @@ impl Interner {
 
     /// The id of `text`, if it has one.
     pub fn find(&self, text: &str) -> Option<u32> {
-        let hash = self.hasher.hash_one(text);
+        self.find_hashed(text, self.hash(text))
+    }
+
+    /// `find`, with `hash` the text's `hash`.
+    pub fn find_hashed(&self, text: &str, hash: u64) -> Option<u32> {
         self.table.find(hash, |&id| self.get(id) == text).copied()
     }
 

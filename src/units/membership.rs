@@ -17,11 +17,111 @@ struct Spell {
     family: u32,
 }
 
+/// Texts interned in two halves told apart by a bit of their hash, each
+/// half on a thread of its own: a million citizens are a million lookups
+/// in a table far larger than the cache, and two threads wait on memory
+/// side by side. Ids of the second half follow the first's.
+#[derive(Default)]
+struct Halves {
+    halves: [Interner; 2],
+}
+
+impl Halves {
+    /// The half a text of `hash` belongs to: a bit above those that place
+    /// it in a table and below those that tag it there.
+    fn half(hash: u64) -> usize {
+        (hash >> 40) as usize & 1
+    }
+
+    /// The texts of each of `columns` and each row's id of its text
+    /// (`NONE` where `named` is false or the text is null), a run of one
+    /// text named once.
+    fn intern<const N: usize>(
+        columns: [&StringChunked; N],
+        named: &[bool],
+    ) -> [(Halves, Vec<u32>); N] {
+        let firsts: [Interner; N] = std::array::from_fn(|_| Interner::default());
+        let seconds: [Interner; N] = std::array::from_fn(|i| firsts[i].hashing_alike());
+        // One half of every column: its texts and each row's id in it.
+        let half = |half: usize, mut texts: [Interner; N]| {
+            let ids: [Vec<u32>; N] = std::array::from_fn(|i| {
+                let texts = &mut texts[i];
+                texts.reserve(named.len() / 2 + 1);
+                let mut ids = vec![NONE; named.len()];
+                for_each_run(columns[i], |rows, text| {
+                    let Some(text) = text.filter(|_| named[rows.clone()].contains(&true)) else {
+                        return;
+                    };
+                    let hash = texts.hash(text);
+                    if Halves::half(hash) == half {
+                        ids[rows].fill(texts.intern_hashed(text, hash));
+                    }
+                });
+                ids
+            });
+            (texts, ids)
+        };
+        let (first, second) = std::thread::scope(|scope| {
+            let other = std::thread::Builder::new().spawn_scoped(scope, || half(1, seconds));
+            let first = half(0, firsts);
+            let second = match other {
+                Ok(other) => other.join().ok(),
+                Err(_) => None,
+            };
+            (first, second)
+        });
+        // Where no second thread could be started, this one does both.
+        let (seconds, second_ids) = second.unwrap_or_else(|| {
+            let seconds = std::array::from_fn(|i| first.0[i].hashing_alike());
+            half(1, seconds)
+        });
+        let mut halves = first.0.into_iter().zip(seconds);
+        let mut ids = first.1.into_iter().zip(second_ids);
+        std::array::from_fn(|_| {
+            let (first, second) = halves.next().expect("one pair per column");
+            let (mut of_first, of_second) = ids.next().expect("one pair per column");
+            let offset = first.len() as u32;
+            for (id, &theirs) in of_first.iter_mut().zip(&of_second) {
+                if theirs != NONE {
+                    *id = offset + theirs;
+                }
+            }
+            (
+                Halves {
+                    halves: [first, second],
+                },
+                of_first,
+            )
+        })
+    }
+
+    fn find(&self, text: &str) -> Option<u32> {
+        let hash = self.halves[0].hash(text);
+        match Halves::half(hash) {
+            0 => self.halves[0].find_hashed(text, hash),
+            _ => self.halves[1]
+                .find_hashed(text, hash)
+                .map(|id| self.halves[0].len() as u32 + id),
+        }
+    }
+
+    fn get(&self, id: u32) -> &str {
+        match id.checked_sub(self.halves[0].len() as u32) {
+            Some(second) => self.halves[1].get(second),
+            None => self.halves[0].get(id),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.halves[0].len() + self.halves[1].len()
+    }
+}
+
 /// Every citizen's memberships, the winning one first.
 #[derive(Default)]
 pub struct Membership {
-    citizens: Interner,
-    families: Interner,
+    citizens: Halves,
+    families: Halves,
     /// Every citizen's spells, citizen after citizen: latest `from` first,
     /// then smallest family id.
     spells: Vec<Spell>,
@@ -44,24 +144,14 @@ impl Membership {
         let (citizens, families) = (text("citizen")?, text("family")?);
         let (froms, tos) = (day("valid_from", i32::MIN)?, day("valid_to", i32::MAX)?);
         let mut membership = Membership::default();
-        // Each row's ids: a family is named once per run of its rows (a
-        // household's members are listed together), a citizen per row; a
-        // row without either is no membership and names neither.
-        let height = households.height();
+        // Each row's ids: a text is named once per run of its rows (a
+        // household's members are listed together); a row without a
+        // citizen or a family is no membership and names neither.
         let both = citizens.is_not_null() & families.is_not_null();
         let both: Vec<bool> = both.iter().map(|b| b == Some(true)).collect();
-        let ids = |column: &Column, texts: &mut Interner| -> PolarsResult<Vec<u32>> {
-            texts.reserve(height);
-            let mut ids = vec![NONE; height];
-            for_each_run(column.str()?, |rows, text| {
-                if let (Some(text), true) = (text, both[rows.clone()].contains(&true)) {
-                    ids[rows].fill(texts.intern(text));
-                }
-            });
-            Ok(ids)
-        };
-        let family_of = ids(&families, &mut membership.families)?;
-        let citizen_of = ids(&citizens, &mut membership.citizens)?;
+        let [(citizen_names, citizen_of), (family_names, family_of)] =
+            Halves::intern([citizens.str()?, families.str()?], &both);
+        (membership.citizens, membership.families) = (citizen_names, family_names);
         // Spells grouped by citizen in one counting pass, then each
         // citizen's few ordered: latest start first, then smallest family.
         let mut starts = vec![0usize; membership.citizens.len() + 1];
@@ -266,6 +356,39 @@ mod tests {
                 assert!(from <= on && on <= to);
             }
         }
+    }
+
+    #[test]
+    fn texts_in_either_half_get_distinct_ids_and_are_found_again() {
+        let citizens: Vec<String> = (0..3000).map(|i| format!("C{i}")).collect();
+        let families: Vec<String> = (0..3000).map(|i| format!("F{}", i / 3)).collect();
+        let frame = DataFrame::new(
+            3000,
+            vec![
+                Column::new("citizen".into(), &citizens),
+                Column::new("family".into(), &families),
+                Column::new("valid_from".into(), [None::<i32>; 3000])
+                    .cast(&DataType::Date)
+                    .unwrap(),
+                Column::new("valid_to".into(), [None::<i32>; 3000])
+                    .cast(&DataType::Date)
+                    .unwrap(),
+            ],
+        )
+        .unwrap();
+        let m = Membership::new(&frame).unwrap();
+        for names in [&m.citizens, &m.families] {
+            assert!(names.halves.iter().all(|half| half.len() > 100));
+        }
+        assert_eq!((m.citizens.len(), m.families.len()), (3000, 1000));
+        let mut ids = std::collections::HashSet::new();
+        for (citizen, family) in citizens.iter().zip(&families) {
+            let id = m.citizen(citizen).unwrap();
+            assert_eq!(m.citizens.get(id), citizen);
+            assert!(ids.insert(id) && (id as usize) < 3000);
+            assert_eq!(m.family(citizen, 0), Some(family.as_str()));
+        }
+        assert_eq!(m.citizen("C3000"), None);
     }
 
     #[test]
