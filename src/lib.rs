@@ -11,6 +11,7 @@
 //! line; `src/main.rs` does both.
 
 pub mod accounts;
+pub mod beside;
 pub mod chart;
 pub mod config;
 pub mod cpr;

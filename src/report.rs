@@ -56,6 +56,7 @@ pub use followup::Followup;
 pub use full::{assumptions_table, FullReport, SavingsView};
 pub use page::{report_page, PageRequest};
 
+use crate::beside::beside;
 use crate::config::{Period, SavingsConfig};
 use crate::hotspots::{self, HotspotCriteria};
 use crate::output::{Document, Part, PartKey, Value, TOP};
@@ -99,7 +100,29 @@ pub fn full_report(
     request: &ReportRequest,
     rekey: Option<&Key>,
 ) -> PolarsResult<FullReport> {
-    let population = overview(citizens, request.min_cell)?;
+    // The overview of all citizens, and on another thread the hotspot
+    // lists and the savings cohort's cost: each reads the units alone.
+    let (population, others) = beside(
+        || overview(citizens, request.min_cell),
+        || -> PolarsResult<_> {
+            let lists = [
+                (citizens, part::HOTSPOTS_CITIZEN, "Top hotspots: citizens"),
+                (families, part::HOTSPOTS_FAMILY, "Top hotspots: families"),
+            ]
+            .into_iter()
+            .map(|(units, key, title)| {
+                let selected = hotspots::select(units, &request.criteria)?;
+                // The per-area costs are in `budget_areas`; here each unit's largest area is enough.
+                let table = hotspots::compact_table(&selected, &units.areas, rekey)?;
+                Ok((key, Part::Table(table.with_title(title))))
+            })
+            .collect::<PolarsResult<Vec<_>>>()?;
+            Ok((lists, savings_cohort_cost(request, citizens)?))
+        },
+    );
+    let population =
+        population.unwrap_or_else(|_| Err(polars_err!(ComputeError: "the overview failed")))?;
+    let (lists, cohort_cost) = others?;
     let overview = population.document()?;
     let date = |d: Option<chrono::NaiveDate>| d.map_or(Value::Null, Value::date);
     let mut parts = vec![(
@@ -116,16 +139,8 @@ pub fn full_report(
             (_, part, _) => parts.push((key, part)),
         }
     }
-    for (units, key, title) in [
-        (citizens, part::HOTSPOTS_CITIZEN, "Top hotspots: citizens"),
-        (families, part::HOTSPOTS_FAMILY, "Top hotspots: families"),
-    ] {
-        let selected = hotspots::select(units, &request.criteria)?;
-        // The per-area costs are in `budget_areas`; here each unit's largest area is enough.
-        let table = hotspots::compact_table(&selected, &units.areas, rekey)?.with_title(title);
-        parts.push((key, Part::Table(table)));
-    }
-    let (savings_parts, savings) = savings_parts(request, citizens, &population)?;
+    parts.extend(lists);
+    let (savings_parts, savings) = savings_parts(request, &cohort_cost, &population)?;
     parts.extend(savings_parts);
     let mut document = Document {
         parts,
@@ -156,19 +171,23 @@ pub fn full_report(
 /// The savings view, or why no case could be made.
 type SavingsOutcome = Result<SavingsView, String>;
 
-/// The base case for every citizen hotspot (the lists above are capped, the cohort is not).
-fn savings_parts(
-    request: &ReportRequest,
-    units: &Units,
-    population: &Overview,
-) -> PolarsResult<(Vec<(PartKey, Part)>, SavingsOutcome)> {
+/// The cost of every citizen hotspot (the lists are capped, the savings
+/// cohort is not).
+fn savings_cohort_cost(request: &ReportRequest, citizens: &Units) -> PolarsResult<CohortCost> {
     let all = HotspotCriteria {
         limit: None,
         ..request.criteria.clone()
     };
-    let cohort = hotspots::cohort(units, &all)?;
-    let cost = cohort_cost(units, &cohort)?;
-    let case = match savings::model(&cost, &request.savings, request.period, Scenario::Base) {
+    cohort_cost(citizens, &hotspots::cohort(citizens, &all)?)
+}
+
+/// The base case for every citizen hotspot, of its `cost`.
+fn savings_parts(
+    request: &ReportRequest,
+    cost: &CohortCost,
+    population: &Overview,
+) -> PolarsResult<(Vec<(PartKey, Part)>, SavingsOutcome)> {
+    let case = match savings::model(cost, &request.savings, request.period, Scenario::Base) {
         Ok(case) => case,
         Err(e) => {
             return Ok((
@@ -180,9 +199,9 @@ fn savings_parts(
             ))
         }
     };
-    let hidden = given_away(&population.budget_areas, &cost, request.min_cell);
+    let hidden = given_away(&population.budget_areas, cost, request.min_cell);
     let document = savings::case_document(&case, &request.savings, request.min_cell, &hidden)?;
-    let view = SavingsView::new(&case, &cost, &document, request, population)?;
+    let view = SavingsView::new(&case, cost, &document, request, population)?;
     let parts = document
         .parts
         .into_iter()

@@ -1,6 +1,7 @@
 //! Which family a citizen belongs to on a date (SPEC §2): the memberships of
 //! the households sources, looked up per row while the rows stream past.
 
+use crate::beside::beside;
 use crate::interner::Interner;
 use crate::load::runs::for_each_run;
 use polars::prelude::*;
@@ -33,66 +34,64 @@ impl Halves {
         (hash >> 40) as usize & 1
     }
 
-    /// The texts of each of `columns` and each row's id of its text
-    /// (`NONE` where `named` is false or the text is null), a run of one
-    /// text named once.
-    fn intern<const N: usize>(
-        columns: [&StringChunked; N],
+    /// The texts of `citizens` and of `families`, and each row's ids of
+    /// them (`NONE` where `named` is false or the text is null), a run of
+    /// one text named once.
+    fn intern(
+        citizens: &StringChunked,
+        families: &StringChunked,
         named: &[bool],
-    ) -> [(Halves, Vec<u32>); N] {
-        let firsts: [Interner; N] = std::array::from_fn(|_| Interner::default());
-        let seconds: [Interner; N] = std::array::from_fn(|i| firsts[i].hashing_alike());
-        // One half of every column: its texts and each row's id in it.
-        let half = |half: usize, mut texts: [Interner; N]| {
-            let ids: [Vec<u32>; N] = std::array::from_fn(|i| {
-                let texts = &mut texts[i];
-                texts.reserve(named.len() / 2 + 1);
-                let mut ids = vec![NONE; named.len()];
-                for_each_run(columns[i], |rows, text| {
-                    let Some(text) = text.filter(|_| named[rows.clone()].contains(&true)) else {
-                        return;
-                    };
-                    let hash = texts.hash(text);
-                    if Halves::half(hash) == half {
-                        ids[rows].fill(texts.intern_hashed(text, hash));
-                    }
-                });
-                ids
+    ) -> PolarsResult<[(Halves, Vec<u32>); 2]> {
+        // One half of one column: its texts and each row's id in it.
+        let one = |half: usize, mut texts: Interner, column: &StringChunked| {
+            texts.reserve(named.len() / 2 + 1);
+            let mut ids = vec![NONE; named.len()];
+            for_each_run(column, |rows, text| {
+                let Some(text) = text.filter(|_| named[rows.clone()].contains(&true)) else {
+                    return;
+                };
+                let hash = texts.hash(text);
+                if Halves::half(hash) == half {
+                    ids[rows].fill(texts.intern_hashed(text, hash));
+                }
             });
             (texts, ids)
         };
-        let (first, second) = std::thread::scope(|scope| {
-            let other = std::thread::Builder::new().spawn_scoped(scope, || half(1, seconds));
-            let first = half(0, firsts);
-            let second = match other {
-                Ok(other) => other.join().ok(),
-                Err(_) => None,
-            };
-            (first, second)
-        });
-        // Where no second thread could be started, this one does both.
-        let (seconds, second_ids) = second.unwrap_or_else(|| {
-            let seconds = std::array::from_fn(|i| first.0[i].hashing_alike());
-            half(1, seconds)
-        });
-        let mut halves = first.0.into_iter().zip(seconds);
-        let mut ids = first.1.into_iter().zip(second_ids);
-        std::array::from_fn(|_| {
-            let (first, second) = halves.next().expect("one pair per column");
-            let (mut of_first, of_second) = ids.next().expect("one pair per column");
-            let offset = first.len() as u32;
-            for (id, &theirs) in of_first.iter_mut().zip(&of_second) {
-                if theirs != NONE {
-                    *id = offset + theirs;
-                }
+        let (citizen_texts, family_texts) = (Interner::default(), Interner::default());
+        let seconds = (citizen_texts.hashing_alike(), family_texts.hashing_alike());
+        let (second, first) = beside(
+            || [one(1, seconds.0, citizens), one(1, seconds.1, families)],
+            || {
+                [
+                    one(0, citizen_texts, citizens),
+                    one(0, family_texts, families),
+                ]
+            },
+        );
+        let [citizens_second, families_second] =
+            second.map_err(|_| polars_err!(ComputeError: "naming the households failed"))?;
+        let [citizens_first, families_first] = first;
+        Ok([
+            Halves::join(citizens_first, citizens_second),
+            Halves::join(families_first, families_second),
+        ])
+    }
+
+    /// The two halves as one, each row's id from the half that named it.
+    fn join(first: (Interner, Vec<u32>), second: (Interner, Vec<u32>)) -> (Halves, Vec<u32>) {
+        let ((first, mut ids), (second, theirs)) = (first, second);
+        let offset = first.len() as u32;
+        for (id, &their) in ids.iter_mut().zip(&theirs) {
+            if their != NONE {
+                *id = offset + their;
             }
-            (
-                Halves {
-                    halves: [first, second],
-                },
-                of_first,
-            )
-        })
+        }
+        (
+            Halves {
+                halves: [first, second],
+            },
+            ids,
+        )
     }
 
     fn find(&self, text: &str) -> Option<u32> {
@@ -150,7 +149,7 @@ impl Membership {
         let both = citizens.is_not_null() & families.is_not_null();
         let both: Vec<bool> = both.iter().map(|b| b == Some(true)).collect();
         let [(citizen_names, citizen_of), (family_names, family_of)] =
-            Halves::intern([citizens.str()?, families.str()?], &both);
+            Halves::intern(citizens.str()?, families.str()?, &both)?;
         (membership.citizens, membership.families) = (citizen_names, family_names);
         // Spells grouped by citizen in one counting pass, then each
         // citizen's few ordered: latest start first, then smallest family.
