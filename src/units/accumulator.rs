@@ -58,6 +58,30 @@ impl Last {
 /// A citizen not yet looked up in the memberships.
 const UNSEEN: u32 = u32::MAX - 1;
 
+/// What a citizen's rows were last found to go to, in family mode: its
+/// index in the memberships, and the unit and the span of days its last
+/// row's unit holds for. A citizen's rows come back file after file; most
+/// land in the span, and neither the memberships nor the unit tables,
+/// both far larger than the cache, are read again.
+#[derive(Clone, Copy)]
+struct Found {
+    /// Index in the memberships (`NONE` if it has none, `UNSEEN` before).
+    member: u32,
+    /// Index in `units` (`NONE`: no row yet).
+    unit: u32,
+    from: i32,
+    to: i32,
+}
+
+impl Found {
+    const UNSEEN: Found = Found {
+        member: UNSEEN,
+        unit: NONE,
+        from: 1,
+        to: 0,
+    };
+}
+
 /// The unit the previous row's citizen went to, and the days around that
 /// row's on which the citizen goes to the same unit. A citizen's rows come
 /// in runs, and a family is found by the memberships only when a row
@@ -91,9 +115,9 @@ pub struct Accumulator {
     from: i32,
     to: i32,
     membership: Option<Arc<Membership>>,
-    /// Per citizen id, its index in the memberships: looked up by text once
-    /// per citizen, not per row (`NONE` if it has none, `UNSEEN` before).
-    member_index: Vec<u32>,
+    /// Per citizen id, what its rows went to (family mode): the memberships
+    /// are searched by text once per citizen, not per row.
+    found: Vec<Found>,
     /// Per citizen id, the index in `units` of the unit that is the citizen alone.
     by_citizen: Vec<u32>,
     /// Per family id, its index in `units`.
@@ -116,7 +140,7 @@ impl Accumulator {
             from: period.from.map_or(i32::MIN, epoch_days),
             to: period.to.map_or(i32::MAX, epoch_days),
             membership,
-            member_index: Vec::new(),
+            found: Vec::new(),
             by_citizen: Vec::new(),
             by_family: Vec::new(),
             keys: Vec::new(),
@@ -141,8 +165,7 @@ impl Accumulator {
         let index = match self.span {
             span if span.holds(row.citizen, row.date) => span.unit,
             _ => {
-                let (key, from, to) = self.key_of(texts, row.citizen, row.date);
-                let unit = self.index(key);
+                let (unit, from, to) = self.unit_of(texts, row.citizen, row.date);
                 self.span = Span {
                     citizen: row.citizen,
                     from,
@@ -215,35 +238,52 @@ impl Accumulator {
         })
     }
 
-    /// The unit of a row of `citizen` on `day` (SPEC §2): the citizen, or
-    /// in family mode the family whose membership covers the day; with the
-    /// first and last day around `day` on which it is the same.
-    fn key_of(&mut self, texts: &Texts, citizen: u32, day: i32) -> (UnitKey, i32, i32) {
+    /// The index in `units` of the unit of a row of `citizen` on `day`
+    /// (SPEC §2): the citizen, or in family mode the family whose
+    /// membership covers the day; with the first and last day around
+    /// `day` on which it is the same.
+    fn unit_of(&mut self, texts: &Texts, citizen: u32, day: i32) -> (usize, i32, i32) {
         let alone = (UnitKey::Citizen(citizen), i32::MIN, i32::MAX);
-        let Some(membership) = self
-            .membership
-            .as_deref()
-            .filter(|_| self.mode == UnitMode::Family)
-        else {
-            return alone;
+        let membership = match self.mode {
+            UnitMode::Family => self.membership.as_deref(),
+            UnitMode::Citizen => None,
+        };
+        let Some(membership) = membership else {
+            return (self.index(alone.0), alone.1, alone.2);
         };
         let slot = citizen as usize;
-        if slot >= self.member_index.len() {
-            self.member_index.resize(slot + 1, UNSEEN);
+        if slot >= self.found.len() {
+            self.found.resize(slot + 1, Found::UNSEEN);
         }
-        if self.member_index[slot] == UNSEEN {
-            self.member_index[slot] = membership
+        let found = self.found[slot];
+        if found.unit != NONE && found.from <= day && day <= found.to {
+            return (found.unit as usize, found.from, found.to);
+        }
+        let member = match found.member {
+            UNSEEN => membership
                 .citizen(texts.citizens.get(citizen))
-                .unwrap_or(NONE);
-        }
-        match self.member_index[slot] {
+                .unwrap_or(NONE),
+            known => known,
+        };
+        let (key, from, to) = match member {
             NONE => alone,
             index => {
                 let (family, from, to) = membership.family_span(index, day);
-                let key = family.map_or(UnitKey::Citizen(citizen), UnitKey::Family);
-                (key, from, to)
+                (
+                    family.map_or(UnitKey::Citizen(citizen), UnitKey::Family),
+                    from,
+                    to,
+                )
             }
-        }
+        };
+        let unit = self.index(key);
+        self.found[slot] = Found {
+            member,
+            unit: unit as u32,
+            from,
+            to,
+        };
+        (unit, from, to)
     }
 
     /// The index in `units` of the unit `key`, adding it if new.
