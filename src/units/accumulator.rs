@@ -468,6 +468,57 @@ mod tests {
     }
 
     #[test]
+    fn a_citizen_who_moves_goes_to_each_family_on_its_days_in_any_order_of_rows() {
+        // M is in family F1 to day 99, alone on days 100-199, in F2 from 200.
+        let households = DataFrame::new(
+            2,
+            vec![
+                Column::new("citizen".into(), ["M", "M"]),
+                Column::new("family".into(), ["F1", "F2"]),
+                Column::new("valid_from".into(), [None, Some(200)])
+                    .cast(&DataType::Date)
+                    .unwrap(),
+                Column::new("valid_to".into(), [Some(99), None])
+                    .cast(&DataType::Date)
+                    .unwrap(),
+            ],
+        )
+        .unwrap();
+        let membership = Arc::new(Membership::new(&households).unwrap());
+        let period = Period {
+            from: None,
+            to: None,
+        };
+        let mut texts = Texts::default();
+        let mut units = Accumulator::new(UnitMode::Family, period, Some(membership));
+        // M's rows leave and come back to each span, between Q's rows.
+        let days_amounts = [
+            ("M", 10, 1.0),
+            ("Q", 10, 1000.0),
+            ("M", 250, 2.0),
+            ("M", 20, 4.0),
+            ("Q", 300, 1000.0),
+            ("M", 150, 8.0),
+            ("M", 99, 16.0),
+            ("M", 200, 32.0),
+            ("M", 100, 64.0),
+        ];
+        for (citizen, date, amount) in days_amounts {
+            let keyed = texts.key(&row(citizen, date, "k1", Some(amount)));
+            units.add(&texts, &keyed);
+        }
+        let units = units.finish(&texts, false).unwrap();
+        let expected = df!(
+            "unit_id" => ["F1", "F2", "M", "Q"],
+            "members" => [1i64, 1, 1, 1],
+            "total_cost" => [21.0, 34.0, 72.0, 2000.0],
+        )
+        .unwrap();
+        let names = expected.get_column_names_owned();
+        assert_eq!(units.frame.select(names).unwrap(), expected);
+    }
+
+    #[test]
     fn ids_sort_by_their_prefixes_as_by_their_bytes() {
         let mut names = [
             "abcdefgh2",
