@@ -8,7 +8,7 @@
 
 use super::{
     axis_titles, close, colour, legend, line, open, rect, shorten, text, ticks, value_axis, Frame,
-    Scale, WIDTH,
+    Scale, COMPLEMENT, WIDTH,
 };
 
 /// One value per category; `None` is suppressed.
@@ -20,6 +20,10 @@ pub struct Bars {
     pub values: Vec<(String, Option<f64>)>,
     /// Decimals of the value printed at the end of each bar.
     pub decimals: usize,
+    /// The categories whose value is hidden to protect another figure (a
+    /// complement), not for being small: labelled `..`, as in the tables,
+    /// not with the small-count marker.
+    pub hidden: Vec<usize>,
 }
 
 /// Series stacked in columns; `None` is suppressed.
@@ -32,6 +36,10 @@ pub struct Stacked {
     /// Series names and their value per category (same length as
     /// `categories`), stacked in this order from the bottom.
     pub series: Vec<(String, Vec<Option<f64>>)>,
+    /// The series whose suppressed parts are hidden to protect another
+    /// figure (complements), not for being small: a column says `..` for
+    /// those, as the tables do, and the small-count marker for the others.
+    pub hidden: Vec<usize>,
 }
 
 const ROW: f64 = 22.0;
@@ -50,22 +58,18 @@ fn label_width(values: &[(String, Option<f64>)]) -> f64 {
 /// Horizontal bars from zero, one row per category, each labelled with its
 /// value (or the suppression marker, with no bar).
 pub fn bars(chart: &Bars) -> String {
-    horizontal(&chart.frame, &chart.values, chart.decimals, false)
+    horizontal(chart, false)
 }
 
 /// Horizontal bars either side of zero: negative values (what a category
 /// pays) to the left in vermillion, positive ones (what it gains) to the
 /// right in blue.
 pub fn diverging(chart: &Bars) -> String {
-    horizontal(&chart.frame, &chart.values, chart.decimals, true)
+    horizontal(chart, true)
 }
 
-fn horizontal(
-    frame: &Frame,
-    values: &[(String, Option<f64>)],
-    decimals: usize,
-    split: bool,
-) -> String {
+fn horizontal(chart: &Bars, split: bool) -> String {
+    let (frame, values, decimals) = (&chart.frame, &chart.values, chart.decimals);
     let left = label_width(values);
     let right = WIDTH - 70.0;
     let plot_height = ROW * values.len().max(1) as f64;
@@ -117,7 +121,13 @@ fn horizontal(
                     &frame.numbers.format(*v, decimals),
                 );
             }
-            None => text(&mut svg, zero + 4.0, middle, "start", 10, &frame.suppressed),
+            None => {
+                let marker = match chart.hidden.contains(&i) {
+                    true => COMPLEMENT,
+                    false => &frame.suppressed,
+                };
+                text(&mut svg, zero + 4.0, middle, "start", 10, marker);
+            }
         }
     }
     axis_titles(
@@ -182,7 +192,7 @@ pub fn stacked_bars(chart: &Stacked) -> String {
     for (i, category) in chart.categories.iter().enumerate() {
         let x = left + slot * i as f64 + (slot - width) / 2.0;
         let (mut up, mut down) = (0.0f64, 0.0f64);
-        let mut hidden = false;
+        let (mut small, mut hidden) = (false, false);
         for (s, (_, values)) in chart.series.iter().enumerate() {
             match values.get(i).copied().flatten() {
                 Some(v) if v >= 0.0 => {
@@ -207,17 +217,24 @@ pub fn stacked_bars(chart: &Stacked) -> String {
                     );
                     down += v;
                 }
-                None => hidden = true,
+                None if chart.hidden.contains(&s) => hidden = true,
+                None => small = true,
             }
         }
-        if hidden {
+        let marker = match (small, hidden) {
+            (true, true) => Some(format!("{} {COMPLEMENT}", frame.suppressed)),
+            (true, false) => Some(frame.suppressed.clone()),
+            (false, true) => Some(COMPLEMENT.to_string()),
+            (false, false) => None,
+        };
+        if let Some(marker) = marker {
             text(
                 &mut svg,
                 x + width / 2.0,
                 scale.at(up) - 4.0,
                 "middle",
                 10,
-                &frame.suppressed,
+                &marker,
             );
         }
         text(
@@ -274,6 +291,7 @@ mod tests {
                 ("D".into(), Some(4.0)),
             ],
             decimals: 0,
+            hidden: Vec::new(),
         };
         let expected = "\
 <svg class=\"chart\" viewBox=\"0 0 720.0 148.0\" width=\"720.0\" height=\"148.0\" role=\"img\" aria-labelledby=\"c-title c-desc\">
@@ -314,6 +332,7 @@ mod tests {
             frame: frame(),
             values: vec![("A".into(), None)],
             decimals: 0,
+            hidden: Vec::new(),
         };
         let svg = bars(&chart);
         assert!(!svg.contains("<rect"), "{svg}");
@@ -322,6 +341,7 @@ mod tests {
             frame: frame(),
             categories: vec!["2025".into()],
             series: vec![("A".into(), vec![None]), ("B".into(), vec![Some(3.0)])],
+            hidden: Vec::new(),
         };
         let svg = stacked_bars(&stacked);
         // One bar for B, one legend square per series, and the marker.
@@ -330,11 +350,36 @@ mod tests {
     }
 
     #[test]
+    fn a_value_hidden_to_protect_another_is_labelled_as_in_the_tables() {
+        let chart = Bars {
+            frame: frame(),
+            values: vec![("Small".into(), None), ("Other".into(), None)],
+            decimals: 0,
+            hidden: vec![1],
+        };
+        let svg = bars(&chart);
+        assert!(!svg.contains("<rect"), "{svg}");
+        assert!(
+            svg.contains(
+                "<text x=\"64.0\" y=\"49.0\" text-anchor=\"start\" font-size=\"10\">&lt;5</text>"
+            ),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(
+                "<text x=\"64.0\" y=\"71.0\" text-anchor=\"start\" font-size=\"10\">..</text>"
+            ),
+            "{svg}"
+        );
+    }
+
+    #[test]
     fn diverging_bars_put_losses_left_of_zero_in_vermillion() {
         let chart = Bars {
             frame: frame(),
             values: vec![("Pays".into(), Some(-10.0)), ("Gains".into(), Some(10.0))],
             decimals: 0,
+            hidden: Vec::new(),
         };
         let svg = diverging(&chart);
         // Ticks -10 … 10 map onto 60 … 650, so zero is at 355.
@@ -361,6 +406,7 @@ mod tests {
                 ("A".into(), vec![Some(2.0), Some(4.0)]),
                 ("B".into(), vec![Some(2.0), Some(6.0)]),
             ],
+            hidden: Vec::new(),
         };
         let svg = stacked_bars(&chart);
         // Ticks 0 … 10 (step 2) over 284 … 44: 24 px per unit.

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{close, escape, n, open, rect, shorten, text, Frame};
+use super::{close, escape, n, open, rect, shorten, text, Frame, COMPLEMENT};
 
 /// One cell of a heatmap.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -13,6 +13,9 @@ pub enum HeatCell {
     Value(f64),
     /// Suppressed: no fill, the marker as text.
     Suppressed,
+    /// Hidden to protect another figure (a complement): no fill, `..` as
+    /// in the tables.
+    Hidden,
     /// Not applicable (a department with itself): left blank.
     Empty,
 }
@@ -88,7 +91,7 @@ pub fn heatmap(chart: &Heatmap) -> String {
                         escape(&frame.numbers.format(*v, 0))
                     );
                 }
-                HeatCell::Suppressed => {
+                HeatCell::Suppressed | HeatCell::Hidden => {
                     let _ = writeln!(
                         svg,
                         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#BBBBBB\"/>",
@@ -103,7 +106,10 @@ pub fn heatmap(chart: &Heatmap) -> String {
                         middle.1,
                         "middle",
                         11,
-                        &frame.suppressed,
+                        match cell {
+                            HeatCell::Hidden => COMPLEMENT,
+                            _ => &frame.suppressed,
+                        },
                     );
                 }
                 HeatCell::Empty => {}
@@ -158,5 +164,14 @@ mod tests {
         assert!(svg.contains(">&lt;5</text>"), "{svg}");
         // Exactly the two shown values are filled.
         assert_eq!(svg.matches("<rect").count(), 3, "{svg}");
+        // A cell hidden to protect another says so, as the tables do.
+        let mut hidden = chart.clone();
+        hidden.cells[1][0] = HeatCell::Hidden;
+        let svg = heatmap(&hidden);
+        assert!(svg.contains("<rect x=\"190.0\" y=\"206.0\" width=\"54.0\" height=\"54.0\" fill=\"none\" stroke=\"#BBBBBB\"/>"), "{svg}");
+        assert!(
+            svg.contains(">..</text>") && !svg.contains("&lt;5"),
+            "{svg}"
+        );
     }
 }

@@ -9,7 +9,9 @@
 
 use std::fmt::Write;
 
-use super::{axis_titles, close, colour, line, n, open, shorten, text, value_axis, Frame, WIDTH};
+use super::{
+    axis_titles, close, colour, line, n, open, shorten, text, value_axis, Frame, COMPLEMENT, WIDTH,
+};
 
 /// One category's estimate and interval.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +22,9 @@ pub struct Estimate {
     pub value: Option<f64>,
     /// Low and high bound; `None` draws the point alone.
     pub interval: Option<(f64, f64)>,
+    /// A suppressed estimate hidden to protect another figure (a
+    /// complement), not for being small: labelled `..`, as in the tables.
+    pub hidden: bool,
 }
 
 /// Estimates with intervals, top to bottom.
@@ -71,14 +76,11 @@ pub fn intervals(chart: &Intervals) -> String {
             &shorten(&row.name, LABEL_CHARS),
         );
         let Some(value) = row.value else {
-            text(
-                &mut svg,
-                zero + 4.0,
-                middle + 4.0,
-                "start",
-                10,
-                &frame.suppressed,
-            );
+            let marker = match row.hidden {
+                true => COMPLEMENT,
+                false => &frame.suppressed,
+            };
+            text(&mut svg, zero + 4.0, middle + 4.0, "start", 10, marker);
             continue;
         };
         let mut label_at = scale.at(value);
@@ -156,11 +158,13 @@ mod tests {
                 name: "A".into(),
                 value: Some(3.0),
                 interval: Some((-2.0, 6.0)),
+                hidden: false,
             },
             Estimate {
                 name: "B".into(),
                 value: Some(-1.0),
                 interval: None,
+                hidden: false,
             },
         ]));
         // Ticks -2 … 6 (step 2) over 60 … 640: 72.5 px per unit, zero at 205.
@@ -202,6 +206,7 @@ mod tests {
             name: "A".into(),
             value: None,
             interval: Some((1.0, 2.0)),
+            hidden: false,
         }]));
         assert!(!svg.contains("<circle"), "{svg}");
         // Only the grid and the zero line: no interval or its ends.

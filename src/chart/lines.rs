@@ -9,7 +9,8 @@
 use std::fmt::Write;
 
 use super::{
-    axis_titles, close, colour, legend, line, n, open, shorten, text, ticks, Frame, Scale, WIDTH,
+    axis_titles, close, colour, legend, line, n, open, shorten, text, ticks, Frame, Scale,
+    COMPLEMENT, WIDTH,
 };
 
 /// One line and, optionally, its interval.
@@ -22,6 +23,9 @@ pub struct Series {
     /// Low and high bound per x position, drawn as a shaded band; `None`
     /// where suppressed. An empty vector draws no band.
     pub band: Band,
+    /// The positions whose value is hidden to protect another figure (a
+    /// complement), not for being small: labelled `..`, as in the tables.
+    pub hidden: Vec<usize>,
 }
 
 /// Interval bounds per x position.
@@ -145,13 +149,17 @@ pub fn lines(chart: &Lines) -> String {
         }
         for (i, value) in series.values.iter().enumerate() {
             if value.is_none() {
+                let marker = match series.hidden.contains(&i) {
+                    true => COMPLEMENT,
+                    false => &frame.suppressed,
+                };
                 text(
                     &mut svg,
                     x.at(i as f64),
                     y.at(0.0) - 4.0,
                     "middle",
                     10,
-                    &frame.suppressed,
+                    marker,
                 );
             }
         }
@@ -216,6 +224,7 @@ mod tests {
                 name: "Net".into(),
                 values,
                 band,
+                hidden: vec![],
             }],
             marker: Some((2, "Payback".into())),
             label_every: 1,

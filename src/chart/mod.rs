@@ -9,7 +9,8 @@
 //!
 //! Privacy holds in the picture as in the tables: a suppressed value
 //! (`None`) draws no mark at all, not even a zero-length one, and is
-//! labelled with the suppression marker (`<5`) where its mark would be.
+//! labelled where its mark would be with the suppression marker (`<5`), or
+//! with `..` where a bar or cell is hidden to protect another figure.
 //!
 //! Colours are the Okabe–Ito palette, which readers with the common forms
 //! of colour blindness tell apart; the heatmap uses one hue from light to
@@ -41,6 +42,10 @@ pub fn colour(index: usize) -> &'static str {
 
 /// Width of every chart, in SVG user units (pixels at 100 %).
 pub const WIDTH: f64 = 720.0;
+
+/// The label of a value hidden to protect another figure, as the tables
+/// write it.
+const COMPLEMENT: &str = "..";
 
 /// What every chart has: an id unique on its page, a title, a description
 /// for screen readers, axis labels with their units, and how numbers and

@@ -49,6 +49,22 @@ pub(super) fn column_numbers(table: &Table, column: &str) -> Vec<Option<f64>> {
         .unwrap_or_default()
 }
 
+/// The rows of a column whose value is hidden to protect another figure
+/// (a complement), not for being small: a chart labels them `..` as the
+/// table does.
+pub(super) fn column_hidden(table: &Table, column: &str) -> Vec<usize> {
+    let mut rows: Vec<usize> = table
+        .complement_cells
+        .iter()
+        .filter(|(c, _)| c == column)
+        .map(|&(_, row)| row)
+        .chain(table.complement_rows.iter().copied())
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    rows
+}
+
 /// A column's values as text.
 pub(super) fn column_texts(table: &Table, column: &str) -> Vec<String> {
     table
@@ -178,6 +194,7 @@ pub fn report_page(report: &FullReport, request: &PageRequest) -> anyhow::Result
             name: pick("Share of cost", "Andel af udgifter"),
             values: points.iter().map(|p| p.map(|s| s * 100.0)).collect(),
             band: vec![],
+            hidden: column_hidden(&curve, "share"),
         }],
         marker: None,
         label_every: 10,
@@ -212,6 +229,7 @@ pub fn report_page(report: &FullReport, request: &PageRequest) -> anyhow::Result
             ),
             values: names.iter().cloned().zip(units).collect(),
             decimals: 0,
+            hidden: column_hidden(bands, "units"),
         };
         let cost_chart = Bars {
             frame: frame(
@@ -232,6 +250,7 @@ pub fn report_page(report: &FullReport, request: &PageRequest) -> anyhow::Result
                 .zip(cost.into_iter().map(|c| c.map(|c| c / 1e6)))
                 .collect(),
             decimals: 1,
+            hidden: column_hidden(bands, "cost"),
         };
         sections.push(Section {
             id: "departments".into(),
@@ -259,8 +278,13 @@ pub fn report_page(report: &FullReport, request: &PageRequest) -> anyhow::Result
         labels.dedup();
         let index = |name: &str| labels.iter().position(|l| l == name).unwrap_or(0);
         let mut cells = vec![vec![HeatCell::Empty; labels.len()]; labels.len()];
-        for ((a, b), units) in a.iter().zip(&b).zip(&units) {
-            let cell = units.map_or(HeatCell::Suppressed, HeatCell::Value);
+        let hidden = column_hidden(overlaps, "units");
+        for (row, ((a, b), units)) in a.iter().zip(&b).zip(&units).enumerate() {
+            let cell = match units {
+                Some(units) => HeatCell::Value(*units),
+                None if hidden.contains(&row) => HeatCell::Hidden,
+                None => HeatCell::Suppressed,
+            };
             let (i, j) = (index(a), index(b));
             cells[i][j] = cell;
             cells[j][i] = cell;
@@ -314,6 +338,7 @@ pub fn report_page(report: &FullReport, request: &PageRequest) -> anyhow::Result
                 )
                 .collect(),
             decimals: 1,
+            hidden: column_hidden(areas, "cost"),
         };
         sections.push(Section {
             id: "budget-areas".into(),
@@ -399,3 +424,20 @@ fn danish_heading(column: &str) -> Option<String> {
 pub(super) type FrameFn<'a> = dyn Fn(&str, String, String, String, String) -> Frame + 'a;
 /// An HTML table builder, shared with the savings sections.
 pub(super) type TableFn<'a> = dyn Fn(&Table) -> anyhow::Result<String> + 'a;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_hides_its_complement_cells_and_the_complement_rows() {
+        let frame = df!("a" => [1, 2, 3, 4], "b" => [1, 2, 3, 4]).unwrap();
+        let table = Table::new(frame)
+            .with_complement_rows([2])
+            .with_complement_cells("a", [3, 0])
+            .with_complement_cells("b", [1]);
+        assert_eq!(column_hidden(&table, "a"), [0, 2, 3]);
+        assert_eq!(column_hidden(&table, "b"), [1, 2]);
+        assert_eq!(column_hidden(&table, "c"), [2]);
+    }
+}

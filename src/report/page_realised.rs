@@ -11,7 +11,7 @@
 
 use polars::prelude::*;
 
-use super::page::{column_numbers, column_texts, FrameFn, PageRequest, TableFn};
+use super::page::{column_hidden, column_numbers, column_texts, FrameFn, PageRequest, TableFn};
 use super::FullReport;
 use crate::chart::{self, Bars, Estimate, Intervals, Lines, Series};
 use crate::language::Language;
@@ -168,6 +168,7 @@ fn realised_section(r: &RealisedTables, tools: &Tools) -> anyhow::Result<Section
         column_numbers(areas, "saving_low"),
         column_numbers(areas, "saving_high"),
     );
+    let hidden = column_hidden(areas, "saving");
     let rows = column_texts(areas, "budget_area")
         .into_iter()
         .enumerate()
@@ -175,6 +176,7 @@ fn realised_section(r: &RealisedTables, tools: &Tools) -> anyhow::Result<Section
             name,
             value: saving[i],
             interval: low[i].zip(high[i]),
+            hidden: hidden.contains(&i),
         })
         .collect();
     let title = tools.flagged(
@@ -245,11 +247,13 @@ fn realised_section(r: &RealisedTables, tools: &Tools) -> anyhow::Result<Section
                 name: pick("Enrolled units", "Tilmeldte"),
                 values: column_numbers(study, "cohort"),
                 band: vec![],
+                hidden: column_hidden(study, "cohort"),
             },
             Series {
                 name: pick("Matched comparison units", "Matchede sammenligningsenheder"),
                 values: column_numbers(study, "comparison"),
                 band: vec![],
+                hidden: column_hidden(study, "comparison"),
             },
         ],
         marker: start.map(|i| (i, pick("Start", "Start"))),
@@ -327,11 +331,13 @@ fn monitor_section(m: &MonitorTables, tools: &Tools) -> anyhow::Result<Section> 
                 name: pick("Expected", "Forventet"),
                 values: in_millions("cumulative_expected"),
                 band: vec![],
+                hidden: column_hidden(periods, "cumulative_expected"),
             },
             Series {
                 name: pick("Realised (95 % interval)", "Realiseret (95 %-interval)"),
                 values: in_millions("cumulative_realised"),
                 band: low.iter().zip(&high).map(|(l, h)| l.zip(*h)).collect(),
+                hidden: column_hidden(periods, "cumulative_realised"),
             },
         ],
         marker: None,
@@ -367,17 +373,24 @@ fn monitor_section(m: &MonitorTables, tools: &Tools) -> anyhow::Result<Section> 
 fn ladder_section(ladder: &Table, tools: &Tools) -> anyhow::Result<Section> {
     let pick = |en: &str, da: &str| tools.pick(en, da);
     let groups = column_texts(ladder, "group");
-    let mut values = Vec::new();
+    let (mut values, mut hidden) = (Vec::new(), Vec::new());
     for (column, en, da) in [
         ("share_up_1", "up 1 step or more", "op mindst 1 trin"),
         ("share_up_2", "up 2 steps or more", "op mindst 2 trin"),
         ("share_at_top", "at the top step", "på øverste trin"),
     ] {
-        for (group, share) in groups.iter().zip(column_numbers(ladder, column)) {
+        for (row, (group, share)) in groups
+            .iter()
+            .zip(column_numbers(ladder, column))
+            .enumerate()
+        {
             let who = match group.as_str() {
                 "cohort" => pick("Hotspots", "Hotspots"),
                 _ => pick("Others", "Øvrige"),
             };
+            if column_hidden(ladder, column).contains(&row) {
+                hidden.push(values.len());
+            }
             values.push((format!("{who}: {}", pick(en, da)), share.map(|s| s * 100.0)));
         }
     }
@@ -394,6 +407,7 @@ fn ladder_section(ladder: &Table, tools: &Tools) -> anyhow::Result<Section> {
         ),
         values,
         decimals: 1,
+        hidden,
     };
     Ok(Section {
         id: "ladder".into(),

@@ -147,9 +147,16 @@ fn realised_savings_with_their_intervals_at_known_positions_and_hidden_areas_unm
     }
     // A (3 units) and B (its complement) draw nothing: their savings, 50
     // and 250, and their bounds (10 … 100, 50 … 500) are not in the chart
-    // (500 is a tick).
+    // (500 is a tick). A is labelled as small, B as hidden, as in the table.
     assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
-    assert_eq!(svg.matches(">&lt;5</text>").count(), 2, "{svg}");
+    assert_eq!(svg.matches(">&lt;5</text>").count(), 1, "{svg}");
+    assert_eq!(svg.matches(">..</text>").count(), 1, "{svg}");
+    assert!(
+        svg.contains(
+            "<text x=\"64.0\" y=\"71.0\" text-anchor=\"start\" font-size=\"10\">..</text>"
+        ),
+        "{svg}"
+    );
     for hidden in [">50</text>", ">250</text>", ">10</text>", ">100</text>"] {
         assert!(!svg.contains(hidden), "{hidden}\n{svg}");
     }
@@ -313,7 +320,9 @@ fn the_ladder_draws_each_shown_share_and_marks_the_hidden_one() {
         assert!(svg.contains(expected), "{expected}\n{svg}");
     }
     assert_eq!(svg.matches("<rect").count(), 5, "{svg}");
-    assert_eq!(svg.matches(">&lt;5</text>").count(), 1, "{svg}");
+    // The hidden share protects another figure: `..`, as in the table.
+    assert_eq!(svg.matches(">..</text>").count(), 1, "{svg}");
+    assert!(!svg.contains("&lt;5"), "{svg}");
     assert!(!svg.contains(">35.0</text>"), "7 of 20 is hidden: {svg}");
 }
 

@@ -3,7 +3,9 @@
 //! its payback year, the scenarios side by side and who invests and who
 //! gains. Drawn, like the rest of the page, from the published tables only.
 
-use super::page::{column_numbers, column_texts, table_of, FrameFn, PageRequest, TableFn};
+use super::page::{
+    column_hidden, column_numbers, column_texts, table_of, FrameFn, PageRequest, TableFn,
+};
 use super::{part, FullReport};
 use crate::chart::{self, Bars, Lines, Series, Stacked};
 use crate::output::html::{Block, Section};
@@ -67,6 +69,7 @@ pub(super) fn sections(
             .zip(column_numbers(areas, "baseline").into_iter().map(|v| v.map(|v| v / 1e6)))
             .collect(),
         decimals: 2,
+        hidden: column_hidden(areas, "baseline"),
     };
     blocks.push(Block::Markup(chart::bars(&baseline)));
     let departments = &view.departments;
@@ -95,6 +98,7 @@ pub(super) fn sections(
             )
             .collect(),
         decimals: 2,
+        hidden: column_hidden(departments, "baseline"),
     };
     blocks.push(Block::Markup(chart::bars(&department_chart)));
     if request.units {
@@ -150,6 +154,7 @@ pub(super) fn sections(
                 (name.clone(), values)
             })
             .collect(),
+        hidden: column_hidden(areas, "baseline"),
     };
     let mut blocks = vec![
         Block::Markup(chart::stacked_bars(&stacked)),
@@ -188,6 +193,7 @@ pub(super) fn sections(
                 name: pick("Cumulative net", "Akkumuleret netto"),
                 values: view.cumulative_net.iter().map(|v| Some(v / 1e6)).collect(),
                 band: vec![],
+                hidden: Vec::new(),
             }],
             marker: view
                 .payback_year
@@ -224,6 +230,7 @@ pub(super) fn sections(
                     .zip(column_numbers(scenarios, "npv").into_iter().map(|v| v.map(|v| v / 1e6)))
                     .collect(),
                 decimals: 2,
+                hidden: column_hidden(scenarios, "npv"),
             };
             blocks.push(Block::Markup(chart::diverging(&chart)));
             blocks.push(Block::Markup(table(scenarios)?));
@@ -258,8 +265,11 @@ pub(super) fn sections(
             pick("Department", "Afdeling"),
             format!("{} ({million})", pick("Over the horizon", "Over horisonten")),
         ),
+        // The departments' rows first, as in their table; the investment
+        // after them is never hidden.
         values: flows,
         decimals: 2,
+        hidden: column_hidden(departments, "total"),
     };
     blocks.push(Block::Markup(chart::diverging(&who)));
     blocks.push(Block::Markup(table(departments)?));

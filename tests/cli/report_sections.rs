@@ -176,7 +176,16 @@ fn report_page_shows_what_realised_monitor_and_ladder_give() {
     );
     let chart = &html[..html.find("</svg>").unwrap()];
     assert_eq!(chart.matches("<circle").count(), shown);
-    assert_eq!(chart.matches(">&lt;5</text>").count(), areas.len() - shown);
+    // Each hidden area says why, as its saving in the table does: <5 for a
+    // small cohort, .. for one hidden to protect another.
+    let savings: Vec<String> = table(html, 0)
+        .into_iter()
+        .map(|row| row[2].clone())
+        .collect();
+    let count = |marker: &str| savings.iter().filter(|s| *s == marker).count();
+    assert_eq!(count("<5") + count(".."), areas.len() - shown);
+    assert_eq!(chart.matches(">&lt;5</text>").count(), count("<5"));
+    assert_eq!(chart.matches(">..</text>").count(), count(".."));
     // The event study and the balance.
     assert_rows(
         &table(html, 1),
