@@ -79,7 +79,9 @@ impl Plan {
     /// Whether anything is gathered per family, which needs the households.
     fn family(&self) -> bool {
         self.units.contains(&UnitMode::Family)
-            || self.panel.is_some_and(|p| p.mode == UnitMode::Family)
+            || self
+                .panel
+                .is_some_and(|p| p.mode == UnitMode::Family || p.as_enrolled)
     }
 
     /// The kinds read whole, with those the units and the panel need.
@@ -148,8 +150,11 @@ impl Workspace {
         // An estimate over an open period is refused before anything is read.
         let calendar = plan.panel.map(|_| realised::calendar(period)).transpose()?;
         let frames = load::load_kinds(&config, period, &plan.frame_kinds())?;
-
-        let membership = match plan.family() {
+        // The panel's unit, where the enrolments decide it, is known now.
+        let panel = plan.panel.map(|p| p.resolved(&frames)).transpose()?;
+        let family = plan.units.contains(&UnitMode::Family)
+            || panel.is_some_and(|p| p.mode == UnitMode::Family);
+        let membership = match family {
             true => Some(Arc::new(Membership::new(
                 &frames.frame(Kind::Households)?.collect()?,
             )?)),
@@ -166,7 +171,7 @@ impl Workspace {
                     .iter()
                     .map(|&mode| Accumulator::new(mode, period, membership.clone()))
                     .collect(),
-                panel: plan.panel.zip(calendar.clone()).map(|(p, calendar)| {
+                panel: panel.zip(calendar.clone()).map(|(p, calendar)| {
                     Gather::new(calendar, p.mode, membership.clone(), p.contacts)
                 }),
                 summary: plan.summary.then(|| Summary::new(period)),
@@ -214,7 +219,7 @@ impl Workspace {
                 })
                 .collect::<PolarsResult<Vec<_>>>()
         })?;
-        let panel = match (plan.panel, calendar) {
+        let panel = match (panel, calendar) {
             (Some(p), Some(calendar)) => {
                 let expenses = gather.is_some();
                 let gather = gather

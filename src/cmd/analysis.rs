@@ -97,7 +97,7 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
     if shown.enrolments {
         plan = plan
             .with_frames(&[Kind::Enrolments])
-            .with_panel(RealisedRequest::DEFAULT.panel());
+            .with_panel(RealisedRequest::DEFAULT.panel().as_enrolled());
     }
     let ws = opening.open(&plan)?;
     let (citizens, families) = (ws.units(UnitMode::Citizen)?, ws.units(UnitMode::Family)?);
@@ -171,10 +171,14 @@ fn report_followup(
     criteria: &HotspotCriteria,
     sources: FollowupSources,
 ) -> Result<Followup> {
+    // Per citizen, or per family where the enrolments name families only.
     let monitored = match sources.enrolments && ws.panel()?.enrolled_units() > 0 {
         true => Some(monitor(
             ws.panel()?,
-            &RealisedRequest::DEFAULT,
+            &RealisedRequest {
+                mode: ws.panel()?.mode(),
+                ..RealisedRequest::DEFAULT
+            },
             Every::Quarter,
             &ws.config.savings,
         )?),
@@ -192,7 +196,9 @@ fn report_followup(
         }
         _ => None,
     };
-    Ok(Followup::new(monitored.as_ref(), ladder, ws.min_cell)?)
+    let unit = ws.panel().map_or(UnitMode::Citizen, |p| p.mode());
+    let monitored = monitored.as_ref().map(|m| (m, unit));
+    Ok(Followup::new(monitored, ladder, ws.min_cell)?)
 }
 
 pub fn ladder_command(args: LadderArgs, diagnostics: &Diagnostics) -> Result<()> {

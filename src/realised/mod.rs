@@ -279,6 +279,42 @@ pub struct PanelPlan {
     pub mode: UnitMode,
     /// Whether contact rows are gathered (to match on departments).
     pub contacts: bool,
+    /// Whether `mode` gives way to the unit the enrolments name (see
+    /// [`PanelPlan::as_enrolled`]); decided once they are read.
+    pub as_enrolled: bool,
+}
+
+impl PanelPlan {
+    /// This panel per family where the enrolments name families and no
+    /// citizen: the report follows what was enrolled, where `realised` and
+    /// `monitor` are told the unit by `--unit`.
+    pub fn as_enrolled(self) -> PanelPlan {
+        PanelPlan {
+            as_enrolled: true,
+            ..self
+        }
+    }
+
+    /// The plan with its mode decided by the enrolments in `frames`.
+    pub(crate) fn resolved(self, frames: &Loaded) -> PolarsResult<PanelPlan> {
+        if !self.as_enrolled {
+            return Ok(self);
+        }
+        let enrolments = frames.frame(Kind::Enrolments)?.collect()?;
+        let names = |id: &str| -> PolarsResult<bool> {
+            let column = enrolments.column(id)?;
+            Ok(column.null_count() < column.len())
+        };
+        let mode = match (names("citizen")?, names("family")?) {
+            (false, true) => UnitMode::Family,
+            _ => self.mode,
+        };
+        Ok(PanelPlan {
+            mode,
+            as_enrolled: false,
+            ..self
+        })
+    }
 }
 
 impl RealisedRequest {
@@ -300,6 +336,7 @@ impl RealisedRequest {
         PanelPlan {
             mode: self.mode,
             contacts: self.match_on.contains(&MatchOn::Departments),
+            as_enrolled: false,
         }
     }
 }
@@ -349,6 +386,11 @@ impl MonthlyPanel {
     /// Units in the enrolments source.
     pub fn enrolled_units(&self) -> u64 {
         self.starts.len() as u64
+    }
+
+    /// Whether the panel's units are citizens or families.
+    pub fn mode(&self) -> UnitMode {
+        self.plan.mode
     }
 }
 

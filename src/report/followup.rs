@@ -9,8 +9,9 @@
 use polars::prelude::*;
 
 use super::part;
-use crate::output::{Part, PartKey, Table};
+use crate::output::{Part, PartKey, Table, Value};
 use crate::realised::{Monitor, MonitorTables, RealisedTables};
+use crate::units::UnitMode;
 
 /// The published sections of the enrolments and ladder sources; a part is
 /// `None` where its source is absent or nobody is enrolled.
@@ -28,13 +29,29 @@ pub struct Followup {
 impl Followup {
     /// The parts of `monitor` (with its realised estimate) and the ladder's
     /// table, suppressed at `min_cell`.
+    /// The realised summary starts with `unit`: whether its units are
+    /// citizens or families (`unit` of the monitor's panel).
     pub fn new(
-        monitor: Option<&Monitor>,
+        monitor: Option<(&Monitor, UnitMode)>,
         ladder: Option<Table>,
         min_cell: u32,
     ) -> PolarsResult<Followup> {
+        let realised = monitor
+            .map(|(m, unit)| -> PolarsResult<RealisedTables> {
+                let mut tables = m.realised.tables(min_cell)?;
+                let unit = match unit {
+                    UnitMode::Citizen => "citizen",
+                    UnitMode::Family => "family",
+                };
+                tables
+                    .summary
+                    .insert(0, ("unit".to_string(), Value::Text(unit.to_string())));
+                Ok(tables)
+            })
+            .transpose()?;
+        let monitor = monitor.map(|(m, _)| m);
         Ok(Followup {
-            realised: monitor.map(|m| m.realised.tables(min_cell)).transpose()?,
+            realised,
             monitor: monitor.map(|m| m.tables(min_cell)).transpose()?,
             ladder,
         })

@@ -134,7 +134,12 @@ fn realised_section(r: &RealisedTables, tools: &Tools) -> anyhow::Result<Section
     let pick = |en: &str, da: &str| tools.pick(en, da);
     let balanced = matches!(field(&r.summary, "balanced"), Some(Value::Bool(true)));
     let mut blocks = vec![Block::Text(verdict(&r.summary, tools))];
-    let mut figures = Vec::new();
+    // Whom the figures count: citizens, or families where those were enrolled.
+    let unit = match field(&r.summary, "unit") {
+        Some(Value::Text(unit)) if unit == "family" => pick("families", "familier"),
+        _ => pick("citizens", "borgere"),
+    };
+    let mut figures = vec![(pick("Units", "Enheder"), unit)];
     for (name, en, da) in [
         ("enrolled_units", "Enrolled units", "Tilmeldte enheder"),
         (

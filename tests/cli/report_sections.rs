@@ -408,6 +408,81 @@ fn report_leaves_out_the_realised_sections_when_nobody_is_enrolled() {
     assert!(run.stdout.contains("<section id=\"ladder\">"));
 }
 
+/// Enrolments that name families and no citizen: the report estimates per
+/// family, as `realised --unit family` does, and says so; not a section
+/// left out in silence because no citizen was enrolled.
+#[test]
+fn report_estimates_per_family_where_the_enrolments_name_families_only() {
+    let wd = Workdir::new();
+    let config = without(&wd, &[]);
+    let text = wd.read(&config);
+    let folder = PathBuf::from(samples()).parent().unwrap().to_path_buf();
+    // Each enrolled citizen's family (its first household row), once.
+    let households = std::fs::read_to_string(folder.join("husstande/husstande.csv")).unwrap();
+    let family_of = |citizen: &str| {
+        households
+            .lines()
+            .map(|l| l.split(';').collect::<Vec<_>>())
+            .find(|f| f[0] == citizen)
+            .map(|f| f[1].to_string())
+    };
+    let enrolled = std::fs::read_to_string(folder.join("koordinering/forloeb.csv")).unwrap();
+    let mut families = String::from("FamilieID;Startdato;Slutdato\n");
+    let mut seen = std::collections::HashSet::new();
+    for line in enrolled.lines().skip(1) {
+        let fields: Vec<&str> = line.split(';').collect();
+        if let Some(family) = family_of(fields[0]).filter(|f| seen.insert(f.clone())) {
+            families.push_str(&format!("{family};{};{}\n", fields[1], fields[2]));
+        }
+    }
+    assert_eq!(
+        seen.len(),
+        13,
+        "the sample's 13 enrolled are in 13 families"
+    );
+    wd.write("families.csv", &families);
+    let source = text
+        .split("[[sources]]")
+        .find(|b| b.contains("kind = \"enrolments\""))
+        .unwrap()
+        .to_string();
+    let path = source.lines().find(|l| l.starts_with("path = ")).unwrap();
+    let by_family = source
+        .replace(
+            path,
+            &format!("path = \"{}\"", wd.path().join("families.csv").display()),
+        )
+        .replace(
+            "[sources.columns]\n",
+            "[sources.columns]\nfamily = \"FamilieID\"\n",
+        );
+    wd.write(&config, text.replace(&source, &by_family));
+    let run = wd.run(&["report", "--config", &config, "--format", "html"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = section(&run.stdout, "realised");
+    assert!(html.contains("<dt>Units</dt><dd>families</dd>"), "{html}");
+    let realised = wd.run(&[
+        "realised", "--config", &config, "--unit", "family", "--format", "json",
+    ]);
+    assert_eq!(realised.code, 0, "{}", realised.stderr);
+    let realised: Value = serde_json::from_str(&realised.stdout).unwrap();
+    for (term, key) in [
+        ("Enrolled units", "enrolled_units"),
+        ("Estimated (matched) units", "cohort_units"),
+        ("Comparison units", "comparison_units"),
+    ] {
+        let value = realised["summary"][key].as_u64().unwrap();
+        assert!(
+            html.contains(&format!("<dt>{term}</dt><dd>{value}</dd>")),
+            "{term} {value}: {html}"
+        );
+    }
+    assert!(run.stdout.contains("<section id=\"monitor\">"));
+    // The sample's own enrolments, of citizens, are counted per citizen.
+    let run = wd.run(&["report", "--config", &samples(), "--format", "html"]);
+    assert!(section(&run.stdout, "realised").contains("<dt>Units</dt><dd>citizens</dd>"));
+}
+
 /// The realised sections need whole calendar months, as `realised` does: with
 /// an enrolments source and an open period the page and the workbook are
 /// refused with what to set, while CSV, which has no such section, is written.
