@@ -1,7 +1,8 @@
-//! Two pieces of work side by side: the first on a thread of its own, the
-//! second on the calling thread. Where the system refuses another thread,
-//! both run on the calling thread, one after the other: slower, never a
-//! crash.
+//! Work side by side: two pieces (`beside`), the first on a thread of its
+//! own and the second on the calling thread, or a list of items (`each`),
+//! each on a thread of its own. Where the system refuses another thread,
+//! the work runs on the calling thread, one after the other: slower, never
+//! a crash.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -32,6 +33,42 @@ pub fn beside<A: Send, B>(
     })
 }
 
+/// `work` of every item, each on a thread of its own where one can be
+/// started (else on the caller, once `also` is done), while the caller
+/// runs `also`. A panic in an item's work comes back as its `Err`.
+pub fn each<T: Send, R: Send, A>(
+    items: Vec<T>,
+    work: impl Fn(T) -> R + Sync,
+    also: impl FnOnce() -> A,
+) -> (Vec<std::thread::Result<R>>, A) {
+    // Each item where both threads can take it, as in `beside`.
+    let slots: Vec<Mutex<Option<T>>> = items.into_iter().map(|i| Mutex::new(Some(i))).collect();
+    let work = &work;
+    let run = move |slot: &Mutex<Option<T>>| {
+        let item = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+        item.map(work)
+    };
+    std::thread::scope(|scope| {
+        let started: Vec<_> = slots
+            .iter()
+            .map(|slot| std::thread::Builder::new().spawn_scoped(scope, move || run(slot)))
+            .collect();
+        let also = also();
+        let results = started
+            .into_iter()
+            .zip(&slots)
+            .map(|(thread, slot)| {
+                let result = match thread {
+                    Ok(thread) => thread.join(),
+                    Err(_) => Ok(run(slot)),
+                };
+                result.and_then(|r| r.ok_or_else(|| Box::new("not run") as Box<_>))
+            })
+            .collect();
+        (results, also)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +80,22 @@ mod tests {
         let (a, b) = beside(|| -> u8 { panic!("in the first") }, || 7);
         assert!(a.is_err());
         assert_eq!(b, 7);
+    }
+
+    #[test]
+    fn each_item_is_worked_once_in_order_beside_the_callers_work() {
+        let (results, also) = each(vec![1, 2, 3], |i| i * 10, || "also");
+        let results: Vec<i32> = results.into_iter().map(Result::unwrap).collect();
+        assert_eq!((results, also), (vec![10, 20, 30], "also"));
+        let (results, ()) = each(
+            vec![1, 2],
+            |i| match i {
+                1 => panic!("in the first"),
+                i => i,
+            },
+            || (),
+        );
+        assert!(results[0].is_err());
+        assert_eq!(*results[1].as_ref().unwrap(), 2);
     }
 }

@@ -10,6 +10,7 @@
 //! here, once, so no command can suppress with another threshold or forget
 //! the check.
 
+use crate::beside::each;
 use crate::config::{Config, Period};
 use crate::load::{self, Batch, LoadError, Loaded, Row, RowTarget};
 use crate::realised::{self, Gather, MonthlyPanel, PanelPlan, RealisedError};
@@ -199,26 +200,17 @@ impl Workspace {
         };
         // Each mode's table is built on a thread of its own (`report` has two).
         let texts = &texts;
-        let units = std::thread::scope(|scope| {
-            let modes: Vec<_> = accumulators
-                .into_iter()
-                .zip(&plan.units)
-                .map(|(all, &mode)| {
-                    let details = !plan.without_details.contains(&mode);
-                    scope.spawn(move || {
-                        let all = all.unwrap_or_else(|| Accumulator::new(mode, period, None));
-                        Ok((mode, all.finish(texts, details)?))
-                    })
-                })
-                .collect();
-            modes
-                .into_iter()
-                .map(|mode| {
-                    mode.join()
-                        .unwrap_or_else(|_| Err(failed("building the units")))
-                })
-                .collect::<PolarsResult<Vec<_>>>()
-        })?;
+        let modes: Vec<_> = accumulators.into_iter().zip(&plan.units).collect();
+        let finish = |(all, &mode): (Option<Accumulator>, &UnitMode)| -> PolarsResult<_> {
+            let details = !plan.without_details.contains(&mode);
+            let all = all.unwrap_or_else(|| Accumulator::new(mode, period, None));
+            Ok((mode, all.finish(texts, details)?))
+        };
+        let units = each(modes, finish, || ())
+            .0
+            .into_iter()
+            .map(|mode| mode.unwrap_or_else(|_| Err(failed("building the units"))))
+            .collect::<PolarsResult<Vec<_>>>()?;
         let panel = match (panel, calendar) {
             (Some(p), Some(calendar)) => {
                 let expenses = gather.is_some();
@@ -291,22 +283,19 @@ impl Targets {
             ..
         } = self;
         // Each mode's units merge on a thread of their own (`report` has two).
-        std::thread::scope(|scope| {
-            let modes: Vec<_> = units
-                .iter_mut()
-                .zip(other.units)
-                .map(|(all, part)| scope.spawn(move || all.merge(part, remap)))
-                .collect();
+        let modes: Vec<_> = units.iter_mut().zip(other.units).collect();
+        let merge = |(all, part): (&mut Accumulator, Accumulator)| all.merge(part, remap);
+        let (modes, ()) = each(modes, merge, || {
             if let (Some(all), Some(part)) = (panel, other.panel) {
                 all.merge(part);
             }
             if let (Some(all), Some(part)) = (summary, other.summary) {
                 all.merge(part);
             }
-            modes
-                .into_iter()
-                .try_for_each(|mode| mode.join().map_err(|_| failed("merging a worker's units")))
-        })
+        });
+        modes
+            .into_iter()
+            .try_for_each(|mode| mode.map_err(|_| failed("merging a worker's units")))
     }
 }
 

@@ -24,6 +24,7 @@ pub use reject::{describe_column, write_rejects, Reject};
 pub use stream::{for_each_row, Batch, BatchWhat, Departments, Row, RowTarget, What};
 
 use crate::accounts::AccountMap;
+use crate::beside::each;
 use crate::config::{Config, Decimal, Period, SourceSpec};
 use crate::schema::{Field, Kind, RowRule, DEPARTMENT};
 use polars::prelude::*;
@@ -327,26 +328,22 @@ fn read_files<T: RowTarget + Send>(
     let next = std::sync::atomic::AtomicUsize::new(0);
     let slots: Vec<std::sync::Mutex<Option<FileResult>>> =
         tasks.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    let targets = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut rows = target();
-                    loop {
-                        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&i) = order.get(n) else {
-                            break rows;
-                        };
-                        let result = read_file(&tasks[i], accounts, period, &mut rows, observer);
-                        if let Ok(mut slot) = slots[i].lock() {
-                            *slot = Some(result);
-                        }
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
-    });
+    // Each worker takes the next file until none is left.
+    let worker = |_| {
+        let mut rows = target();
+        loop {
+            let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = order.get(n) else {
+                break rows;
+            };
+            let result = read_file(&tasks[i], accounts, period, &mut rows, observer);
+            if let Ok(mut slot) = slots[i].lock() {
+                *slot = Some(result);
+            }
+        }
+    };
+    let (workers, ()) = each((0..workers).collect(), worker, || ());
+    let targets = workers.into_iter().filter_map(Result::ok).collect();
     let results = slots
         .into_iter()
         .zip(tasks)

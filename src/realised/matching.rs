@@ -17,6 +17,7 @@
 //! unit's own sum instead of at the whole population.
 
 use super::panel::{Cell, Panel};
+use crate::beside::each;
 use std::collections::{BTreeMap, BinaryHeap};
 
 /// What to match exactly besides the cost path.
@@ -282,21 +283,12 @@ fn in_parallel<T: Send>(n: usize, work: impl Fn(std::ops::Range<usize>) -> T + S
     if parts == 1 {
         return vec![work(0..n)];
     }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..parts)
-            .map(|p| {
-                let work = &work;
-                scope.spawn(move || work((p * size).min(n)..((p + 1) * size).min(n)))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    let part = |p: usize| work((p * size).min(n)..((p + 1) * size).min(n));
+    let (parts, ()) = each((0..parts).collect(), part, || ());
+    parts
+        .into_iter()
+        .map(|part| part.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        .collect()
 }
 
 /// The `k` nearest of the candidates whose feature sums are `sums` (sorted),

@@ -10,6 +10,7 @@ use super::membership::Membership;
 use super::table::{details, table};
 use super::unit::{insert_once, Unit};
 use super::{UnitMode, Units};
+use crate::beside::beside;
 use crate::config::Period;
 use crate::load::for_each_row;
 use crate::load::value::epoch_days;
@@ -369,15 +370,12 @@ impl Accumulator {
         let mut areas: Vec<(&str, u32)> = areas.iter().map(|&a| (texts.areas.get(a), a)).collect();
         areas.sort_unstable();
         // The two long tables, if asked for, are built beside the main one.
-        let (frame, details) = std::thread::scope(|scope| {
-            let details = with_details.then(|| scope.spawn(|| details(&sorted, texts)));
-            (table(&sorted, &areas), details.map(|d| d.join()))
-        });
+        let (details, frame) = beside(
+            || with_details.then(|| details(&sorted, texts)).transpose(),
+            || table(&sorted, &areas),
+        );
         let details = details
-            .map(|d| {
-                d.unwrap_or_else(|_| Err(polars_err!(ComputeError: "building unit details failed")))
-            })
-            .transpose()?;
+            .unwrap_or_else(|_| Err(polars_err!(ComputeError: "building unit details failed")))?;
         let table = Units {
             frame: frame?,
             areas: areas.iter().map(|(name, _)| name.to_string()).collect(),

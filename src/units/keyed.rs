@@ -4,6 +4,7 @@
 //! runs of one citizen, department, case and area, so each kind keeps the
 //! last id it gave and compares before it hashes.
 
+use crate::beside::beside;
 use crate::interner::Interner;
 use crate::load::runs::for_each_run;
 use crate::load::value::ore;
@@ -159,16 +160,17 @@ impl Texts {
             caseworkers,
             ..
         } = self;
-        let (citizens, (departments, areas, cases, caseworkers)) = std::thread::scope(|scope| {
-            let theirs = scope.spawn(|| into(citizens, &other.citizens));
-            let rest = (
-                into(departments, &other.departments),
-                into(areas, &other.areas),
-                into(cases, &other.cases),
-                into(caseworkers, &other.caseworkers),
-            );
-            (theirs.join(), rest)
-        });
+        let (citizens, (departments, areas, cases, caseworkers)) = beside(
+            || into(citizens, &other.citizens),
+            || {
+                (
+                    into(departments, &other.departments),
+                    into(areas, &other.areas),
+                    into(cases, &other.cases),
+                    into(caseworkers, &other.caseworkers),
+                )
+            },
+        );
         let citizens =
             citizens.map_err(|_| polars_err!(ComputeError: "adding a worker's citizens failed"))?;
         Ok(Remap {
