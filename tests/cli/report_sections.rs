@@ -108,6 +108,21 @@ fn assert_cell(page: &str, json: &Value, kind: Kind, what: &str) {
     }
 }
 
+/// The realised section's counts are those of `realised`'s JSON summary.
+fn assert_counts(html: &str, realised: &Value) {
+    for (term, key) in [
+        ("Enrolled units", "enrolled_units"),
+        ("Estimated (matched) units", "cohort_units"),
+        ("Comparison units", "comparison_units"),
+    ] {
+        let value = realised["summary"][key].as_u64().unwrap();
+        assert!(
+            html.contains(&format!("<dt>{term}</dt><dd>{value}</dd>")),
+            "{term} {value}: {html}"
+        );
+    }
+}
+
 /// Every row of a page table against the JSON rows, column by column.
 fn assert_rows(page: &[Vec<String>], json: &Value, columns: &[(&str, Kind)]) {
     let rows = json.as_array().unwrap();
@@ -139,17 +154,7 @@ fn report_page_shows_what_realised_monitor_and_ladder_give() {
     );
     let first = html.split("<p>").nth(1).unwrap();
     assert_eq!(unescape(&first[..first.find("</p>").unwrap()]), note);
-    for (term, key) in [
-        ("Enrolled units", "enrolled_units"),
-        ("Estimated (matched) units", "cohort_units"),
-        ("Comparison units", "comparison_units"),
-    ] {
-        let value = realised["summary"][key].as_u64().unwrap();
-        assert!(
-            html.contains(&format!("<dt>{term}</dt><dd>{value}</dd>")),
-            "{term}"
-        );
-    }
+    assert_counts(html, &realised);
     assert!(html.contains(
         ">Realised saving per enrolled unit-month (NOT BALANCED: read as unknown)</text>"
     ));
@@ -466,17 +471,7 @@ fn report_estimates_per_family_where_the_enrolments_name_families_only() {
     ]);
     assert_eq!(realised.code, 0, "{}", realised.stderr);
     let realised: Value = serde_json::from_str(&realised.stdout).unwrap();
-    for (term, key) in [
-        ("Enrolled units", "enrolled_units"),
-        ("Estimated (matched) units", "cohort_units"),
-        ("Comparison units", "comparison_units"),
-    ] {
-        let value = realised["summary"][key].as_u64().unwrap();
-        assert!(
-            html.contains(&format!("<dt>{term}</dt><dd>{value}</dd>")),
-            "{term} {value}: {html}"
-        );
-    }
+    assert_counts(html, &realised);
     assert!(run.stdout.contains("<section id=\"monitor\">"));
     // The sample's own enrolments, of citizens, are counted per citizen.
     let run = wd.run(&["report", "--config", &samples(), "--format", "html"]);
