@@ -357,24 +357,34 @@ mod tests {
         }
     }
 
+    /// Household rows of `citizens` and `families` with open bounds.
+    fn without_bounds(citizens: Column, families: Column) -> DataFrame {
+        let open = || {
+            Column::new("d".into(), vec![None::<i32>; citizens.len()])
+                .cast(&DataType::Date)
+                .unwrap()
+        };
+        let (from, to) = (open(), open());
+        DataFrame::new(
+            citizens.len(),
+            vec![
+                citizens,
+                families,
+                from.with_name("valid_from".into()),
+                to.with_name("valid_to".into()),
+            ],
+        )
+        .unwrap()
+    }
+
     #[test]
     fn texts_in_either_half_get_distinct_ids_and_are_found_again() {
         let citizens: Vec<String> = (0..3000).map(|i| format!("C{i}")).collect();
         let families: Vec<String> = (0..3000).map(|i| format!("F{}", i / 3)).collect();
-        let frame = DataFrame::new(
-            3000,
-            vec![
-                Column::new("citizen".into(), &citizens),
-                Column::new("family".into(), &families),
-                Column::new("valid_from".into(), [None::<i32>; 3000])
-                    .cast(&DataType::Date)
-                    .unwrap(),
-                Column::new("valid_to".into(), [None::<i32>; 3000])
-                    .cast(&DataType::Date)
-                    .unwrap(),
-            ],
-        )
-        .unwrap();
+        let frame = without_bounds(
+            Column::new("citizen".into(), &citizens),
+            Column::new("family".into(), &families),
+        );
         let m = Membership::new(&frame).unwrap();
         for names in [&m.citizens, &m.families] {
             assert!(names.halves.iter().all(|half| half.len() > 100));
@@ -392,20 +402,10 @@ mod tests {
 
     #[test]
     fn a_row_without_a_citizen_or_a_family_is_no_membership_and_moves_no_other() {
-        let frame = DataFrame::new(
-            4,
-            vec![
-                Column::new("citizen".into(), [Some("A"), Some("B"), None, Some("C")]),
-                Column::new("family".into(), [None, Some("F1"), Some("F2"), Some("F3")]),
-                Column::new("valid_from".into(), [None::<i32>; 4])
-                    .cast(&DataType::Date)
-                    .unwrap(),
-                Column::new("valid_to".into(), [None::<i32>; 4])
-                    .cast(&DataType::Date)
-                    .unwrap(),
-            ],
-        )
-        .unwrap();
+        let frame = without_bounds(
+            Column::new("citizen".into(), [Some("A"), Some("B"), None, Some("C")]),
+            Column::new("family".into(), [None, Some("F1"), Some("F2"), Some("F3")]),
+        );
         let m = Membership::new(&frame).unwrap();
         let today = day("2024-01-01");
         assert_eq!(m.citizen("A"), None);
