@@ -216,7 +216,14 @@ impl Workspace {
                 let expenses = gather.is_some();
                 let gather = gather
                     .unwrap_or_else(|| Gather::new(calendar.clone(), p.mode, None, p.contacts));
-                Some(MonthlyPanel::new(gather, calendar, &frames, p, expenses)?)
+                Some(MonthlyPanel::new(
+                    gather,
+                    calendar,
+                    &frames,
+                    p,
+                    expenses,
+                    membership.as_deref(),
+                )?)
             }
             _ => None,
         };

@@ -15,7 +15,9 @@ use tvaers::output::{render_document, render_table, Format};
 use tvaers::output::{PartKey, Table};
 use tvaers::overview::overview;
 use tvaers::pseudonym::Key;
-use tvaers::realised::{balance_note, monitor, part, realised, Every, MatchOn, RealisedRequest};
+use tvaers::realised::{
+    balance_note, monitor, part, realised, Every, MatchOn, MonthlyPanel, RealisedRequest,
+};
 use tvaers::report::{
     assumptions_table, full_report, report_page, Followup, PageRequest, ReportRequest,
 };
@@ -100,6 +102,9 @@ pub fn report_command(args: ReportArgs, diagnostics: &Diagnostics) -> Result<()>
             .with_panel(RealisedRequest::DEFAULT.panel().as_enrolled());
     }
     let ws = opening.open(&plan)?;
+    if shown.enrolments {
+        warn_unlisted(ws.panel()?, diagnostics);
+    }
     let (citizens, families) = (ws.units(UnitMode::Citizen)?, ws.units(UnitMode::Family)?);
     let request = ReportRequest {
         period: ws.period,
@@ -295,10 +300,22 @@ fn open_estimate(
     let request = realised_request(args);
     let ws = workspace::configure(workspace_args, writes, diagnostics)?
         .open(&Plan::default().with_panel(request.panel()))?;
+    warn_unlisted(ws.panel()?, diagnostics);
     if ws.panel()?.enrolled_units() == 0 {
         return Err(no_enrolments(args.unit));
     }
     Ok((ws, request))
+}
+
+/// Enrolled families no households source lists cannot be followed: said,
+/// since they are left out of the estimate.
+fn warn_unlisted(panel: &MonthlyPanel, diagnostics: &Diagnostics) {
+    match panel.unlisted_families() {
+        0 => {}
+        n => diagnostics.warn(&format!(
+            "{n} enrolled families are in no households source: no row can be theirs, so they are left out of the realised savings"
+        )),
+    }
 }
 
 /// Renders an estimate's document; CSV gets the one table named `csv_part`.

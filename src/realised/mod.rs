@@ -25,7 +25,7 @@ use crate::config::Period;
 use crate::load::value::from_epoch_days;
 use crate::load::Loaded;
 use crate::schema::Kind;
-use crate::units::UnitMode;
+use crate::units::{Membership, UnitMode};
 use chrono::NaiveDate;
 pub use document::{balance_note, RealisedTables};
 use estimate::MatchedSet;
@@ -359,33 +359,49 @@ pub struct MonthlyPanel {
     calendar: Arc<Calendar>,
     panel: panel::Panel,
     starts: BTreeMap<String, (NaiveDate, Option<NaiveDate>)>,
+    /// Enrolled families that no households source lists: no row can be
+    /// theirs, so they are left out rather than read as costing nothing.
+    unlisted: u64,
     /// Whether any expense source was read.
     expenses: bool,
 }
 
 impl MonthlyPanel {
-    /// The panel of the gathered cells and the enrolments in `frames`.
+    /// The panel of the gathered cells and the enrolments in `frames`;
+    /// per family, only the enrolled families `membership` lists.
     pub(crate) fn new(
         gather: Gather,
         calendar: Arc<Calendar>,
         frames: &Loaded,
         plan: PanelPlan,
         expenses: bool,
+        membership: Option<&Membership>,
     ) -> Result<MonthlyPanel, RealisedError> {
-        let starts = enrolment_starts(frames, plan.mode)?;
+        let mut starts = enrolment_starts(frames, plan.mode)?;
+        let enrolled = starts.len() as u64;
+        if plan.mode == UnitMode::Family {
+            starts.retain(|family, _| membership.is_some_and(|m| m.lists_family(family)));
+        }
         let panel = gather.finish(starts.keys().map(String::as_str))?;
         Ok(MonthlyPanel {
             plan,
             calendar,
             panel,
+            unlisted: enrolled - starts.len() as u64,
             starts,
             expenses,
         })
     }
 
-    /// Units in the enrolments source.
+    /// Units in the enrolments source (per family, those a households
+    /// source lists).
     pub fn enrolled_units(&self) -> u64 {
         self.starts.len() as u64
+    }
+
+    /// Enrolled families that no households source lists, left out.
+    pub fn unlisted_families(&self) -> u64 {
+        self.unlisted
     }
 
     /// Whether the panel's units are citizens or families.

@@ -246,6 +246,11 @@ impl Membership {
         (family, from, to)
     }
 
+    /// Whether some membership names `family`.
+    pub fn lists_family(&self, family: &str) -> bool {
+        self.families.find(family).is_some()
+    }
+
     /// The family id `family_id` stands for.
     pub fn family_name(&self, family: u32) -> &str {
         self.families.get(family)

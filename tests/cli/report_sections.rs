@@ -476,6 +476,30 @@ fn report_estimates_per_family_where_the_enrolments_name_families_only() {
     // The sample's own enrolments, of citizens, are counted per citizen.
     let run = wd.run(&["report", "--config", &samples(), "--format", "html"]);
     assert!(section(&run.stdout, "realised").contains("<dt>Units</dt><dd>citizens</dd>"));
+    // Without a households source no row can be a family's: the enrolled
+    // families are left out, and said to be, not estimated as costing nothing.
+    let families_only = wd.read(&config);
+    let unlisted: String = families_only
+        .split("[[sources]]")
+        .enumerate()
+        .filter(|(_, block)| !block.contains("kind = \"households\""))
+        .map(|(i, block)| match i {
+            0 => block.to_string(),
+            _ => format!("[[sources]]{block}"),
+        })
+        .collect();
+    wd.write(&config, unlisted);
+    let warning = "tvaers: warning: 13 enrolled families are in no households source: \
+                   no row can be theirs, so they are left out of the realised savings\n";
+    let run = wd.run(&["realised", "--config", &config, "--unit", "family"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        run.stderr,
+        format!("{warning}tvaers: no enrolled units: this needs an enrolments source with a family column\n")
+    );
+    let run = wd.run(&["report", "--config", &config, "--format", "html"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, warning));
+    assert!(!run.stdout.contains("<section id=\"realised\">"));
 }
 
 /// The realised sections need whole calendar months, as `realised` does: with
