@@ -10,7 +10,7 @@
 //! here, once, so no command can suppress with another threshold or forget
 //! the check.
 
-use crate::beside::each;
+use crate::beside::beside;
 use crate::config::{Config, Period};
 use crate::load::{self, Batch, LoadError, Loaded, Row, RowTarget};
 use crate::realised::{self, Gather, MonthlyPanel, PanelPlan, RealisedError};
@@ -162,16 +162,22 @@ impl Workspace {
             false => None,
         };
         let streamed = plan.streamed_kinds();
+        // Both modes (`report`) are gathered as one accumulator's segments:
+        // each row is added once.
+        let accumulator = || match (&plan.units[..], &membership) {
+            ([], _) => None,
+            ([mode], _) => Some(Accumulator::new(*mode, period, membership.clone())),
+            (_, membership) => Some(Accumulator::both(
+                period,
+                membership.clone().unwrap_or_default(),
+            )),
+        };
         let (rows, parts) = if streamed.is_empty() {
             (Loaded::default(), Vec::new())
         } else {
             load::stream(&config, period, &streamed, &|| Targets {
                 texts: Texts::default(),
-                units: plan
-                    .units
-                    .iter()
-                    .map(|&mode| Accumulator::new(mode, period, membership.clone()))
-                    .collect(),
+                units: accumulator(),
                 panel: panel.zip(calendar.clone()).map(|(p, calendar)| {
                     Gather::new(calendar, p.mode, membership.clone(), p.contacts)
                 }),
@@ -184,33 +190,15 @@ impl Workspace {
         if let Some(all) = &mut all {
             parts.try_for_each(|part| all.merge(part))?;
         }
-        let (texts, accumulators, gather, summary) = match all {
-            Some(t) => (
-                t.texts,
-                t.units.into_iter().map(Some).collect(),
-                t.panel,
-                t.summary,
-            ),
-            None => (
-                Texts::default(),
-                plan.units.iter().map(|_| None).collect::<Vec<_>>(),
-                None,
-                None,
-            ),
+        let (texts, accumulator, gather, summary) = match all {
+            Some(t) => (t.texts, t.units, t.panel, t.summary),
+            None => (Texts::default(), accumulator(), None, None),
         };
-        // Each mode's table is built on a thread of its own (`report` has two).
-        let texts = &texts;
-        let modes: Vec<_> = accumulators.into_iter().zip(&plan.units).collect();
-        let finish = |(all, &mode): (Option<Accumulator>, &UnitMode)| -> PolarsResult<_> {
-            let details = !plan.without_details.contains(&mode);
-            let all = all.unwrap_or_else(|| Accumulator::new(mode, period, None));
-            Ok((mode, all.finish(texts, details)?))
+        let details = |mode| !plan.without_details.contains(&mode);
+        let units = match accumulator {
+            Some(all) => all.finish(&texts, &details)?,
+            None => Vec::new(),
         };
-        let units = each(modes, finish, || ())
-            .0
-            .into_iter()
-            .map(|mode| mode.unwrap_or_else(|_| Err(failed("building the units"))))
-            .collect::<PolarsResult<Vec<_>>>()?;
         let panel = match (panel, calendar) {
             (Some(p), Some(calendar)) => {
                 let expenses = gather.is_some();
@@ -275,7 +263,8 @@ impl Workspace {
 struct Targets {
     /// The texts the accumulators' ids stand for.
     texts: Texts,
-    units: Vec<Accumulator>,
+    /// The units of the plan's modes (both: as segments).
+    units: Option<Accumulator>,
     panel: Option<Gather>,
     summary: Option<Summary>,
 }
@@ -289,10 +278,13 @@ impl Targets {
             summary,
             ..
         } = self;
-        // Each mode's units merge on a thread of their own (`report` has two).
-        let modes: Vec<_> = units.iter_mut().zip(other.units).collect();
-        let merge = |(all, part): (&mut Accumulator, Accumulator)| all.merge(part, remap);
-        let (modes, ()) = each(modes, merge, || {
+        // The units merge on a thread of their own.
+        let merge = || {
+            if let (Some(all), Some(part)) = (units, other.units) {
+                all.merge(part, remap);
+            }
+        };
+        let (merged, ()) = beside(merge, || {
             if let (Some(all), Some(part)) = (panel, other.panel) {
                 all.merge(part);
             }
@@ -300,9 +292,7 @@ impl Targets {
                 all.merge(part);
             }
         });
-        modes
-            .into_iter()
-            .try_for_each(|mode| mode.map_err(|_| failed("merging a worker's units")))
+        merged.map_err(|_| failed("merging a worker's units"))
     }
 }
 
@@ -314,11 +304,9 @@ fn failed(what: &str) -> PolarsError {
 impl RowTarget for Targets {
     fn row(&mut self, row: Row<'_>) {
         // A row outside the period is not named: no unit counts it.
-        if self.units.iter().any(|units| units.covers(row.date)) {
+        if let Some(units) = self.units.as_mut().filter(|u| u.covers(row.date)) {
             let keyed = self.texts.key(&row);
-            for units in &mut self.units {
-                units.add(&self.texts, &keyed);
-            }
+            units.add(&self.texts, &keyed);
         }
         if let Some(panel) = &mut self.panel {
             panel.row(row);
@@ -329,20 +317,16 @@ impl RowTarget for Targets {
     }
 
     fn batch(&mut self, batch: &Batch<'_>) {
-        if !self.units.is_empty() {
-            // As `row`: only rows some unit counts are named.
+        if let Some(units) = &mut self.units {
+            // As `row`: only rows the units count are named.
             let wanted: Vec<bool> = batch
                 .keep
                 .iter()
                 .zip(batch.dates)
-                .map(|(&keep, &day)| keep && self.units.iter().any(|u| u.covers(day)))
+                .map(|(&keep, &day)| keep && units.covers(day))
                 .collect();
-            let units = &mut self.units;
-            self.texts.key_batch(batch, &wanted, |texts, keyed| {
-                for units in units.iter_mut() {
-                    units.add(texts, keyed);
-                }
-            });
+            self.texts
+                .key_batch(batch, &wanted, |texts, keyed| units.add(texts, keyed));
         }
         if self.panel.is_some() || self.summary.is_some() {
             batch.for_each_row(|row| {

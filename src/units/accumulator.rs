@@ -10,7 +10,7 @@ use super::membership::Membership;
 use super::table::{details, table};
 use super::unit::{insert_once, Unit};
 use super::{UnitMode, Units};
-use crate::beside::beside;
+use crate::beside::{beside, each};
 use crate::config::Period;
 use crate::load::for_each_row;
 use crate::load::value::epoch_days;
@@ -19,11 +19,32 @@ use polars::prelude::*;
 use std::sync::Arc;
 
 /// Which unit a row went to: a citizen alone, or a family (an id of the
-/// memberships').
+/// memberships'); or, gathering segments, a citizen under one membership.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum UnitKey {
     Citizen(u32),
     Family(u32),
+    /// A citizen's rows under the membership `spell` (a number of the
+    /// memberships', see `Membership::spell_span`) in `family`.
+    Member {
+        citizen: u32,
+        spell: u32,
+        family: u32,
+    },
+}
+
+/// What an accumulator's units are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gathers {
+    /// The units of one mode.
+    Units(UnitMode),
+    /// The units of both modes, from one add per row: each citizen's rows
+    /// under each of its memberships, and outside all of them, as one
+    /// segment each. A citizen is its segments joined, and so is a family;
+    /// [`Accumulator::split`] joins them once the rows are in. `report`
+    /// gathers both modes, and adding each row to two units cost it a
+    /// seventh of its time.
+    Segments,
 }
 
 /// No entry yet, in the dense tables below.
@@ -54,6 +75,23 @@ impl Last {
         caseworker: (NONE, NONE),
         cost: (NONE, NONE, 0),
     };
+}
+
+/// The first and last day of a period, in days since 1970 (open ends as
+/// the extremes).
+#[derive(Clone, Copy)]
+struct Days {
+    from: i32,
+    to: i32,
+}
+
+impl Days {
+    fn of(period: Period) -> Days {
+        Days {
+            from: period.from.map_or(i32::MIN, epoch_days),
+            to: period.to.map_or(i32::MAX, epoch_days),
+        }
+    }
 }
 
 /// A citizen not yet looked up in the memberships.
@@ -112,9 +150,9 @@ impl Span {
 /// Units being gathered, for one period and mode, over the ids of the
 /// worker's `Texts`.
 pub struct Accumulator {
-    mode: UnitMode,
-    from: i32,
-    to: i32,
+    gathers: Gathers,
+    /// The period's days.
+    days: Days,
     membership: Option<Arc<Membership>>,
     /// Per citizen id, what its rows went to (family mode): the memberships
     /// are searched by text once per citizen, not per row.
@@ -123,6 +161,8 @@ pub struct Accumulator {
     by_citizen: Vec<u32>,
     /// Per family id, its index in `units`.
     by_family: Vec<u32>,
+    /// Per membership, the index in `units` of its segment.
+    by_spell: Vec<u32>,
     keys: Vec<UnitKey>,
     units: Vec<Unit>,
     /// Budget areas with expense rows.
@@ -136,14 +176,23 @@ pub struct Accumulator {
 impl Accumulator {
     /// An empty accumulator; family mode needs the memberships.
     pub fn new(mode: UnitMode, period: Period, membership: Option<Arc<Membership>>) -> Accumulator {
+        Accumulator::gathering(Gathers::Units(mode), Days::of(period), membership)
+    }
+
+    /// An empty accumulator of both modes' units at once, to be `split`.
+    pub fn both(period: Period, membership: Arc<Membership>) -> Accumulator {
+        Accumulator::gathering(Gathers::Segments, Days::of(period), Some(membership))
+    }
+
+    fn gathering(gathers: Gathers, days: Days, membership: Option<Arc<Membership>>) -> Accumulator {
         Accumulator {
-            mode,
-            from: period.from.map_or(i32::MIN, epoch_days),
-            to: period.to.map_or(i32::MAX, epoch_days),
+            gathers,
+            days,
             membership,
             found: Vec::new(),
             by_citizen: Vec::new(),
             by_family: Vec::new(),
+            by_spell: Vec::new(),
             keys: Vec::new(),
             units: Vec::new(),
             areas: Vec::new(),
@@ -155,7 +204,7 @@ impl Accumulator {
 
     /// Whether a row dated `day` is in the period, so that `add` counts it.
     pub fn covers(&self, day: i32) -> bool {
-        self.from <= day && day <= self.to
+        self.days.from <= day && day <= self.days.to
     }
 
     /// Adds one row of `texts`' ids, if dated in the period.
@@ -195,7 +244,7 @@ impl Accumulator {
             insert_once(&mut unit.departments, department);
             last.department = department;
         }
-        if self.mode == UnitMode::Family && last.member != row.citizen {
+        if self.gathers == Gathers::Units(UnitMode::Family) && last.member != row.citizen {
             insert_once(&mut unit.members, row.citizen);
             last.member = row.citizen;
         }
@@ -241,13 +290,14 @@ impl Accumulator {
 
     /// The index in `units` of the unit of a row of `citizen` on `day`
     /// (SPEC §2): the citizen, or in family mode the family whose
-    /// membership covers the day; with the first and last day around
-    /// `day` on which it is the same.
+    /// membership covers the day (gathering segments, the citizen under
+    /// that membership); with the first and last day around `day` on which
+    /// it is the same.
     fn unit_of(&mut self, texts: &Texts, citizen: u32, day: i32) -> (usize, i32, i32) {
         let alone = (UnitKey::Citizen(citizen), i32::MIN, i32::MAX);
-        let membership = match self.mode {
-            UnitMode::Family => self.membership.as_deref(),
-            UnitMode::Citizen => None,
+        let membership = match self.gathers {
+            Gathers::Units(UnitMode::Family) | Gathers::Segments => self.membership.as_deref(),
+            Gathers::Units(UnitMode::Citizen) => None,
         };
         let Some(membership) = membership else {
             return (self.index(alone.0), alone.1, alone.2);
@@ -269,12 +319,22 @@ impl Accumulator {
         let (key, from, to) = match member {
             NONE => alone,
             index => {
-                let (family, from, to) = membership.family_span(index, day);
-                (
-                    family.map_or(UnitKey::Citizen(citizen), UnitKey::Family),
-                    from,
-                    to,
-                )
+                let (spell, from, to) = membership.spell_span(index, day);
+                let key = match spell {
+                    None => UnitKey::Citizen(citizen),
+                    Some(spell) => {
+                        let family = membership.spell_family(spell);
+                        match self.gathers {
+                            Gathers::Segments => UnitKey::Member {
+                                citizen,
+                                spell,
+                                family,
+                            },
+                            Gathers::Units(_) => UnitKey::Family(family),
+                        }
+                    }
+                };
+                (key, from, to)
             }
         };
         let unit = self.index(key);
@@ -292,6 +352,7 @@ impl Accumulator {
         let (table, id) = match key {
             UnitKey::Citizen(id) => (&mut self.by_citizen, id as usize),
             UnitKey::Family(id) => (&mut self.by_family, id as usize),
+            UnitKey::Member { spell, .. } => (&mut self.by_spell, spell as usize),
         };
         if id >= table.len() {
             table.resize(id + 1, NONE);
@@ -314,6 +375,15 @@ impl Accumulator {
         for (key, theirs) in other.keys.into_iter().zip(other.units) {
             let key = match key {
                 UnitKey::Citizen(c) => UnitKey::Citizen(remap.citizens[c as usize]),
+                UnitKey::Member {
+                    citizen,
+                    spell,
+                    family,
+                } => UnitKey::Member {
+                    citizen: remap.citizens[citizen as usize],
+                    spell,
+                    family,
+                },
                 family => family,
             };
             let before = self.units.len();
@@ -322,26 +392,53 @@ impl Accumulator {
                 // New here: taken whole, its ids moved to this one's texts.
                 self.units[index] = theirs.remapped(remap);
             } else {
-                self.units[index].absorb(theirs, Some(remap));
+                self.units[index].absorb(&theirs, Some(remap));
             }
         }
     }
 
-    /// The unit table, sorted by `unit_id`, with each unit's departments
-    /// and costs if `with_details`; `texts` are those the rows were keyed in.
-    pub fn finish(self, texts: &Texts, with_details: bool) -> PolarsResult<Units> {
-        let Accumulator {
-            membership,
-            keys,
-            units,
-            areas,
-            ..
-        } = self;
-        let names: Vec<&str> = keys
+    /// The unit table of each mode gathered (one, or from segments both),
+    /// sorted by `unit_id`, with each unit's departments and costs where
+    /// `with_details` says so; `texts` are those the rows were keyed in.
+    /// Each mode's table is built on a thread of its own.
+    pub fn finish(
+        self,
+        texts: &Texts,
+        with_details: &(dyn Fn(UnitMode) -> bool + Sync),
+    ) -> PolarsResult<Vec<(UnitMode, Units)>> {
+        let modes = match self.gathers {
+            Gathers::Units(mode) => vec![mode],
+            Gathers::Segments => vec![UnitMode::Citizen, UnitMode::Family],
+        };
+        let table = |mode| Ok((mode, self.table(mode, texts, with_details(mode))?));
+        let (units, ()) = each(modes, table, || ());
+        // Freeing millions of units' spilled sets is a second on one core
+        // at five million citizens; nothing waits for it. Where no thread
+        // can be started, the refused closure frees them here.
+        let _ = std::thread::Builder::new().spawn(move || drop(self));
+        units
+            .into_iter()
+            .map(|mode| {
+                mode.unwrap_or_else(|_| Err(polars_err!(ComputeError: "building the units failed")))
+            })
+            .collect()
+    }
+
+    /// The unit table of `mode`. Its units are this one's, by name: a unit
+    /// alone is read where it lies; the units of one name are joined, the
+    /// segments of a citizen or of a family, or a family and a citizen
+    /// alone whose ids are the same text (the one unit that id names).
+    fn table(&self, mode: UnitMode, texts: &Texts, with_details: bool) -> PolarsResult<Units> {
+        let family = |f: u32| self.membership.as_deref().map_or("", |m| m.family_name(f));
+        let names: Vec<&str> = self
+            .keys
             .iter()
-            .map(|&key| match key {
-                UnitKey::Citizen(c) => texts.citizens.get(c),
-                UnitKey::Family(f) => membership.as_deref().map_or("", |m| m.family_name(f)),
+            .map(|&key| match (key, mode) {
+                (UnitKey::Citizen(c), _)
+                | (UnitKey::Member { citizen: c, .. }, UnitMode::Citizen) => texts.citizens.get(c),
+                (UnitKey::Family(f), _) | (UnitKey::Member { family: f, .. }, UnitMode::Family) => {
+                    family(f)
+                }
             })
             .collect();
         // Sorted by the first eight bytes of each id, held beside its index,
@@ -353,21 +450,45 @@ impl Accumulator {
             .map(|(i, name)| (prefix(name), i))
             .collect();
         order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| names[a.1].cmp(names[b.1])));
-        // A family and a citizen alone whose ids are the same text are the
-        // one unit that id names: the second joins the first.
-        let mut units = units;
-        let mut kept: Vec<usize> = Vec::with_capacity(order.len());
-        for (_, i) in order {
-            match kept.last() {
-                Some(&first) if names[first] == names[i] => {
-                    let unit = std::mem::take(&mut units[i]);
-                    units[first].absorb(unit, None);
+        let runs: Vec<&[(u64, usize)]> = order
+            .chunk_by(|a, b| a.0 == b.0 && names[a.1] == names[b.1])
+            .collect();
+        // A segment holds one citizen, whom a family counts as a member.
+        let member = |i: usize| match (self.gathers, mode, self.keys[i]) {
+            (
+                Gathers::Segments,
+                UnitMode::Family,
+                UnitKey::Citizen(citizen) | UnitKey::Member { citizen, .. },
+            ) => Some(citizen),
+            _ => None,
+        };
+        let joined: Vec<Unit> = runs
+            .iter()
+            .filter(|run| run.len() > 1)
+            .map(|run| {
+                let mut unit = Unit::default();
+                for &(_, i) in *run {
+                    unit.absorb(&self.units[i], None);
+                    if let Some(citizen) = member(i) {
+                        insert_once(&mut unit.members, citizen);
+                    }
                 }
-                _ => kept.push(i),
-            }
-        }
-        let sorted: Vec<(&str, &Unit)> = kept.iter().map(|&i| (names[i], &units[i])).collect();
-        let mut areas: Vec<(&str, u32)> = areas.iter().map(|&a| (texts.areas.get(a), a)).collect();
+                unit
+            })
+            .collect();
+        let mut joined = joined.iter();
+        let sorted: Vec<(&str, &Unit)> = runs
+            .iter()
+            .filter_map(|run| match run {
+                [(_, i)] => Some((names[*i], &self.units[*i])),
+                _ => joined.next().map(|unit| (names[run[0].1], unit)),
+            })
+            .collect();
+        let mut areas: Vec<(&str, u32)> = self
+            .areas
+            .iter()
+            .map(|&a| (texts.areas.get(a), a))
+            .collect();
         areas.sort_unstable();
         // The two long tables, if asked for, are built beside the main one.
         let (details, frame) = beside(
@@ -376,17 +497,11 @@ impl Accumulator {
         );
         let details = details
             .unwrap_or_else(|_| Err(polars_err!(ComputeError: "building unit details failed")))?;
-        let table = Units {
+        Ok(Units {
             frame: frame?,
             areas: areas.iter().map(|(name, _)| name.to_string()).collect(),
             details,
-        };
-        // Freeing millions of units' spilled sets is a second on one core
-        // at five million citizens; nothing waits for it. Where no thread
-        // can be started, the refused closure frees them here.
-        drop(sorted);
-        let _ = std::thread::Builder::new().spawn(move || drop(units));
-        Ok(table)
+        })
     }
 }
 
@@ -443,6 +558,13 @@ mod tests {
         Arc::new(Membership::new(&households).unwrap())
     }
 
+    /// The units of an accumulator of one mode.
+    fn finished(units: Accumulator, texts: &Texts) -> Units {
+        let mut modes = units.finish(texts, &|_| true).unwrap();
+        assert_eq!(modes.len(), 1);
+        modes.remove(0).1
+    }
+
     fn gathered(workers: &[&[Row<'_>]]) -> Units {
         let period = Period {
             from: None,
@@ -462,7 +584,7 @@ mod tests {
             let remap = texts.absorb(&theirs).unwrap();
             all.merge(units, &remap);
         }
-        all.finish(&texts, true).unwrap()
+        finished(all, &texts)
     }
 
     #[test]
@@ -505,7 +627,7 @@ mod tests {
             let keyed = texts.key(&row(citizen, date, "k1", Some(amount)));
             units.add(&texts, &keyed);
         }
-        let units = units.finish(&texts, false).unwrap();
+        let units = finished(units, &texts);
         let expected = df!(
             "unit_id" => ["F1", "F2", "M", "Q"],
             "members" => [1i64, 1, 1, 1],
@@ -514,6 +636,98 @@ mod tests {
         .unwrap();
         let names = expected.get_column_names_owned();
         assert_eq!(units.frame.select(names).unwrap(), expected);
+    }
+
+    #[test]
+    fn segments_give_each_modes_units_as_gathering_each_mode_alone() {
+        // M is in F1 to day 99, alone on days 100-199, in F2 from 200; A is
+        // in F2 throughout, and in family "Q" from day 300, which is also
+        // the id of Q, a citizen alone.
+        let households = df!(
+            "citizen" => ["M", "M", "A", "A"],
+            "family" => ["F1", "F2", "F2", "Q"],
+            "valid_from" => [None, Some(200), None, Some(300)],
+            "valid_to" => [Some(99), None, None, None],
+        )
+        .unwrap()
+        .lazy()
+        .with_columns([
+            col("valid_from").cast(DataType::Date),
+            col("valid_to").cast(DataType::Date),
+        ])
+        .collect()
+        .unwrap();
+        let membership = Arc::new(Membership::new(&households).unwrap());
+        let period = Period {
+            from: None,
+            to: None,
+        };
+        let rows = [
+            row("M", 10, "k1", Some(1.0)),
+            row("A", 10, "k2", Some(2.0)),
+            row("Q", 10, "k3", None),
+            row("M", 250, "k1", Some(4.0)),
+            row("M", 150, "k4", Some(8.0)),
+            row("A", 350, "k2", Some(16.0)),
+            row("M", 20, "k5", None),
+            row("Q", 300, "k3", Some(32.0)),
+            row("M", 200, "k1", Some(64.0)),
+        ];
+        let gather = |mut units: Accumulator| {
+            let mut texts = Texts::default();
+            for row in &rows {
+                let keyed = texts.key(row);
+                units.add(&texts, &keyed);
+            }
+            units.finish(&texts, &|_| true).unwrap()
+        };
+        let both = gather(Accumulator::both(period, membership.clone()));
+        assert_eq!(
+            both.iter().map(|(mode, _)| *mode).collect::<Vec<_>>(),
+            [UnitMode::Citizen, UnitMode::Family]
+        );
+        for (mode, units) in &both {
+            let alone = gather(Accumulator::new(*mode, period, Some(membership.clone())));
+            let alone = &alone[0].1;
+            assert_eq!(units.frame, alone.frame, "{mode:?}");
+            assert_eq!(units.costs().unwrap(), alone.costs().unwrap(), "{mode:?}");
+            assert_eq!(units.departments().unwrap(), alone.departments().unwrap());
+        }
+        let expected = |ids: &[&str], members: &[i64], costs: &[f64], cases: &[i64]| {
+            df!(
+                "unit_id" => ids,
+                "members" => members,
+                "total_cost" => costs,
+                "cases" => cases,
+            )
+            .unwrap()
+        };
+        let select = |units: &Units| {
+            units
+                .frame
+                .select(["unit_id", "members", "total_cost", "cases"])
+                .unwrap()
+        };
+        assert_eq!(
+            select(&both[0].1),
+            expected(
+                &["A", "M", "Q"],
+                &[1, 1, 1],
+                &[18.0, 77.0, 32.0],
+                &[1, 3, 1]
+            )
+        );
+        // F2: M's rows from day 200 and A's to day 299; Q: Q alone and A
+        // from day 300, one unit of two members.
+        assert_eq!(
+            select(&both[1].1),
+            expected(
+                &["F1", "F2", "M", "Q"],
+                &[1, 2, 1, 2],
+                &[1.0, 70.0, 8.0, 48.0],
+                &[2, 2, 1, 2]
+            )
+        );
     }
 
     #[test]

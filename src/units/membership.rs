@@ -226,8 +226,18 @@ impl Membership {
     /// `day` on which the answer is the same: between two days where a
     /// membership of the citizen starts or ends, the same ones cover.
     pub fn family_span(&self, index: u32, day: i32) -> (Option<u32>, i32, i32) {
+        let (spell, from, to) = self.spell_span(index, day);
+        (spell.map(|s| self.spell_family(s)), from, to)
+    }
+
+    /// As [`Membership::family_span`], naming the membership that wins on
+    /// `day` (a number for [`Membership::spell_family`]) rather than its
+    /// family: a citizen's rows under one membership, which `report` keeps
+    /// apart to build citizens and families from the same sums.
+    pub fn spell_span(&self, index: u32, day: i32) -> (Option<u32>, i32, i32) {
         let i = index as usize;
-        let spells = &self.spells[self.starts[i]..self.starts[i + 1]];
+        let (start, end) = (self.starts[i], self.starts[i + 1]);
+        let spells = &self.spells[start..end];
         let (mut from, mut to) = (i32::MIN, i32::MAX);
         for s in spells {
             // Coverage changes on `s.from` and on the day after `s.to`.
@@ -239,11 +249,16 @@ impl Membership {
                 }
             }
         }
-        let family = spells
+        let spell = spells
             .iter()
-            .find(|s| s.from <= day && day <= s.to)
-            .map(|s| s.family);
-        (family, from, to)
+            .position(|s| s.from <= day && day <= s.to)
+            .map(|k| (start + k) as u32);
+        (spell, from, to)
+    }
+
+    /// The family of a membership that [`Membership::spell_span`] named.
+    pub fn spell_family(&self, spell: u32) -> u32 {
+        self.spells[spell as usize].family
     }
 
     /// Whether some membership names `family`.

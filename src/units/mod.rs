@@ -137,7 +137,10 @@ pub fn units(loaded: &Loaded, period: Period, mode: UnitMode) -> PolarsResult<Un
             all.add_frame(&mut texts, source.report.kind, &source.frame)?;
         }
     }
-    all.finish(&texts, true)
+    let units = all.finish(&texts, &|_| true)?.into_iter().next();
+    units
+        .map(|(_, units)| units)
+        .ok_or_else(|| polars_err!(ComputeError: "no units were built"))
 }
 
 /// The unit of a row of `citizen` on `day`: the citizen, or in family mode
@@ -236,6 +239,22 @@ pub(crate) mod tests {
                 .filter(|r| expected.iter().any(|s| s.name == r.source))
                 .collect();
             assert_eq!(streamed.rejects.iter().collect::<Vec<_>>(), expected);
+        }
+        // Both modes in one pass, as `report` gathers them (from segments).
+        let modes = [UnitMode::Citizen, UnitMode::Family];
+        for (mode, from_files) in modes.into_iter().zip(stream(config, &modes).1) {
+            let from_rows = units(&loaded, config.period, mode).unwrap();
+            assert_eq!(from_files.areas, from_rows.areas, "{what} {mode:?}");
+            for (a, b) in [
+                (&from_files.frame, &from_rows.frame),
+                (from_files.costs().unwrap(), from_rows.costs().unwrap()),
+                (
+                    from_files.departments().unwrap(),
+                    from_rows.departments().unwrap(),
+                ),
+            ] {
+                assert!(a.equals_missing(b), "{what} {mode:?}:\n{a}\n{b}");
+            }
         }
     }
 

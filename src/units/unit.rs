@@ -100,28 +100,28 @@ impl Unit {
 
     /// Adds `theirs` to this unit; `remap` takes its ids to this unit's
     /// texts (none: the same texts).
-    pub(super) fn absorb(&mut self, theirs: Unit, remap: Option<&Remap>) {
+    pub(super) fn absorb(&mut self, theirs: &Unit, remap: Option<&Remap>) {
         let id = |table: fn(&Remap) -> &[u32], id: u32| remap.map_or(id, |r| table(r)[id as usize]);
         let department = |d| id(|r| &r.departments, d);
         self.add_date(theirs.first, theirs.last);
         self.contacts += theirs.contacts;
-        for m in theirs.members {
+        for &m in &theirs.members {
             insert_once(&mut self.members, id(|r| &r.citizens, m));
         }
-        for d in theirs.departments {
+        for &d in &theirs.departments {
             insert_once(&mut self.departments, department(d));
         }
-        for (d, c) in theirs.caseworkers {
+        for &(d, c) in &theirs.caseworkers {
             insert_once(
                 &mut self.caseworkers,
                 (department(d), id(|r| &r.caseworkers, c)),
             );
         }
-        for (d, c) in theirs.cases {
+        for &(d, c) in &theirs.cases {
             insert_once(&mut self.cases, (department(d), id(|r| &r.cases, c)));
         }
         // Their total is the sum of their costs, added here.
-        for (area, d, sum) in theirs.costs {
+        for &(area, d, sum) in &theirs.costs {
             self.add_cost(id(|r| &r.areas, area), department(d), sum);
         }
     }
