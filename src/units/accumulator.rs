@@ -7,7 +7,7 @@
 
 use super::keyed::{Keyed, KeyedWhat, Remap, Texts};
 use super::membership::Membership;
-use super::table::{details, table};
+use super::table::{details, ids, table};
 use super::unit::{insert_once, Unit};
 use super::{UnitMode, Units};
 use crate::beside::{beside, each};
@@ -491,9 +491,14 @@ impl Accumulator {
             .collect();
         areas.sort_unstable();
         // The two long tables, if asked for, are built beside the main one.
+        let ids = &ids(&sorted);
         let (details, frame) = beside(
-            || with_details.then(|| details(&sorted, texts)).transpose(),
-            || table(&sorted, &areas),
+            || {
+                with_details
+                    .then(|| details(&sorted, ids, texts))
+                    .transpose()
+            },
+            || table(&sorted, ids, &areas),
         );
         let details = details
             .unwrap_or_else(|_| Err(polars_err!(ComputeError: "building unit details failed")))?;

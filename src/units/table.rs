@@ -5,11 +5,24 @@
 use super::keyed::Texts;
 use super::unit::Unit;
 use super::{cost_column, metric, Details};
+use crate::interner::Ranked;
 use crate::schema::col as column;
 use polars::prelude::*;
 
-/// The unit table: one row per unit, a cost column per area.
-pub(super) fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsResult<DataFrame> {
+/// The units' ids, in their order: the unit table's first column, and
+/// what the long tables' ids are gathered from.
+pub(super) fn ids(sorted: &[(&str, &Unit)]) -> StringChunked {
+    let names: Vec<&str> = sorted.iter().map(|(name, _)| *name).collect();
+    StringChunked::from_slice(metric::UNIT_ID.into(), &names)
+}
+
+/// The unit table: one row per unit, a cost column per area; `ids` are
+/// the units' ids.
+pub(super) fn table(
+    sorted: &[(&str, &Unit)],
+    ids: &StringChunked,
+    areas: &[(&str, u32)],
+) -> PolarsResult<DataFrame> {
     // Each area's column, found by the area's id.
     let mut column_of = vec![
         None;
@@ -62,10 +75,7 @@ pub(super) fn table(sorted: &[(&str, &Unit)], areas: &[(&str, u32)]) -> PolarsRe
     }
     let date = |name: &str, days: Vec<i32>| Column::new(name.into(), days).cast(&DataType::Date);
     let mut columns = vec![
-        Column::new(
-            metric::UNIT_ID.into(),
-            sorted.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
-        ),
+        ids.clone().into_column(),
         Column::new(metric::MEMBERS.into(), members),
         Column::new(metric::TOTAL_COST.into(), totals),
         Column::new(metric::DEPARTMENTS.into(), departments),
@@ -105,26 +115,34 @@ fn prefetch(unit: &Unit) {
 }
 
 /// The departments of every unit, and its cost per budget area and
-/// department, as long tables in the units' order.
-pub(super) fn details(sorted: &[(&str, &Unit)], texts: &Texts) -> PolarsResult<Details> {
+/// department, as long tables in the units' order; `ids` are the units'
+/// ids. A text column's values are gathered from a column of each distinct
+/// text: its rows point at those texts rather than copy them, and millions
+/// of rows repeat a unit's id and a few names.
+pub(super) fn details(
+    sorted: &[(&str, &Unit)],
+    ids: &StringChunked,
+    texts: &Texts,
+) -> PolarsResult<Details> {
     // Departments and areas are ordered by their names' ranks, found once.
     let departments = texts.departments.ranked();
     let areas = texts.areas.ranked();
     let (mut unit, mut department) = (Vec::new(), Vec::new());
     let (mut cost_unit, mut cost_area, mut cost_department, mut amount) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut names, mut cells) = (Vec::new(), Vec::new());
-    for &(id, this) in sorted {
-        names.clear();
-        names.extend(
+    let (mut ranks, mut cells) = (Vec::new(), Vec::new());
+    for (at, &(_, this)) in sorted.iter().enumerate() {
+        let at = at as IdxSize;
+        ranks.clear();
+        ranks.extend(
             this.departments
                 .iter()
                 .map(|&d| departments.rank[d as usize]),
         );
-        names.sort_unstable();
-        for &rank in &names {
-            unit.push(id);
-            department.push(departments.name(rank));
+        ranks.sort_unstable();
+        for &rank in &ranks {
+            unit.push(at);
+            department.push(rank as IdxSize);
         }
         cells.clear();
         cells.extend(
@@ -134,25 +152,31 @@ pub(super) fn details(sorted: &[(&str, &Unit)], texts: &Texts) -> PolarsResult<D
         );
         cells.sort_unstable();
         for &(area, dept, sum) in &cells {
-            cost_unit.push(id);
-            cost_area.push(areas.name(area));
-            cost_department.push(departments.name(dept));
+            cost_unit.push(at);
+            cost_area.push(area as IdxSize);
+            cost_department.push(dept as IdxSize);
             amount.push(dkk(sum));
         }
     }
+    let names = |ranked: &Ranked<'_>| StringChunked::from_slice(PlSmallStr::EMPTY, &ranked.names);
+    let (department_names, area_names) = (names(&departments), names(&areas));
+    let gather = |name: &str, texts: &StringChunked, at: Vec<IdxSize>| -> PolarsResult<Column> {
+        let at = IdxCa::from_vec(PlSmallStr::EMPTY, at);
+        Ok(texts.take(&at)?.with_name(name.into()).into_column())
+    };
     let departments = DataFrame::new(
         unit.len(),
         vec![
-            Column::new(metric::UNIT_ID.into(), unit),
-            Column::new(column::DEPARTMENT.into(), department),
+            gather(metric::UNIT_ID, ids, unit)?,
+            gather(column::DEPARTMENT, &department_names, department)?,
         ],
     )?;
     let costs = DataFrame::new(
         cost_unit.len(),
         vec![
-            Column::new(metric::UNIT_ID.into(), cost_unit),
-            Column::new(column::BUDGET_AREA.into(), cost_area),
-            Column::new(column::DEPARTMENT.into(), cost_department),
+            gather(metric::UNIT_ID, ids, cost_unit)?,
+            gather(column::BUDGET_AREA, &area_names, cost_area)?,
+            gather(column::DEPARTMENT, &department_names, cost_department)?,
             Column::new("amount".into(), amount),
         ],
     )?;
