@@ -138,7 +138,11 @@ pub fn select(units: &Units, criteria: &HotspotCriteria) -> PolarsResult<DataFra
 /// The ids of the selected units, in ranking order: the default cohort of
 /// `savings` and `ladder`.
 pub fn cohort(units: &Units, criteria: &HotspotCriteria) -> PolarsResult<Vec<String>> {
-    let selected = select(units, criteria)?;
+    ids(&select(units, criteria)?)
+}
+
+/// The ids of a selection, in its order.
+pub fn ids(selected: &DataFrame) -> PolarsResult<Vec<String>> {
     Ok(selected
         .column(metric::UNIT_ID)?
         .str()?

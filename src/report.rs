@@ -105,19 +105,36 @@ pub fn full_report(
     let (population, others) = beside(
         || overview(citizens, request.min_cell),
         || -> PolarsResult<_> {
+            // Every citizen hotspot is the savings cohort; the list is its
+            // first `limit`, as the selection caps last: one ranking, not two.
+            let every = hotspots::select(citizens, &uncapped(&request.criteria))?;
+            let listed = match request.criteria.limit {
+                Some(limit) => every.head(Some(limit)),
+                None => every.clone(),
+            };
             let lists = [
-                (citizens, part::HOTSPOTS_CITIZEN, "Top hotspots: citizens"),
-                (families, part::HOTSPOTS_FAMILY, "Top hotspots: families"),
+                (
+                    citizens,
+                    listed,
+                    part::HOTSPOTS_CITIZEN,
+                    "Top hotspots: citizens",
+                ),
+                (
+                    families,
+                    hotspots::select(families, &request.criteria)?,
+                    part::HOTSPOTS_FAMILY,
+                    "Top hotspots: families",
+                ),
             ]
             .into_iter()
-            .map(|(units, key, title)| {
-                let selected = hotspots::select(units, &request.criteria)?;
+            .map(|(units, selected, key, title)| {
                 // The per-area costs are in `budget_areas`; here each unit's largest area is enough.
                 let table = hotspots::compact_table(&selected, &units.areas, rekey)?;
                 Ok((key, Part::Table(table.with_title(title))))
             })
             .collect::<PolarsResult<Vec<_>>>()?;
-            Ok((lists, savings_cohort_cost(request, citizens)?))
+            let cohort = hotspots::ids(&every)?;
+            Ok((lists, cohort_cost(citizens, &cohort)?))
         },
     );
     let population =
@@ -171,14 +188,12 @@ pub fn full_report(
 /// The savings view, or why no case could be made.
 type SavingsOutcome = Result<SavingsView, String>;
 
-/// The cost of every citizen hotspot (the lists are capped, the savings
-/// cohort is not).
-fn savings_cohort_cost(request: &ReportRequest, citizens: &Units) -> PolarsResult<CohortCost> {
-    let all = HotspotCriteria {
+/// `criteria` without the cap on the list's length.
+fn uncapped(criteria: &HotspotCriteria) -> HotspotCriteria {
+    HotspotCriteria {
         limit: None,
-        ..request.criteria.clone()
-    };
-    cohort_cost(citizens, &hotspots::cohort(citizens, &all)?)
+        ..criteria.clone()
+    }
 }
 
 /// The base case for every citizen hotspot, of its `cost`.
