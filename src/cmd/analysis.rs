@@ -307,13 +307,24 @@ fn open_estimate(
     Ok((ws, request))
 }
 
-/// Enrolled families no households source lists cannot be followed: said,
-/// since they are left out of the estimate.
+/// Enrolments the estimate cannot follow are said, as they are left out:
+/// families no households source lists, and rows that name no unit of the
+/// estimate's kind.
 fn warn_unlisted(panel: &MonthlyPanel, diagnostics: &Diagnostics) {
     match panel.unlisted_families() {
         0 => {}
         n => diagnostics.warn(&format!(
             "{n} enrolled families are in no households source: no row can be theirs, so they are left out of the realised savings"
+        )),
+    }
+    let (unit, other) = match panel.mode() {
+        UnitMode::Citizen => ("citizen", "realised --unit family"),
+        UnitMode::Family => ("family", "realised --unit citizen"),
+    };
+    match panel.unnamed_rows() {
+        0 => {}
+        n => diagnostics.warn(&format!(
+            "{n} enrolment rows name no {unit}: the realised savings per {unit} leave them out ({other} follows them)"
         )),
     }
 }

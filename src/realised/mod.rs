@@ -351,6 +351,9 @@ pub(crate) fn calendar(period: Period) -> Result<Arc<Calendar>, RealisedError> {
     ))
 }
 
+/// Each enrolled unit's start and end, by id.
+type Starts = BTreeMap<String, (NaiveDate, Option<NaiveDate>)>;
+
 /// Every unit's cost per month, area and department, with each enrolled
 /// unit's start and end: what realised savings are estimated from, gathered
 /// in the workspace's one pass (see `workspace`).
@@ -358,10 +361,13 @@ pub struct MonthlyPanel {
     plan: PanelPlan,
     calendar: Arc<Calendar>,
     panel: panel::Panel,
-    starts: BTreeMap<String, (NaiveDate, Option<NaiveDate>)>,
+    starts: Starts,
     /// Enrolled families that no households source lists: no row can be
     /// theirs, so they are left out rather than read as costing nothing.
     unlisted: u64,
+    /// Enrolment rows that name no unit of the panel's mode (a family
+    /// without a citizen, per citizen), left out.
+    unnamed: u64,
     /// Whether any expense source was read.
     expenses: bool,
 }
@@ -377,7 +383,7 @@ impl MonthlyPanel {
         expenses: bool,
         membership: Option<&Membership>,
     ) -> Result<MonthlyPanel, RealisedError> {
-        let mut starts = enrolment_starts(frames, plan.mode)?;
+        let (mut starts, unnamed) = enrolment_starts(frames, plan.mode)?;
         let enrolled = starts.len() as u64;
         if plan.mode == UnitMode::Family {
             starts.retain(|family, _| membership.is_some_and(|m| m.lists_family(family)));
@@ -388,6 +394,7 @@ impl MonthlyPanel {
             calendar,
             panel,
             unlisted: enrolled - starts.len() as u64,
+            unnamed,
             starts,
             expenses,
         })
@@ -402,6 +409,11 @@ impl MonthlyPanel {
     /// Enrolled families that no households source lists, left out.
     pub fn unlisted_families(&self) -> u64 {
         self.unlisted
+    }
+
+    /// Enrolment rows that name no unit of the panel's mode, left out.
+    pub fn unnamed_rows(&self) -> u64 {
+        self.unnamed
     }
 
     /// Whether the panel's units are citizens or families.
@@ -559,15 +571,19 @@ pub enum RealisedError {
     OtherPanel,
 }
 
-/// Each enrolled unit's first start, and the end of that enrolment (if any).
-fn enrolment_starts(
-    loaded: &Loaded,
-    mode: UnitMode,
-) -> PolarsResult<BTreeMap<String, (NaiveDate, Option<NaiveDate>)>> {
+/// Each enrolled unit's first start, and the end of that enrolment (if any);
+/// with the rows that name no unit of `mode`.
+fn enrolment_starts(loaded: &Loaded, mode: UnitMode) -> PolarsResult<(Starts, u64)> {
     let id = match mode {
         UnitMode::Citizen => "citizen",
         UnitMode::Family => "family",
     };
+    let unnamed = loaded
+        .frame(Kind::Enrolments)?
+        .select([col(id)])
+        .collect()?
+        .column(id)?
+        .null_count() as u64;
     let frame = loaded
         .frame(Kind::Enrolments)?
         .filter(col(id).is_not_null())
@@ -585,7 +601,7 @@ fn enrolment_starts(
             out.insert(id.to_string(), (date, end.and_then(from_epoch_days)));
         }
     }
-    Ok(out)
+    Ok((out, unnamed))
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ enum Gathers {
     /// The units of both modes, from one add per row: each citizen's rows
     /// under each of its memberships, and outside all of them, as one
     /// segment each. A citizen is its segments joined, and so is a family;
-    /// [`Accumulator::split`] joins them once the rows are in. `report`
+    /// [`Accumulator::finish`] joins them once the rows are in. `report`
     /// gathers both modes, and adding each row to two units cost it a
     /// seventh of its time.
     Segments,
@@ -77,31 +77,14 @@ impl Last {
     };
 }
 
-/// The first and last day of a period, in days since 1970 (open ends as
-/// the extremes).
-#[derive(Clone, Copy)]
-struct Days {
-    from: i32,
-    to: i32,
-}
-
-impl Days {
-    fn of(period: Period) -> Days {
-        Days {
-            from: period.from.map_or(i32::MIN, epoch_days),
-            to: period.to.map_or(i32::MAX, epoch_days),
-        }
-    }
-}
-
 /// A citizen not yet looked up in the memberships.
 const UNSEEN: u32 = u32::MAX - 1;
 
-/// What a citizen's rows were last found to go to, in family mode: its
-/// index in the memberships, and the unit and the span of days its last
-/// row's unit holds for. A citizen's rows come back file after file; most
-/// land in the span, and neither the memberships nor the unit tables,
-/// both far larger than the cache, are read again.
+/// What a citizen's rows were last found to go to, in family mode or as
+/// segments: its index in the memberships, and the unit and the span of
+/// days its last row's unit holds for. A citizen's rows come back file
+/// after file; most land in the span, and neither the memberships nor the
+/// unit tables, both far larger than the cache, are read again.
 #[derive(Clone, Copy)]
 struct Found {
     /// Index in the memberships (`NONE` if it has none, `UNSEEN` before).
@@ -151,11 +134,11 @@ impl Span {
 /// worker's `Texts`.
 pub struct Accumulator {
     gathers: Gathers,
-    /// The period's days.
-    days: Days,
+    from: i32,
+    to: i32,
     membership: Option<Arc<Membership>>,
-    /// Per citizen id, what its rows went to (family mode): the memberships
-    /// are searched by text once per citizen, not per row.
+    /// Per citizen id, what its rows went to (family mode, segments): the
+    /// memberships are searched by text once per citizen, not per row.
     found: Vec<Found>,
     /// Per citizen id, the index in `units` of the unit that is the citizen alone.
     by_citizen: Vec<u32>,
@@ -176,18 +159,23 @@ pub struct Accumulator {
 impl Accumulator {
     /// An empty accumulator; family mode needs the memberships.
     pub fn new(mode: UnitMode, period: Period, membership: Option<Arc<Membership>>) -> Accumulator {
-        Accumulator::gathering(Gathers::Units(mode), Days::of(period), membership)
+        Accumulator::gathering(Gathers::Units(mode), period, membership)
     }
 
-    /// An empty accumulator of both modes' units at once, to be `split`.
+    /// An empty accumulator of both modes' units at once, as segments.
     pub fn both(period: Period, membership: Arc<Membership>) -> Accumulator {
-        Accumulator::gathering(Gathers::Segments, Days::of(period), Some(membership))
+        Accumulator::gathering(Gathers::Segments, period, Some(membership))
     }
 
-    fn gathering(gathers: Gathers, days: Days, membership: Option<Arc<Membership>>) -> Accumulator {
+    fn gathering(
+        gathers: Gathers,
+        period: Period,
+        membership: Option<Arc<Membership>>,
+    ) -> Accumulator {
         Accumulator {
             gathers,
-            days,
+            from: period.from.map_or(i32::MIN, epoch_days),
+            to: period.to.map_or(i32::MAX, epoch_days),
             membership,
             found: Vec::new(),
             by_citizen: Vec::new(),
@@ -204,7 +192,7 @@ impl Accumulator {
 
     /// Whether a row dated `day` is in the period, so that `add` counts it.
     pub fn covers(&self, day: i32) -> bool {
-        self.days.from <= day && day <= self.days.to
+        self.from <= day && day <= self.to
     }
 
     /// Adds one row of `texts`' ids, if dated in the period.
@@ -410,7 +398,7 @@ impl Accumulator {
             Gathers::Units(mode) => vec![mode],
             Gathers::Segments => vec![UnitMode::Citizen, UnitMode::Family],
         };
-        let table = |mode| Ok((mode, self.table(mode, texts, with_details(mode))?));
+        let table = |mode| Ok((mode, self.mode_table(mode, texts, with_details(mode))?));
         let (units, ()) = each(modes, table, || ());
         // Freeing millions of units' spilled sets is a second on one core
         // at five million citizens; nothing waits for it. Where no thread
@@ -428,7 +416,7 @@ impl Accumulator {
     /// alone is read where it lies; the units of one name are joined, the
     /// segments of a citizen or of a family, or a family and a citizen
     /// alone whose ids are the same text (the one unit that id names).
-    fn table(&self, mode: UnitMode, texts: &Texts, with_details: bool) -> PolarsResult<Units> {
+    fn mode_table(&self, mode: UnitMode, texts: &Texts, with_details: bool) -> PolarsResult<Units> {
         let family = |f: u32| self.membership.as_deref().map_or("", |m| m.family_name(f));
         let names: Vec<&str> = self
             .keys

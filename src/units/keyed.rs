@@ -1,6 +1,5 @@
-//! A streamed row's texts as dense ids, looked up once per row for every
-//! accumulator of a worker: `report` gathers citizens and families from the
-//! same rows, and each text is hashed once, not once per mode. Rows come in
+//! A streamed row's texts as dense ids, looked up once per row for the
+//! worker's accumulator, whichever unit modes it gathers. Rows come in
 //! runs of one citizen, department, case and area, so each kind keeps the
 //! last id it gave and compares before it hashes.
 

@@ -502,6 +502,53 @@ fn report_estimates_per_family_where_the_enrolments_name_families_only() {
     assert!(!run.stdout.contains("<section id=\"realised\">"));
 }
 
+/// Enrolment rows that name a family and no citizen cannot be followed per
+/// citizen: the estimate per citizen leaves them out and says how many,
+/// and its figures are those of the enrolments without them.
+#[test]
+fn enrolment_rows_without_a_citizen_are_counted_and_left_out_per_citizen() {
+    let wd = Workdir::new();
+    let config = without(&wd, &[]);
+    let text = wd.read(&config);
+    let folder = PathBuf::from(samples()).parent().unwrap().to_path_buf();
+    let enrolled = std::fs::read_to_string(folder.join("koordinering/forloeb.csv")).unwrap();
+    let mut mixed = String::from("BorgerID;FamilieID;Startdato;Slutdato\n");
+    for line in enrolled.lines().skip(1) {
+        let (citizen, dates) = line.split_once(';').unwrap();
+        mixed.push_str(&format!("{citizen};;{dates}\n"));
+    }
+    mixed.push_str(";FAM-A;01-03-2023;\n;FAM-B;01-06-2023;31-12-2023\n");
+    wd.write("mixed.csv", &mixed);
+    let path = text
+        .lines()
+        .find(|l| l.ends_with("koordinering/forloeb.csv\""))
+        .unwrap();
+    let changed = text.replacen(
+        path,
+        &format!(
+            "path = \"{}\"\n[sources.columns]\nfamily = \"FamilieID\"",
+            wd.path().join("mixed.csv").display()
+        ),
+        1,
+    );
+    // The source's own [sources.columns] table now follows the new one.
+    let changed = changed.replacen(
+        "family = \"FamilieID\"\n[sources.columns]\n",
+        "family = \"FamilieID\"\n",
+        1,
+    );
+    wd.write("mixed.toml", changed);
+    let run = |config: &str| wd.run(&["realised", "--config", config, "--format", "json"]);
+    let (plain, mixed) = (run(&config), run("mixed.toml"));
+    assert_eq!((plain.code, mixed.code), (0, 0), "{}", mixed.stderr);
+    // The sample's estimate is not balanced, and says so either way.
+    assert!(plain.stderr.starts_with("tvaers: NOT BALANCED"));
+    let warning = "tvaers: warning: 2 enrolment rows name no citizen: the realised savings per \
+                   citizen leave them out (realised --unit family follows them)\n";
+    assert_eq!(mixed.stderr, format!("{warning}{}", plain.stderr));
+    assert_eq!(mixed.stdout, plain.stdout);
+}
+
 /// The realised sections need whole calendar months, as `realised` does: with
 /// an enrolments source and an open period the page and the workbook are
 /// refused with what to set, while CSV, which has no such section, is written.
