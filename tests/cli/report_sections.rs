@@ -413,6 +413,29 @@ fn report_leaves_out_the_realised_sections_when_nobody_is_enrolled() {
     assert!(run.stdout.contains("<section id=\"ladder\">"));
 }
 
+/// `config` with its enrolments read from `csv`, written as `name`, whose
+/// family column is `FamilieID`.
+fn enrolments_from(wd: &Workdir, config: &str, name: &str, csv: &str) -> String {
+    let text = wd.read(config);
+    wd.write(name, csv);
+    let source = text
+        .split("[[sources]]")
+        .find(|b| b.contains("kind = \"enrolments\""))
+        .unwrap()
+        .to_string();
+    let path = source.lines().find(|l| l.starts_with("path = ")).unwrap();
+    let by_family = source
+        .replace(
+            path,
+            &format!("path = \"{}\"", wd.path().join(name).display()),
+        )
+        .replace(
+            "[sources.columns]\n",
+            "[sources.columns]\nfamily = \"FamilieID\"\n",
+        );
+    text.replace(&source, &by_family)
+}
+
 /// Enrolments that name families and no citizen: the report estimates per
 /// family, as `realised --unit family` does, and says so; not a section
 /// left out in silence because no citizen was enrolled.
@@ -420,7 +443,6 @@ fn report_leaves_out_the_realised_sections_when_nobody_is_enrolled() {
 fn report_estimates_per_family_where_the_enrolments_name_families_only() {
     let wd = Workdir::new();
     let config = without(&wd, &[]);
-    let text = wd.read(&config);
     let folder = PathBuf::from(samples()).parent().unwrap().to_path_buf();
     // Each enrolled citizen's family (its first household row), once.
     let households = std::fs::read_to_string(folder.join("husstande/husstande.csv")).unwrap();
@@ -445,23 +467,8 @@ fn report_estimates_per_family_where_the_enrolments_name_families_only() {
         13,
         "the sample's 13 enrolled are in 13 families"
     );
-    wd.write("families.csv", &families);
-    let source = text
-        .split("[[sources]]")
-        .find(|b| b.contains("kind = \"enrolments\""))
-        .unwrap()
-        .to_string();
-    let path = source.lines().find(|l| l.starts_with("path = ")).unwrap();
-    let by_family = source
-        .replace(
-            path,
-            &format!("path = \"{}\"", wd.path().join("families.csv").display()),
-        )
-        .replace(
-            "[sources.columns]\n",
-            "[sources.columns]\nfamily = \"FamilieID\"\n",
-        );
-    wd.write(&config, text.replace(&source, &by_family));
+    let by_family = enrolments_from(&wd, &config, "families.csv", &families);
+    wd.write(&config, by_family);
     let run = wd.run(&["report", "--config", &config, "--format", "html"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let html = section(&run.stdout, "realised");
@@ -509,7 +516,6 @@ fn report_estimates_per_family_where_the_enrolments_name_families_only() {
 fn enrolment_rows_without_a_citizen_are_counted_and_left_out_per_citizen() {
     let wd = Workdir::new();
     let config = without(&wd, &[]);
-    let text = wd.read(&config);
     let folder = PathBuf::from(samples()).parent().unwrap().to_path_buf();
     let enrolled = std::fs::read_to_string(folder.join("koordinering/forloeb.csv")).unwrap();
     let mut mixed = String::from("BorgerID;FamilieID;Startdato;Slutdato\n");
@@ -518,26 +524,10 @@ fn enrolment_rows_without_a_citizen_are_counted_and_left_out_per_citizen() {
         mixed.push_str(&format!("{citizen};;{dates}\n"));
     }
     mixed.push_str(";FAM-A;01-03-2023;\n;FAM-B;01-06-2023;31-12-2023\n");
-    wd.write("mixed.csv", &mixed);
-    let path = text
-        .lines()
-        .find(|l| l.ends_with("koordinering/forloeb.csv\""))
-        .unwrap();
-    let changed = text.replacen(
-        path,
-        &format!(
-            "path = \"{}\"\n[sources.columns]\nfamily = \"FamilieID\"",
-            wd.path().join("mixed.csv").display()
-        ),
-        1,
+    wd.write(
+        "mixed.toml",
+        enrolments_from(&wd, &config, "mixed.csv", &mixed),
     );
-    // The source's own [sources.columns] table now follows the new one.
-    let changed = changed.replacen(
-        "family = \"FamilieID\"\n[sources.columns]\n",
-        "family = \"FamilieID\"\n",
-        1,
-    );
-    wd.write("mixed.toml", changed);
     let run = |config: &str| wd.run(&["realised", "--config", config, "--format", "json"]);
     let (plain, mixed) = (run(&config), run("mixed.toml"));
     assert_eq!((plain.code, mixed.code), (0, 0), "{}", mixed.stderr);
