@@ -349,7 +349,9 @@ fn pair_counts(rows: &DataFrame) -> PolarsResult<PairCounts> {
     let units = rows.column(metric::UNIT_ID)?.str()?;
     let names = rows.column(column::DEPARTMENT)?.cast(&DataType::String)?;
     let names = names.str()?;
-    let mut index: std::collections::HashMap<&str, usize> = Default::default();
+    // A fast hash: millions of rows name a few departments, and the
+    // standard library's hash of each was most of this pass.
+    let mut index: hashbrown::HashMap<&str, usize> = Default::default();
     let mut by_unit: Vec<(&str, usize)> = Vec::with_capacity(rows.height());
     for (unit, department) in units.iter().zip(names.iter()) {
         if let (Some(unit), Some(department)) = (unit, department) {
