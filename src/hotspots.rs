@@ -101,6 +101,17 @@ impl Default for HotspotCriteria {
     }
 }
 
+impl HotspotCriteria {
+    /// These criteria without the cap on the list's length: every hotspot,
+    /// the cohort of the report's savings and ladder.
+    pub fn uncapped(&self) -> HotspotCriteria {
+        HotspotCriteria {
+            limit: None,
+            ..self.clone()
+        }
+    }
+}
+
 /// Units ranked by `total_cost` descending, ties by `unit_id` ascending.
 pub fn ranked(units: &Units) -> PolarsResult<LazyFrame> {
     Ok(units.frame.clone().lazy().sort(

@@ -107,7 +107,7 @@ pub fn full_report(
         || -> PolarsResult<_> {
             // Every citizen hotspot is the savings cohort; the list is its
             // first `limit`, as the selection caps last: one ranking, not two.
-            let every = hotspots::select(citizens, &uncapped(&request.criteria))?;
+            let every = hotspots::select(citizens, &request.criteria.uncapped())?;
             let listed = match request.criteria.limit {
                 Some(limit) => every.head(Some(limit)),
                 None => every.clone(),
@@ -187,14 +187,6 @@ pub fn full_report(
 
 /// The savings view, or why no case could be made.
 type SavingsOutcome = Result<SavingsView, String>;
-
-/// `criteria` without the cap on the list's length.
-fn uncapped(criteria: &HotspotCriteria) -> HotspotCriteria {
-    HotspotCriteria {
-        limit: None,
-        ..criteria.clone()
-    }
-}
 
 /// The base case for every citizen hotspot, of its `cost`.
 fn savings_parts(

@@ -191,11 +191,7 @@ fn report_followup(
     };
     let ladder = match (sources.ladder, highest_step(&ws.loaded)?) {
         (true, Some(top)) => {
-            let all = HotspotCriteria {
-                limit: None,
-                ..criteria.clone()
-            };
-            let cohort = hotspots::cohort(ws.units(UnitMode::Citizen)?, &all)?;
+            let cohort = hotspots::cohort(ws.units(UnitMode::Citizen)?, &criteria.uncapped())?;
             let groups = ladder::ladder(&ws.loaded, ws.period, &cohort, top)?;
             Some(ladder::table(&groups, top, ws.min_cell)?)
         }
