@@ -89,8 +89,10 @@ impl Summary {
         for (account, ore) in other.uncategorised {
             *self.uncategorised.entry(account).or_default() += ore;
         }
+        let mut last = None;
         for id in 0..other.citizens.len() as u32 {
-            self.citizens.intern(other.citizens.get(id));
+            self.citizens
+                .intern_after(&mut last, other.citizens.get(id));
         }
     }
 }

@@ -147,8 +147,9 @@ impl Texts {
     pub fn absorb(&mut self, other: &Texts) -> PolarsResult<Remap> {
         fn into(ours: &mut Interner, theirs: &Interner) -> Vec<u32> {
             ours.reserve(theirs.len());
+            let mut last = None;
             (0..theirs.len() as u32)
-                .map(|id| ours.intern(theirs.get(id)))
+                .map(|id| ours.intern_after(&mut last, theirs.get(id)))
                 .collect()
         }
         let Texts {
@@ -187,9 +188,10 @@ impl Texts {
 fn ids(texts: &mut Interner, column: Option<&StringChunked>, wanted: &[bool]) -> Vec<u32> {
     let mut ids = vec![u32::MAX; wanted.len()];
     if let Some(column) = column {
+        let mut last = None;
         for_each_run(column, |rows, value| {
             if let (Some(text), true) = (value, wanted[rows.clone()].contains(&true)) {
-                ids[rows].fill(texts.intern(text));
+                ids[rows].fill(texts.intern_after(&mut last, text));
             }
         });
     }
