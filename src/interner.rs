@@ -17,6 +17,64 @@ pub struct Interner {
     hashes: Vec<u64>,
     table: HashTable<u32>,
     hasher: DefaultHashBuilder,
+    successors: Successors,
+}
+
+/// What was named after each text, for `Interner::intern_after`, and how
+/// well guessing by it has done lately. Where rows are in no order (a file
+/// sorted by date), every guess misses and reads memory a lookup would not:
+/// guesses then stop, but for one in `TRIAL`, until they hit again.
+#[derive(Default)]
+struct Successors {
+    /// Per id, the id named after it when it was last left and no guess
+    /// found the text (`NO_TEXT`: none, as for ids past the end).
+    next: Vec<u32>,
+    /// Recent hits less misses, within `-TRUST..=TRUST`; guesses are made
+    /// while it is not negative.
+    trust: i8,
+    /// Guesses skipped since the last one, while not trusted.
+    skipped: u8,
+}
+
+/// No id, in `Successors::next`.
+const NO_TEXT: u32 = u32::MAX;
+/// The bound of `Successors::trust`.
+const TRUST: i8 = 16;
+/// While guesses are not trusted, one in this many is made.
+const TRIAL: u8 = 16;
+
+impl Successors {
+    /// The id to try after `previous`, if any and if guessing pays.
+    fn guess(&mut self, previous: u32) -> Option<u32> {
+        if self.trust < 0 {
+            self.skipped += 1;
+            if self.skipped < TRIAL {
+                return None;
+            }
+            self.skipped = 0;
+        }
+        self.next
+            .get(previous as usize)
+            .copied()
+            .filter(|&id| id != NO_TEXT)
+    }
+
+    /// Whether the last guess found the text.
+    fn judge(&mut self, hit: bool) {
+        self.trust = match hit {
+            true => (self.trust + 1).min(TRUST),
+            false => (self.trust - 1).max(-TRUST),
+        };
+    }
+
+    /// `id` was named after `previous`, and no guess found it.
+    fn learn(&mut self, previous: u32, id: u32) {
+        let previous = previous as usize;
+        if previous >= self.next.len() {
+            self.next.resize(previous + 1, NO_TEXT);
+        }
+        self.next[previous] = id;
+    }
 }
 
 impl Interner {
@@ -69,18 +127,41 @@ impl Interner {
 
     /// The id of `text`, adding it if new; `last` is checked first and then
     /// holds this id. Rows come in runs of one unit, department or case, and
-    /// a comparison is cheaper than a lookup. The text added right after
-    /// `last` is checked next: files sorted alike (by citizen, say) list
-    /// their texts in the order they were first seen, and that text lies
-    /// beside `last`'s in memory, where a lookup in a table of a million
-    /// texts misses the cache. Either way a text keeps its one id.
+    /// a comparison is cheaper than a lookup. Then two guesses, each a
+    /// comparison where a lookup in a table of a million texts misses the
+    /// cache: the text added right after `last` (files sorted alike list
+    /// their texts in the order first seen), and the one named after `last`
+    /// when it was last left (a department's files list its citizens in the
+    /// same order, a subset of those seen first). Either way a text keeps
+    /// its one id.
     pub fn intern_after(&mut self, last: &mut Option<u32>, text: &str) -> u32 {
         let id = match *last {
             Some(id) if self.get(id) == text => return id,
-            Some(id) if id as usize + 1 < self.len() && self.get(id + 1) == text => id + 1,
-            _ => self.intern(text),
+            Some(id) => self.after(id, text),
+            None => self.intern(text),
         };
         *last = Some(id);
+        id
+    }
+
+    /// The id of `text`, named after the text of `previous`, another one.
+    fn after(&mut self, previous: u32, text: &str) -> u32 {
+        let next = previous + 1;
+        if (next as usize) < self.len() && self.get(next) == text {
+            return next;
+        }
+        if let Some(guess) = self.successors.guess(previous) {
+            let hit = self.get(guess) == text;
+            self.successors.judge(hit);
+            if hit {
+                return guess;
+            }
+        }
+        let id = self.intern(text);
+        // A text new here is the one after `previous`: nothing to learn.
+        if id != next {
+            self.successors.learn(previous, id);
+        }
         id
     }
 
@@ -207,6 +288,36 @@ mod tests {
         assert_eq!(last, Some(4));
         assert_eq!(texts.len(), 5);
         assert_eq!(texts.find("e"), Some(4));
+    }
+
+    #[test]
+    fn the_text_named_after_another_last_time_is_tried_and_kept_while_it_pays() {
+        let mut texts = Interner::default();
+        let mut last = None;
+        for t in ["a", "b", "c", "d", "e"] {
+            texts.intern_after(&mut last, t);
+        }
+        // A subset in the same order: learned once, then found by guessing.
+        for _ in 0..3 {
+            let mut last = None;
+            let ids: Vec<u32> = ["a", "c", "e"]
+                .iter()
+                .map(|t| texts.intern_after(&mut last, t))
+                .collect();
+            assert_eq!(ids, [0, 2, 4]);
+        }
+        assert_eq!((texts.successors.next[0], texts.successors.next[2]), (2, 4));
+        assert!(texts.successors.trust > 0, "{}", texts.successors.trust);
+        // Texts in no order: the guesses miss, and stop but for trials.
+        let mut last = None;
+        let order = [4, 0, 3, 1, 4, 2, 0, 4, 1, 3];
+        for i in 0..400 {
+            let id = order[i % order.len()];
+            let text = ["a", "b", "c", "d", "e"][id];
+            assert_eq!(texts.intern_after(&mut last, text), id as u32);
+        }
+        assert!(texts.successors.trust < 0);
+        assert_eq!(texts.len(), 5);
     }
 
     #[test]
