@@ -87,43 +87,28 @@ pub fn pseudonymise(
         .from_writer(out);
 
     let csv_error = |e: csv::Error| anyhow::anyhow!("{}: {e}", input.display());
-    let Some(first) = records.read().map_err(csv_error)? else {
-        bail!(
-            "{} is empty: expected a header line with the column names",
-            input.display()
-        );
-    };
-    // Kept while the records after it are read.
-    let header: Vec<Cow<'static, str>> =
-        text::strip_cr(decoder.decode_into(first.bytes, first.spans, 1, Vec::new())?)
-            .into_iter()
-            .map(|name| Cow::Owned(name.into_owned()))
-            .collect();
-    let names: Vec<String> = header.iter().map(|h| clean(h).to_string()).collect();
-    let mut targets = Vec::new();
-    for column in &request.columns {
-        match names.iter().position(|n| n == column) {
-            Some(i) => targets.push(i),
-            None => bail!(
-                "{} has no column {column:?}; its columns are: {}",
-                input.display(),
-                names
-                    .iter()
-                    .map(|n| text::printable(n))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
-    }
     let mut summary = PseudonymiseSummary::default();
     let encode = Encoder {
         to_utf8: request.to_utf8,
     };
-    encode.write(&mut writer, &header, decoder.encoding())?;
-    while let Some(record) = records.read().map_err(csv_error)? {
+    // The header's names and the columns to pseudonymise, once it is read.
+    let mut columns: Option<(Vec<String>, Vec<usize>)> = None;
+    records.for_each(csv_error, |record| {
         let line = record.line;
-        let mut fields =
-            text::strip_cr(decoder.decode_into(record.bytes, record.spans, line, Vec::new())?);
+        let mut fields = text::strip_cr(decoder.decode_into(
+            record.bytes,
+            record.text,
+            record.spans,
+            line,
+            Vec::new(),
+        )?);
+        let Some((names, targets)) = &columns else {
+            let names: Vec<String> = fields.iter().map(|h| clean(h).to_string()).collect();
+            let targets = target_columns(input, &names, &request.columns)?;
+            encode.write(&mut writer, &fields, decoder.encoding())?;
+            columns = Some((names, targets));
+            return Ok(());
+        };
         if fields.len() != names.len() {
             // An unquoted delimiter shifts every later column: the wrong
             // value would be keyed and a CPR number left in the output.
@@ -139,10 +124,10 @@ pub fn pseudonymise(
             bail!(
                 "{} line {line}: {} holds what looks like a CPR number but is not being pseudonymised; name every column that holds CPR numbers with --columns",
                 input.display(),
-                crate::load::describe_column(&names, i)
+                crate::load::describe_column(names, i)
             );
         }
-        for &i in &targets {
+        for &i in targets {
             let Some(field) = fields.get_mut(i) else {
                 continue;
             };
@@ -162,9 +147,35 @@ pub fn pseudonymise(
         }
         encode.write(&mut writer, &fields, decoder.encoding())?;
         summary.rows += 1;
+        Ok(())
+    })?;
+    if columns.is_none() {
+        bail!(
+            "{} is empty: expected a header line with the column names",
+            input.display()
+        );
     }
     writer.flush()?;
     Ok(summary)
+}
+
+/// Where each of `wanted` is among the header's `names`.
+fn target_columns(input: &Path, names: &[String], wanted: &[String]) -> Result<Vec<usize>> {
+    wanted
+        .iter()
+        .map(|column| match names.iter().position(|n| n == column) {
+            Some(i) => Ok(i),
+            None => bail!(
+                "{} has no column {column:?}; its columns are: {}",
+                input.display(),
+                names
+                    .iter()
+                    .map(|n| text::printable(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+        .collect()
 }
 
 /// Whether a field holds a CPR number, whole or in its text.

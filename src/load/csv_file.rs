@@ -44,28 +44,38 @@ pub fn read(
         line: e.position().map_or(0, |p| p.line()),
         message: e.to_string(),
     };
-    let Some(first) = reader.read().map_err(csv_error)? else {
-        return Err(LoadError::NoHeader {
-            file: path.to_path_buf(),
-        });
-    };
-    let header: Vec<String> =
-        text::strip_cr(decoder.decode_into(first.bytes, first.spans, 1, Vec::new())?)
-            .iter()
-            .map(|name| super::value::clean(name).to_string())
-            .collect();
-    let file = File::new(spec, path, header, sink, delimiter)?;
+    // The first record names the columns; each after it is a row.
+    let mut file = None;
     let mut counts = FileCounts::default();
     let mut spare = Vec::new();
-    while let Some(record) = reader.read().map_err(csv_error)? {
+    reader.for_each(csv_error, |record| {
         let line = record.line;
-        let fields =
-            text::strip_cr(decoder.decode_into(record.bytes, record.spans, line, spare)?);
+        let fields = text::strip_cr(decoder.decode_into(
+            record.bytes,
+            record.text,
+            record.spans,
+            line,
+            std::mem::take(&mut spare),
+        )?);
+        let Some(file) = &file else {
+            let header = fields
+                .iter()
+                .map(|name| super::value::clean(name).to_string())
+                .collect();
+            file = Some(File::new(spec, path, header, sink, delimiter)?);
+            return Ok(());
+        };
         file.record(sink, &fields, line, &mut counts, rejects)?;
         spare = text::recycle(fields);
         if counts.read % ROW_BATCH == 0 {
             observer.rows(ROW_BATCH);
         }
+        Ok(())
+    })?;
+    if file.is_none() {
+        return Err(LoadError::NoHeader {
+            file: path.to_path_buf(),
+        });
     }
     observer.rows(counts.read % ROW_BATCH);
     Ok(counts)

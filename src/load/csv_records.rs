@@ -18,6 +18,9 @@ pub struct Record<'r> {
     /// The record's bytes: a line with its delimiters, or the fields of a
     /// quoted record unquoted and joined.
     pub bytes: &'r [u8],
+    /// `bytes` as text, where they were found valid UTF-8 with the lines
+    /// read beside them (none: not checked, or not valid).
+    pub text: Option<&'r str>,
     /// Where each field lies in `bytes`.
     pub spans: &'r [(usize, usize)],
     /// The line.
@@ -31,8 +34,6 @@ pub struct Records<R> {
     core: csv_core::Reader,
     /// The line the next byte of input is on.
     line: u64,
-    /// Bytes of input the last record was read from, consumed on the next read.
-    unconsumed: usize,
     spans: Vec<(usize, usize)>,
     /// The record being read by `core`: its bytes and where each field ends.
     fields: Vec<u8>,
@@ -55,7 +56,6 @@ impl<R: BufRead> Records<R> {
             delimiter,
             core,
             line: 1,
-            unconsumed: 0,
             spans: Vec::new(),
             fields: vec![0; 1024],
             ends: vec![0; 64],
@@ -63,36 +63,63 @@ impl<R: BufRead> Records<R> {
         }
     }
 
-    /// The next record, or none at the end of the input.
-    pub fn read(&mut self) -> Result<Option<Record<'_>>, csv::Error> {
-        self.input.consume(std::mem::take(&mut self.unconsumed));
-        let line = self.line;
-        if self.done {
-            return Ok(None);
-        }
+    /// Hands every record, in order, to `f`, until the end of the input or
+    /// the first error (`f`'s, or one of reading, as `csv_error` makes it).
+    /// The lines whole in the read buffer are checked as UTF-8 at once, not
+    /// one by one (`Record::text`).
+    pub fn for_each<E>(
+        &mut self,
+        csv_error: impl Fn(csv::Error) -> E,
+        mut f: impl FnMut(Record<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
         // A delimiter that is a quote or a line end leaves every line to `csv_core`.
-        if self.delimiter != b'"' && self.delimiter != b'\n' {
-            loop {
-                let buffer = self.input.fill_buf()?;
-                let end = split_line(buffer, self.delimiter, &mut self.spans);
-                let Some(end) = end else { break };
-                self.line += 1;
-                if end == 0 {
+        let split = self.delimiter != b'"' && self.delimiter != b'\n';
+        // The line the next record begins on: blank lines before it count.
+        let mut line = self.line;
+        while !self.done {
+            if split {
+                let Records {
+                    input,
+                    delimiter,
+                    line: next,
+                    spans,
+                    ..
+                } = self;
+                let buffer = input
+                    .fill_buf()
+                    .map_err(|e| csv_error(csv::Error::from(e)))?;
+                // Text checked as UTF-8 and where in `buffer` it starts.
+                let mut checked: (usize, &str) = (0, "");
+                let mut at = 0;
+                while let Some(end) = split_line(&buffer[at..], *delimiter, spans) {
+                    *next += 1;
                     // A blank line is no record.
-                    self.input.consume(1);
+                    if end > 0 {
+                        if at + end > checked.0 + checked.1.len() {
+                            checked = (at, lines_as_text(&buffer[at..], end));
+                        }
+                        let from = at - checked.0;
+                        f(Record {
+                            bytes: &buffer[at..at + end],
+                            text: checked.1.get(from..from + end),
+                            spans,
+                            line,
+                        })?;
+                        line = *next;
+                    }
+                    at += end + 1;
+                }
+                input.consume(at);
+                if at > 0 {
                     continue;
                 }
-                // The same bytes again (nothing was consumed), borrowed for the caller.
-                let buffer = self.input.fill_buf()?;
-                self.unconsumed = end + 1;
-                return Ok(Some(Record {
-                    bytes: &buffer[..end],
-                    spans: &self.spans,
-                    line,
-                }));
             }
+            if let Some(record) = self.read_by_core(line).map_err(&csv_error)? {
+                f(record)?;
+            }
+            line = self.line;
         }
-        self.read_by_core(line)
+        Ok(())
     }
 
     /// The next record through `csv_core`, which reads any.
@@ -121,6 +148,7 @@ impl<R: BufRead> Records<R> {
                     }
                     return Ok(Some(Record {
                         bytes: &self.fields[..out],
+                        text: None,
                         spans: &self.spans,
                         line,
                     }));
@@ -131,6 +159,27 @@ impl<R: BufRead> Records<R> {
                 }
             }
         }
+    }
+}
+
+/// Bytes checked as UTF-8 at once, where a line at a time would call the
+/// check more often than it reads a byte.
+const CHECKED: usize = 8 << 10;
+
+/// As much of the lines at the start of `bytes` as is valid UTF-8: at least
+/// the first `end` bytes (a line), if valid, and the whole lines after it
+/// within `CHECKED` bytes.
+fn lines_as_text(bytes: &[u8], end: usize) -> &str {
+    let stop = match end < CHECKED {
+        true => {
+            memchr::memrchr(b'\n', &bytes[..CHECKED.min(bytes.len())]).map_or(end, |n| n.max(end))
+        }
+        false => end,
+    };
+    match std::str::from_utf8(&bytes[..stop]) {
+        Ok(text) => text,
+        // What comes before the first byte that is not UTF-8.
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
     }
 }
 
@@ -187,18 +236,28 @@ mod tests {
         all
     }
 
-    /// Every record with its line, from `Records` over a buffer of `capacity` bytes.
+    /// Every record with its line, from `Records` over a buffer of `capacity`
+    /// bytes; a record's text, where given, is its bytes.
     fn by_records(input: &[u8], delimiter: u8, capacity: usize) -> Vec<(u64, Vec<Vec<u8>>)> {
         let mut records = Records::new(BufReader::with_capacity(capacity, input), delimiter);
         let mut all = Vec::new();
-        while let Some(record) = records.read().unwrap() {
-            let fields = record
-                .spans
-                .iter()
-                .map(|&(s, e)| record.bytes[s..e].to_vec());
-            all.push((record.line, fields.collect()));
-        }
-        assert!(records.read().unwrap().is_none(), "the end stays the end");
+        let error = |e: csv::Error| e.to_string();
+        records
+            .for_each(error, |record| {
+                if let Some(text) = record.text {
+                    assert_eq!(text.as_bytes(), record.bytes);
+                }
+                let fields = record
+                    .spans
+                    .iter()
+                    .map(|&(s, e)| record.bytes[s..e].to_vec());
+                all.push((record.line, fields.collect()));
+                Ok(())
+            })
+            .unwrap();
+        records
+            .for_each(error, |_| Err("the end stays the end".to_string()))
+            .unwrap();
         all
     }
 
@@ -248,6 +307,44 @@ mod tests {
         ] {
             same(input, b',');
         }
+    }
+
+    #[test]
+    fn lines_are_given_as_text_where_valid_utf8_and_only_there() {
+        let long = "x".repeat(3 * CHECKED);
+        let mut input = b"a,\xc3\xa6\nb,\xf8\nc,d\n".to_vec();
+        input.extend_from_slice(format!("{long}\ne,f\n\"g\"\n\"h\"\"i\",j\nk\n").as_bytes());
+        let mut records = Records::new(BufReader::with_capacity(1 << 16, &input[..]), b',');
+        let mut texts = Vec::new();
+        records
+            .for_each(
+                |e| e.to_string(),
+                |record| {
+                    texts.push(record.text.map(str::to_string));
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert_eq!(texts[3].as_deref(), Some(long.as_str()));
+        texts[3] = Some("long".into());
+        let text = |t: &str| Some(t.to_string());
+        // A line wholly quoted is split in place: its text holds the quotes,
+        // as its bytes do. One with a doubled quote is read by `csv_core`,
+        // whose record is checked when decoded.
+        assert_eq!(
+            texts,
+            [
+                text("a,æ"),
+                None,
+                text("c,d"),
+                text("long"),
+                text("e,f"),
+                text("\"g\""),
+                None,
+                text("k")
+            ]
+        );
+        same(&input, b',');
     }
 
     /// Random inputs of the bytes that matter, read both ways.

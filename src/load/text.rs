@@ -249,22 +249,24 @@ impl Decoder {
         let spans: Vec<(usize, usize)> = (0..record.len())
             .filter_map(|i| record.range(i).map(|r| (r.start, r.end)))
             .collect();
-        self.decode_into(record.as_slice(), &spans, line, Vec::new())
+        self.decode_into(record.as_slice(), None, &spans, line, Vec::new())
     }
 
     /// The fields of a record, each a span of `bytes` (which may hold the
     /// delimiters between them), as text in `spare`'s memory: a reader
     /// passes each record's fields, `recycle`d, to the next, so no record
-    /// allocates.
+    /// allocates. `text` is `bytes` as text, where the reader found them
+    /// valid UTF-8 (none: to be checked here).
     pub fn decode_into<'r>(
         &mut self,
         bytes: &'r [u8],
+        text: Option<&'r str>,
         spans: &[(usize, usize)],
         line: u64,
         spare: Vec<Cow<'_, str>>,
     ) -> Result<Vec<Cow<'r, str>>, LoadError> {
         let mut out = recycle(spare);
-        let utf8 = std::str::from_utf8(bytes).ok();
+        let utf8 = text.or_else(|| std::str::from_utf8(bytes).ok());
         if let Some(whole) = utf8.filter(|w| self.state == State::Utf8 || w.is_ascii()) {
             // ASCII reads the same in every supported encoding, and valid
             // UTF-8 as itself once the file is known to be UTF-8.
