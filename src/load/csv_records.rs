@@ -88,15 +88,18 @@ impl<R: BufRead> Records<R> {
                 let buffer = input
                     .fill_buf()
                     .map_err(|e| csv_error(csv::Error::from(e)))?;
-                // Text checked as UTF-8 and where in `buffer` it starts.
+                // Text checked as UTF-8 and where in `buffer` it starts; how
+                // much to check next, doubled while lines keep coming here.
                 let mut checked: (usize, &str) = (0, "");
+                let mut block = FIRST_CHECKED / 2;
                 let mut at = 0;
                 while let Some(end) = split_line(&buffer[at..], *delimiter, spans) {
                     *next += 1;
                     // A blank line is no record.
                     if end > 0 {
                         if at + end > checked.0 + checked.1.len() {
-                            checked = (at, lines_as_text(&buffer[at..], end));
+                            block = (block * 2).min(CHECKED);
+                            checked = (at, lines_as_text(&buffer[at..], end, block));
                         }
                         let from = at - checked.0;
                         f(Record {
@@ -162,17 +165,21 @@ impl<R: BufRead> Records<R> {
     }
 }
 
-/// Bytes checked as UTF-8 at once, where a line at a time would call the
-/// check more often than it reads a byte.
+/// Bytes checked as UTF-8 at once, at most, where a line at a time would
+/// call the check more often than it reads a byte.
 const CHECKED: usize = 8 << 10;
+/// Bytes checked at once after a record that `csv_core` read, doubling up
+/// to `CHECKED` while split lines follow: where such records and split
+/// lines alternate, a whole block would be checked again for each line.
+const FIRST_CHECKED: usize = 256;
 
 /// As much of the lines at the start of `bytes` as is valid UTF-8: at least
 /// the first `end` bytes (a line), if valid, and the whole lines after it
-/// within `CHECKED` bytes.
-fn lines_as_text(bytes: &[u8], end: usize) -> &str {
-    let stop = match end < CHECKED {
+/// within `block` bytes.
+fn lines_as_text(bytes: &[u8], end: usize, block: usize) -> &str {
+    let stop = match end < block {
         true => {
-            memchr::memrchr(b'\n', &bytes[..CHECKED.min(bytes.len())]).map_or(end, |n| n.max(end))
+            memchr::memrchr(b'\n', &bytes[..block.min(bytes.len())]).map_or(end, |n| n.max(end))
         }
         false => end,
     };
