@@ -7,6 +7,8 @@
 //! runs past the end of the read buffer goes through `csv_core` as before.
 //! The tests check that both give the same records with the same lines on
 //! every input.
+//! Lines split in place come with their text where the block of lines they
+//! were checked in was valid UTF-8, so the decoder need not check each one.
 
 use csv_core::ReadRecordResult;
 use std::io::BufRead;
@@ -65,8 +67,8 @@ impl<R: BufRead> Records<R> {
 
     /// Hands every record, in order, to `f`, until the end of the input or
     /// the first error (`f`'s, or one of reading, as `csv_error` makes it).
-    /// The lines whole in the read buffer are checked as UTF-8 at once, not
-    /// one by one (`Record::text`).
+    /// Lines split in place are checked as UTF-8 a block of them at a time
+    /// (`lines_as_text`), not one by one (`Record::text`).
     pub fn for_each<E>(
         &mut self,
         csv_error: impl Fn(csv::Error) -> E,
