@@ -3,7 +3,11 @@
 //! these ids: millions of rows share a few hundred thousand texts, and an id
 //! is four bytes where a text is a heap allocation.
 
-use hashbrown::{DefaultHashBuilder, HashTable};
+mod places;
+
+use hashbrown::DefaultHashBuilder;
+use places::{Found, Places};
+use std::collections::VecDeque;
 use std::hash::BuildHasher;
 
 /// Distinct texts, in one buffer, with a table from text to id.
@@ -11,11 +15,8 @@ use std::hash::BuildHasher;
 pub struct Interner {
     text: String,
     ends: Vec<usize>,
-    /// Per id, its text's hash: a growing table moves every id by its
-    /// hash, and reading the hash back costs less than hashing the text
-    /// again (a worker's tables grow to a million citizens while it scans).
-    hashes: Vec<u64>,
-    table: HashTable<u32>,
+    /// From each text's hash to its id.
+    places: Places,
     hasher: DefaultHashBuilder,
     successors: Successors,
 }
@@ -100,26 +101,20 @@ impl Interner {
 
     /// `intern`, with `hash` the text's `hash`.
     pub fn intern_hashed(&mut self, text: &str, hash: u64) -> u32 {
+        self.places.room_for(1);
         let Interner {
             text: all,
             ends,
-            hashes,
-            table,
+            places,
             ..
         } = self;
-        let entry = table.entry(
-            hash,
-            |&id| slice(all, ends, id) == text,
-            |&id| hashes[id as usize],
-        );
-        match entry {
-            hashbrown::hash_table::Entry::Occupied(found) => *found.get(),
-            hashbrown::hash_table::Entry::Vacant(slot) => {
+        match places.find(hash, |id| slice(all, ends, id) == text) {
+            Found::Id(id) => id,
+            Found::Free(place) => {
                 let id = ends.len() as u32;
                 all.push_str(text);
                 ends.push(all.len());
-                hashes.push(hash);
-                slot.insert(id);
+                places.put(place, hash, id);
                 id
             }
         }
@@ -135,17 +130,27 @@ impl Interner {
     /// same order, a subset of those seen first). Either way a text keeps
     /// its one id.
     pub fn intern_after(&mut self, last: &mut Option<u32>, text: &str) -> u32 {
+        self.intern_after_hashed(last, text, None)
+    }
+
+    /// `intern_after`, with the text's `hash` if known.
+    pub fn intern_after_hashed(
+        &mut self,
+        last: &mut Option<u32>,
+        text: &str,
+        hash: Option<u64>,
+    ) -> u32 {
         let id = match *last {
             Some(id) if self.get(id) == text => return id,
-            Some(id) => self.after(id, text),
-            None => self.intern(text),
+            Some(id) => self.after(id, text, hash),
+            None => self.intern_hashed(text, hash.unwrap_or_else(|| self.hash(text))),
         };
         *last = Some(id);
         id
     }
 
     /// The id of `text`, named after the text of `previous`, another one.
-    fn after(&mut self, previous: u32, text: &str) -> u32 {
+    fn after(&mut self, previous: u32, text: &str, hash: Option<u64>) -> u32 {
         let next = previous + 1;
         if (next as usize) < self.len() && self.get(next) == text {
             return next;
@@ -157,7 +162,7 @@ impl Interner {
                 return guess;
             }
         }
-        let id = self.intern(text);
+        let id = self.intern_hashed(text, hash.unwrap_or_else(|| self.hash(text)));
         // A text new here is the one after `previous`: nothing to learn.
         if id != next {
             self.successors.learn(previous, id);
@@ -168,9 +173,7 @@ impl Interner {
     /// Makes room for `more` texts without growing the table on the way.
     pub fn reserve(&mut self, more: usize) {
         self.ends.reserve(more);
-        self.hashes.reserve(more);
-        let hashes = &self.hashes;
-        self.table.reserve(more, |&id| hashes[id as usize]);
+        self.places.room_for(more);
     }
 
     /// The id of `text`, if it has one.
@@ -180,7 +183,10 @@ impl Interner {
 
     /// `find`, with `hash` the text's `hash`.
     pub fn find_hashed(&self, text: &str, hash: u64) -> Option<u32> {
-        self.table.find(hash, |&id| self.get(id) == text).copied()
+        match self.places.find(hash, |id| self.get(id) == text) {
+            Found::Id(id) => Some(id),
+            Found::Free(_) => None,
+        }
     }
 
     /// The text of `id`.
@@ -197,6 +203,51 @@ impl Interner {
     /// Whether no text has been stored.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+}
+
+/// How many texts `Ahead` holds back: enough for their places to arrive
+/// from memory while those before them are interned.
+const AHEAD: usize = 16;
+
+/// Texts to intern in the order given, each held back until `AHEAD` more
+/// have come: the table's place for a text is asked of memory when it
+/// comes, and read when it is interned, so that the misses of several
+/// lookups overlap. In a table of a million texts nearly every new text
+/// misses the cache.
+pub struct Ahead<'t, K> {
+    queue: VecDeque<(K, &'t str, u64)>,
+}
+
+impl<K> Default for Ahead<'_, K> {
+    fn default() -> Self {
+        Ahead {
+            queue: VecDeque::with_capacity(AHEAD + 1),
+        }
+    }
+}
+
+impl<'t, K> Ahead<'t, K> {
+    /// Takes `text`, of `hash` in `texts`, under `key`; gives back the
+    /// text now due to be interned, if any.
+    pub fn push(
+        &mut self,
+        texts: &Interner,
+        key: K,
+        text: &'t str,
+        hash: u64,
+    ) -> Option<(K, &'t str, u64)> {
+        texts.places.prefetch(hash);
+        self.queue.push_back((key, text, hash));
+        match self.queue.len() > AHEAD {
+            true => self.queue.pop_front(),
+            false => None,
+        }
+    }
+
+    /// The texts still held back, in the order they came.
+    pub fn rest(self) -> impl Iterator<Item = (K, &'t str, u64)> {
+        self.queue.into_iter()
     }
 }
 
@@ -318,6 +369,33 @@ mod tests {
         }
         assert!(texts.successors.trust < 0);
         assert_eq!(texts.len(), 5);
+    }
+
+    #[test]
+    fn texts_held_back_come_out_in_order_with_the_ids_of_plain_interning() {
+        let given: Vec<String> = (0..40).map(|i| format!("t{}", i % 25)).collect();
+        let mut texts = Interner::default();
+        let mut ahead = Ahead::default();
+        let mut ids = Vec::new();
+        for (k, text) in given.iter().enumerate() {
+            let hash = texts.hash(text);
+            if let Some((key, text, hash)) = ahead.push(&texts, k, text, hash) {
+                assert_eq!(key + AHEAD, k);
+                ids.push((key, texts.intern_hashed(text, hash)));
+            }
+        }
+        assert_eq!(ids.len(), given.len() - AHEAD);
+        for (key, text, hash) in ahead.rest() {
+            ids.push((key, texts.intern_hashed(text, hash)));
+        }
+        let mut plain = Interner::default();
+        let expected: Vec<(usize, u32)> = given
+            .iter()
+            .enumerate()
+            .map(|(k, text)| (k, plain.intern(text)))
+            .collect();
+        assert_eq!(ids, expected);
+        assert_eq!(texts.len(), 25);
     }
 
     #[test]

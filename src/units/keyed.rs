@@ -4,11 +4,12 @@
 //! last id it gave and compares before it hashes.
 
 use crate::beside::beside;
-use crate::interner::Interner;
+use crate::interner::{Ahead, Interner};
 use crate::load::runs::for_each_run;
 use crate::load::value::ore;
 use crate::load::{Batch, BatchWhat, Departments, Row, What};
 use polars::prelude::{polars_err, PolarsResult, StringChunked};
+use std::ops::Range;
 
 /// The distinct texts a worker's rows have named, per kind.
 #[derive(Default)]
@@ -189,11 +190,19 @@ fn ids(texts: &mut Interner, column: Option<&StringChunked>, wanted: &[bool]) ->
     let mut ids = vec![u32::MAX; wanted.len()];
     if let Some(column) = column {
         let mut last = None;
+        let mut ahead = Ahead::default();
+        let mut intern = |texts: &mut Interner, (rows, text, hash): (Range<usize>, _, _)| {
+            ids[rows].fill(texts.intern_after_hashed(&mut last, text, Some(hash)));
+        };
         for_each_run(column, |rows, value| {
             if let (Some(text), true) = (value, wanted[rows.clone()].contains(&true)) {
-                ids[rows].fill(texts.intern_after(&mut last, text));
+                let hash = texts.hash(text);
+                if let Some(due) = ahead.push(texts, rows, text, hash) {
+                    intern(texts, due);
+                }
             }
         });
+        ahead.rest().for_each(|due| intern(texts, due));
     }
     ids
 }

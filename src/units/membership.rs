@@ -2,9 +2,10 @@
 //! the households sources, looked up per row while the rows stream past.
 
 use crate::beside::beside;
-use crate::interner::Interner;
+use crate::interner::{Ahead, Interner};
 use crate::load::runs::for_each_run;
 use polars::prelude::*;
+use std::ops::Range;
 
 /// No id (a null text, or a citizen without a family on the row).
 const NONE: u32 = u32::MAX;
@@ -28,8 +29,9 @@ struct Halves {
 }
 
 impl Halves {
-    /// The half a text of `hash` belongs to: a bit above those that place
-    /// it in a table and below those that tag it there.
+    /// The half a text of `hash` belongs to: a bit above the low half an
+    /// interner places and tells texts apart by, so that within a half
+    /// those bits are as varied as in one table.
     fn half(hash: u64) -> usize {
         (hash >> 40) as usize & 1
     }
@@ -46,15 +48,22 @@ impl Halves {
         let one = |half: usize, mut texts: Interner, column: &StringChunked| {
             texts.reserve(named.len() / 2 + 1);
             let mut ids = vec![NONE; named.len()];
+            let mut ahead = Ahead::default();
+            let mut intern = |texts: &mut Interner, (rows, text, hash): (Range<usize>, _, _)| {
+                ids[rows].fill(texts.intern_hashed(text, hash));
+            };
             for_each_run(column, |rows, text| {
                 let Some(text) = text.filter(|_| named[rows.clone()].contains(&true)) else {
                     return;
                 };
                 let hash = texts.hash(text);
                 if Halves::half(hash) == half {
-                    ids[rows].fill(texts.intern_hashed(text, hash));
+                    if let Some(due) = ahead.push(&texts, rows, text, hash) {
+                        intern(&mut texts, due);
+                    }
                 }
             });
+            ahead.rest().for_each(|due| intern(&mut texts, due));
             (texts, ids)
         };
         let (citizen_texts, family_texts) = (Interner::default(), Interner::default());
