@@ -77,9 +77,6 @@ impl Last {
     };
 }
 
-/// A citizen not yet looked up in the memberships.
-const UNSEEN: u32 = u32::MAX - 1;
-
 /// What a citizen's rows were last found to go to, in family mode or as
 /// segments: its index in the memberships, and the unit and the span of
 /// days its last row's unit holds for. A citizen's rows come back file
@@ -87,7 +84,7 @@ const UNSEEN: u32 = u32::MAX - 1;
 /// unit tables, both far larger than the cache, are read again.
 #[derive(Clone, Copy)]
 struct Found {
-    /// Index in the memberships (`NONE` if it has none, `UNSEEN` before).
+    /// Index in the memberships (`NONE` if it has none).
     member: u32,
     /// Index in `units` (`NONE`: no row yet).
     unit: u32,
@@ -96,12 +93,15 @@ struct Found {
 }
 
 impl Found {
-    const UNSEEN: Found = Found {
-        member: UNSEEN,
-        unit: NONE,
-        from: 1,
-        to: 0,
-    };
+    /// A citizen found at `member` in the memberships, with no row yet.
+    fn met(member: u32) -> Found {
+        Found {
+            member,
+            unit: NONE,
+            from: 1,
+            to: 0,
+        }
+    }
 }
 
 /// The unit the previous row's citizen went to, and the days around that
@@ -292,18 +292,19 @@ impl Accumulator {
         };
         let slot = citizen as usize;
         if slot >= self.found.len() {
-            self.found.resize(slot + 1, Found::UNSEEN);
+            // Every citizen the worker has named since, at once: a batch's
+            // are named before its first row is added.
+            let met = self.found.len() as u32..texts.citizens.len() as u32;
+            let found = &mut self.found;
+            membership.citizens(&texts.citizens, met, |member| {
+                found.push(Found::met(member.unwrap_or(NONE)));
+            });
         }
         let found = self.found[slot];
         if found.unit != NONE && found.from <= day && day <= found.to {
             return (found.unit as usize, found.from, found.to);
         }
-        let member = match found.member {
-            UNSEEN => membership
-                .citizen(texts.citizens.get(citizen))
-                .unwrap_or(NONE),
-            known => known,
-        };
+        let member = found.member;
         let (key, from, to) = match member {
             NONE => alone,
             index => {

@@ -104,7 +104,11 @@ impl Halves {
     }
 
     fn find(&self, text: &str) -> Option<u32> {
-        let hash = self.halves[0].hash(text);
+        self.find_hashed(text, self.halves[0].hash(text))
+    }
+
+    /// `find`, with `hash` the text's hash in either half.
+    fn find_hashed(&self, text: &str, hash: u64) -> Option<u32> {
         match Halves::half(hash) {
             0 => self.halves[0].find_hashed(text, hash),
             _ => self.halves[1]
@@ -221,6 +225,25 @@ impl Membership {
         self.citizens.find(citizen)
     }
 
+    /// Each of the texts `ids` of `names` as `citizen` would find it, to
+    /// `found` in order. The lookups overlap (`Ahead`): a worker meets a
+    /// batch's new citizens at once, and each lookup in a table of a
+    /// million citizens misses the cache.
+    pub fn citizens(&self, names: &Interner, ids: Range<u32>, mut found: impl FnMut(Option<u32>)) {
+        let halves = &self.citizens;
+        let mut ahead = Ahead::default();
+        let mut find = |((), text, hash)| found(halves.find_hashed(text, hash));
+        for id in ids {
+            let text = names.get(id);
+            let hash = halves.halves[0].hash(text);
+            let half = &halves.halves[Halves::half(hash)];
+            if let Some(due) = ahead.push(half, (), text, hash) {
+                find(due);
+            }
+        }
+        ahead.rest().for_each(find);
+    }
+
     /// The id of the family that the citizen at `index` (see `citizen`)
     /// belongs to on `day`, if a membership covers it.
     pub fn family_id(&self, index: u32, day: i32) -> Option<u32> {
@@ -324,6 +347,31 @@ mod tests {
         // F3 and F9 both start on 2 May: the smaller id.
         assert_eq!(m.family("D", day("2023-05-02")), Some("F3"));
         assert_eq!(m.family("B", day("2023-05-02")), None);
+    }
+
+    #[test]
+    fn citizens_met_together_are_found_as_each_alone() {
+        let m = Membership::new(&households()).unwrap();
+        let mut names = Interner::default();
+        // More names than are held back, members among strangers.
+        for i in 0..40 {
+            names.intern(&format!("n{i}"));
+            match i {
+                3 => names.intern("D"),
+                30 => names.intern("K"),
+                _ => 0,
+            };
+        }
+        for ids in [0..names.len() as u32, 29..names.len() as u32, 5..5] {
+            let mut found = Vec::new();
+            m.citizens(&names, ids.clone(), |member| found.push(member));
+            let alone: Vec<_> = ids.map(|id| m.citizen(names.get(id))).collect();
+            assert_eq!(found, alone);
+        }
+        let mut found = Vec::new();
+        m.citizens(&names, 0..names.len() as u32, |member| found.push(member));
+        assert_eq!(found.iter().flatten().count(), 2);
+        assert_eq!(found[4], m.citizen("D"));
     }
 
     #[test]
