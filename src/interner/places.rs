@@ -11,7 +11,7 @@
 /// An empty place.
 const FREE: u64 = 0;
 
-/// Places probed in order from the one a hash names, at most half of them taken.
+/// Places probed in order from the one a hash names, at most three in four taken.
 #[derive(Default)]
 pub(super) struct Places {
     /// Per place, `FREE` or the hash's low half above the id plus one.
@@ -80,11 +80,11 @@ impl Places {
 
     /// Makes room for `more` ids, moving those present if the table grows.
     pub fn room_for(&mut self, more: usize) {
-        let wanted = (self.taken + more) * 2;
-        if wanted <= self.words.len() {
+        let taken = self.taken + more;
+        if taken * 4 <= self.words.len() * 3 {
             return;
         }
-        let size = wanted.next_power_of_two().max(16);
+        let size = (taken * 4 / 3 + 1).next_power_of_two().max(16);
         let old = std::mem::replace(&mut self.words, vec![FREE; size]);
         let mask = size - 1;
         for word in old.into_iter().filter(|&w| w != FREE) {
@@ -138,7 +138,7 @@ mod tests {
         let hash = |i: u32| u64::from(u32::MAX - i % 3);
         for id in 0..1000 {
             put(&mut places, &texts, hash(id), id);
-            assert!(places.taken * 2 <= places.words.len());
+            assert!(places.taken * 4 <= places.words.len() * 3);
         }
         for id in 0..1000 {
             let found = places.find(hash(id), |other| {
