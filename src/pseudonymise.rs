@@ -104,6 +104,15 @@ pub fn pseudonymise(
         )?);
         let Some((names, targets)) = &columns else {
             let names: Vec<String> = fields.iter().map(|h| clean(h).to_string()).collect();
+            // The header is written as it is: a row in its place would
+            // carry its CPR numbers through.
+            if let Some(i) = names.iter().position(|n| holds_cpr(n)) {
+                bail!(
+                    "{} line {line}: column {} holds what looks like a CPR number where the column names should be; is the header line missing?",
+                    input.display(),
+                    i + 1
+                );
+            }
             let targets = target_columns(input, &names, &request.columns)?;
             encode.write(&mut writer, &fields, decoder.encoding())?;
             columns = Some((names, targets));
@@ -168,11 +177,7 @@ fn target_columns(input: &Path, names: &[String], wanted: &[String]) -> Result<V
             None => bail!(
                 "{} has no column {column:?}; its columns are: {}",
                 input.display(),
-                names
-                    .iter()
-                    .map(|n| text::printable(n))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::load::list_columns(names)
             ),
         })
         .collect()
@@ -336,6 +341,22 @@ mod tests {
         req.to_utf8 = true;
         let (out, _) = run(b"id,navn\n0101901234,S\xF8ren\n", &req);
         assert!(String::from_utf8(out).unwrap().ends_with(",Søren\n"));
+    }
+
+    #[test]
+    fn a_file_without_its_header_line_is_refused_without_its_cpr_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, "0101901234,2023-01-31\n0202902345,2023-02-28\n").unwrap();
+        let key = Key::from_bytes(&[1u8; 32]);
+        for columns in [&["BorgerID"], &["0101901234"]] {
+            let mut out = Vec::new();
+            let err = pseudonymise(&path, &key, &request(columns), &mut out).unwrap_err();
+            let err = err.to_string();
+            assert!(err.contains("line 1: column 1 holds what looks like a CPR number where the column names should be"), "{err}");
+            assert!(!err.contains("0101901234"), "{err}");
+            assert!(out.is_empty());
+        }
     }
 
     #[test]

@@ -285,12 +285,7 @@ fn kind_of(sample: &Sample) -> Result<(Kind, String), String> {
         let found = if sample.header.is_empty() {
             "none".to_string()
         } else {
-            sample
-                .header
-                .iter()
-                .map(|h| crate::load::text::printable(h).into_owned())
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::load::list_columns(&sample.header)
         };
         return Err(format!(
             "no column names a known field (a citizen and a date, an amount, a family, a step or a start); its columns are: {found}"
@@ -317,7 +312,7 @@ fn kind_of(sample: &Sample) -> Result<(Kind, String), String> {
             "looks like {kind} (it has {}) but has no column for {}; its columns are: {}",
             evidence.join(", "),
             missing.join(", "),
-            sample.header.join(", ")
+            crate::load::list_columns(&sample.header)
         ));
     }
     Ok((kind, format!("from the columns {}", evidence.join(", "))))

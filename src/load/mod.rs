@@ -20,7 +20,7 @@ pub mod value;
 pub mod xlsx_file;
 
 pub use guard::catch as catch_panic;
-pub use reject::{describe_column, write_rejects, Reject};
+pub use reject::{describe_column, list_columns, write_rejects, Reject};
 pub use stream::{for_each_row, Batch, BatchWhat, Departments, Row, RowTarget, What};
 
 use crate::accounts::AccountMap;
@@ -49,7 +49,7 @@ pub enum LoadError {
         file: PathBuf,
     },
     /// A mapped or required column is not in the file.
-    #[error("source {source_name:?}: {file} has no column {column:?} for the field {field}; the file's columns are: {}{}", column_list(found), if column == field { format!(" (map it in [sources.columns]: {field} = \"<column name>\")") } else { String::new() })]
+    #[error("source {source_name:?}: {file} has no column {column:?} for the field {field}; the file's columns are: {}{}", list_columns(found), if column == field { format!(" (map it in [sources.columns]: {field} = \"<column name>\")") } else { String::new() })]
     MissingColumn {
         /// Source name.
         source_name: String,
@@ -152,14 +152,6 @@ pub enum LoadError {
 }
 
 /// Column names of a file for a message, control characters escaped.
-fn column_list(found: &[String]) -> String {
-    found
-        .iter()
-        .map(|name| text::printable(name))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Counts of one source (SPEC §5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceReport {

@@ -43,6 +43,20 @@ pub fn describe_column(header: &[String], index: usize) -> String {
     }
 }
 
+/// A file's column names for an error message, comma-separated: each as
+/// `describe_column` would name it, and one that could itself be personal
+/// data (a file without its header line starts with a row) withheld.
+pub fn list_columns(header: &[impl AsRef<str>]) -> String {
+    header
+        .iter()
+        .map(|name| match cpr_field(&[name]) {
+            None => super::text::printable(name.as_ref()).into_owned(),
+            Some(_) => "(a CPR number, not shown: is the header line missing?)".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Writes rejects as RFC 4180 CSV with the header `source,file,line,reason,raw`.
 /// The file is opened in spreadsheets like any other CSV, and a rejected
 /// row is hostile input by definition: text cells that a spreadsheet would
@@ -85,6 +99,10 @@ mod tests {
         assert_eq!(describe_column(&header, 0), "column 1 (\"BorgerID\")");
         assert_eq!(describe_column(&header, 1), "column 2");
         assert_eq!(describe_column(&header, 5), "column 6");
+        assert_eq!(
+            list_columns(&["0101901234", "Bel\u{8}b", "Dato"]),
+            "(a CPR number, not shown: is the header line missing?), Bel\\u{8}b, Dato"
+        );
     }
 
     #[test]

@@ -134,6 +134,18 @@ fn control_characters_in_column_names_are_escaped_in_errors() {
 }
 
 #[test]
+fn a_file_without_its_header_line_keeps_its_cpr_numbers_out_of_errors() {
+    let wd = contacts("k.csv");
+    wd.write("k.csv", "0101901234,2023-01-05\n0202902345,2023-01-06\n");
+    let run = wd.validate_csv();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    eqnice!(
+        "tvaers: source \"k\": k.csv has no column \"citizen\" for the field citizen; the file's columns are: (a CPR number, not shown: is the header line missing?), 2023-01-05 (map it in [sources.columns]: citizen = \"<column name>\")\n",
+        run.stderr
+    );
+}
+
+#[test]
 fn config_without_sources_is_an_error_not_an_empty_report() {
     let wd = Workdir::new();
     wd.write("tvaers.toml", "[analysis]\nfrom = \"2023-01-01\"\n");
