@@ -4,7 +4,11 @@
 
 mod cli;
 mod cmd;
+mod huge_pages;
 mod stdio;
+
+#[global_allocator]
+static ALLOCATOR: huge_pages::HugePages = huge_pages::HugePages;
 
 use clap::Parser;
 use std::process::ExitCode;
