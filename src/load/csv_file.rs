@@ -5,7 +5,7 @@
 
 use super::csv_records::Records;
 use super::progress::{Observer, ROW_BATCH};
-use super::record::File;
+use super::record::{File, Spans};
 use super::rows::RowSink;
 use super::text::{self, Decoder};
 use super::{FileCounts, LoadError, Reject};
@@ -45,11 +45,22 @@ pub fn read(
         message: e.to_string(),
     };
     // The first record names the columns; each after it is a row.
-    let mut file = None;
+    let mut file: Option<File> = None;
     let mut counts = FileCounts::default();
     let mut spare = Vec::new();
     reader.for_each(csv_error, |record| {
         let line = record.line;
+        if let (Some(file), Some(text)) = (&file, decoder.as_read(record.text)) {
+            let fields = Spans {
+                text,
+                spans: record.spans,
+            };
+            file.record(sink, &fields, line, &mut counts, rejects)?;
+            if counts.read % ROW_BATCH == 0 {
+                observer.rows(ROW_BATCH);
+            }
+            return Ok(());
+        }
         let fields = text::strip_cr(decoder.decode_into(
             record.bytes,
             record.text,
@@ -65,7 +76,7 @@ pub fn read(
             file = Some(File::new(spec, path, header, sink, delimiter)?);
             return Ok(());
         };
-        file.record(sink, &fields, line, &mut counts, rejects)?;
+        file.record(sink, &fields[..], line, &mut counts, rejects)?;
         spare = text::recycle(fields);
         if counts.read % ROW_BATCH == 0 {
             observer.rows(ROW_BATCH);

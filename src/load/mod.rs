@@ -551,7 +551,7 @@ fn layout(
     Ok(Layout {
         columns,
         department,
-        date_format: date_format.to_string(),
+        date_format: value::DateFormat::new(date_format),
         decimal,
     })
 }

@@ -226,7 +226,7 @@ fn push_rows(
         }
         counts.read += 1;
         let row_number = number as u64 + 1;
-        match sink.push(layout, &record) {
+        match sink.push(layout, &record[..]) {
             Ok(()) => super::flush_now(sink, spec)?,
             Err(Problem::Reject(reason)) => {
                 let shown: Vec<&str> = used.iter().map(|&i| record[i]).collect();

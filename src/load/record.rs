@@ -9,8 +9,51 @@ use super::rows::{Layout, Problem, RowSink};
 use super::text;
 use super::{flush_now, layout, reject, FileCounts, LoadError, Reject};
 use crate::config::SourceSpec;
-use std::borrow::Cow;
 use std::path::Path;
+
+/// A record's fields as text, however the reader holds them.
+pub trait Fields {
+    /// How many fields the record has.
+    fn count(&self) -> usize;
+    /// Field `i` (`i < count()`).
+    fn field(&self, i: usize) -> &str;
+}
+
+impl<S: AsRef<str>> Fields for [S] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn field(&self, i: usize) -> &str {
+        self[i].as_ref()
+    }
+}
+
+/// The fields of a line read as text: spans of it, found by the reader.
+/// Most records of an extract are these; a field is sliced only when
+/// asked for, and the record's fields are never gathered.
+pub struct Spans<'r> {
+    /// The line, its delimiters included.
+    pub text: &'r str,
+    /// Where each field lies in `text`.
+    pub spans: &'r [(usize, usize)],
+}
+
+impl Fields for Spans<'_> {
+    fn count(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn field(&self, i: usize) -> &str {
+        let (start, end) = self.spans[i];
+        let field = self.text.get(start..end).unwrap_or_default();
+        // The `\r` of a CRLF line end is no part of the last field.
+        match i + 1 == self.spans.len() {
+            true => field.strip_suffix('\r').unwrap_or(field),
+            false => field,
+        }
+    }
+}
 
 /// What every record of one file shares.
 pub(super) struct File<'a> {
@@ -57,18 +100,18 @@ impl<'a> File<'a> {
     pub fn record(
         &self,
         sink: &mut RowSink<'_>,
-        fields: &[Cow<'_, str>],
+        fields: &(impl Fields + ?Sized),
         line: u64,
         counts: &mut FileCounts,
         rejects: &mut Vec<Reject>,
     ) -> Result<(), LoadError> {
         let (spec, path, header) = (self.spec, self.path, &self.header);
         counts.read += 1;
-        let problem = if fields.len() != header.len() {
+        let problem = if fields.count() != header.len() {
             Problem::Reject(format!(
                 "expected {} fields, found {}",
                 header.len(),
-                fields.len()
+                fields.count()
             ))
         } else {
             match sink.push(&self.layout, fields) {
@@ -78,7 +121,8 @@ impl<'a> File<'a> {
         };
         match problem {
             Problem::Reject(reason) => {
-                if let Some(i) = reject::cpr_field(fields) {
+                let fields: Vec<&str> = (0..fields.count()).map(|i| fields.field(i)).collect();
+                if let Some(i) = reject::cpr_field(&fields) {
                     return Err(LoadError::CprInRejectedRow {
                         source_name: spec.name.clone(),
                         file: path.to_path_buf(),
@@ -92,7 +136,7 @@ impl<'a> File<'a> {
                     file: path.to_path_buf(),
                     line,
                     reason,
-                    raw: text::raw_line(fields, self.delimiter),
+                    raw: text::raw_line(&fields, self.delimiter),
                 });
                 Ok(())
             }
@@ -103,5 +147,32 @@ impl<'a> File<'a> {
                 field,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_the_fields_a_gathered_record_has() {
+        let text = "a1,2023-01-31,\"12,50\",x\r";
+        let spans = [(0, 2), (3, 13), (15, 20), (22, 24)];
+        let fields = Spans {
+            text,
+            spans: &spans,
+        };
+        let gathered = ["a1", "2023-01-31", "12,50", "x"];
+        assert_eq!(fields.count(), gathered.count());
+        for i in 0..gathered.len() {
+            assert_eq!(fields.field(i), gathered[..].field(i));
+        }
+        // Only the last field loses a `\r`, and only one.
+        let spans = [(0, 2), (3, 6)];
+        let fields = Spans {
+            text: "a\r,b\r\r",
+            spans: &spans,
+        };
+        assert_eq!((fields.field(0), fields.field(1)), ("a\r", "b\r"));
     }
 }

@@ -5,9 +5,10 @@
 //! kind's `RowRule`s), read here for rows of text and in `parquet_file` for
 //! typed columns, so the two paths cannot drift apart.
 
+use super::record::Fields;
 use super::stream::{Row, RowTarget, What};
 use super::value::{
-    clean, epoch_days, parse_amount, parse_date, parse_step, placeholder_id, AmountError,
+    clean, epoch_days, parse_amount, parse_step, placeholder_id, AmountError, DateFormat,
     AMOUNT_LIMIT,
 };
 use crate::accounts::{normalise, AccountMap};
@@ -37,8 +38,8 @@ pub struct Layout {
     pub columns: Vec<Option<usize>>,
     /// Index of the department column, for sources without a fixed department.
     pub department: Option<usize>,
-    /// chrono format of dates in this file.
-    pub date_format: String,
+    /// The format of dates in this file.
+    pub date_format: DateFormat,
     /// Decimal mark of amounts in this file.
     pub decimal: Decimal,
 }
@@ -240,14 +241,18 @@ impl<'m> RowSink<'m> {
     }
 
     /// Parses one record and appends it, or says why not.
-    pub fn push(&mut self, layout: &Layout, record: &[impl AsRef<str>]) -> Result<(), Problem> {
+    pub fn push(
+        &mut self,
+        layout: &Layout,
+        record: &(impl Fields + ?Sized),
+    ) -> Result<(), Problem> {
         // One slot per field of the kind, in `fields()` order.
         let mut parsed = [Parsed::Null; MAX_FIELDS];
         let mut account = None;
         let mut placeholder = false;
         let fields = self.fields;
         for (i, field) in fields.iter().enumerate() {
-            let text = layout.columns[i].map_or("", |c| clean(record[c].as_ref()));
+            let text = layout.columns[i].map_or("", |c| clean(record.field(c)));
             if text.is_empty() {
                 if field.required {
                     return Err(Problem::Reject(format!("{} is empty", field.name)));
@@ -270,12 +275,12 @@ impl<'m> RowSink<'m> {
                     Parsed::Text(text)
                 }
                 FieldType::Text => Parsed::Text(text),
-                FieldType::Date => match parse_date(text, &layout.date_format) {
-                    Some(d) => Parsed::Date(epoch_days(d)),
+                FieldType::Date => match layout.date_format.epoch_day(text) {
+                    Some(day) => Parsed::Date(day),
                     None => {
                         return Err(reject(format!(
                             "{}: {text:?} is not a date in the format {}",
-                            field.name, layout.date_format
+                            field.name, layout.date_format.text
                         )))
                     }
                 },
@@ -323,7 +328,7 @@ impl<'m> RowSink<'m> {
             };
         }
         let department = match (&self.department, layout.department) {
-            (Some(_), Some(c)) => match clean(record[c].as_ref()) {
+            (Some(_), Some(c)) => match clean(record.field(c)) {
                 "" => return Err(reject(format!("{} is empty", DEPARTMENT.name))),
                 d => Some(d),
             },

@@ -252,6 +252,14 @@ impl Decoder {
         self.decode_into(record.as_slice(), None, &spans, line, Vec::new())
     }
 
+    /// A record's `text`, where the reader found its bytes valid UTF-8, if
+    /// that is how it reads: ASCII reads the same in every supported
+    /// encoding, and valid UTF-8 as itself once the file is known to be
+    /// UTF-8. Most records are; any other is for `decode_into`.
+    pub fn as_read<'r>(&self, text: Option<&'r str>) -> Option<&'r str> {
+        text.filter(|text| self.state == State::Utf8 || text.is_ascii())
+    }
+
     /// The fields of a record, each a span of `bytes` (which may hold the
     /// delimiters between them), as text in `spare`'s memory: a reader
     /// passes each record's fields, `recycle`d, to the next, so no record
@@ -267,9 +275,7 @@ impl Decoder {
     ) -> Result<Vec<Cow<'r, str>>, LoadError> {
         let mut out = recycle(spare);
         let utf8 = text.or_else(|| std::str::from_utf8(bytes).ok());
-        if let Some(whole) = utf8.filter(|w| self.state == State::Utf8 || w.is_ascii()) {
-            // ASCII reads the same in every supported encoding, and valid
-            // UTF-8 as itself once the file is known to be UTF-8.
+        if let Some(whole) = self.as_read(utf8) {
             out.extend(fields(spans, whole));
             return Ok(out);
         }
@@ -412,10 +418,11 @@ pub fn printable(text: &str) -> Cow<'_, str> {
 }
 
 /// The record as a CSV line again (for reject files), quoting where needed.
-pub fn raw_line(fields: &[Cow<'_, str>], delimiter: u8) -> String {
+pub fn raw_line(fields: &[impl AsRef<str>], delimiter: u8) -> String {
     let delimiter = char::from(delimiter);
     let mut line = String::new();
     for (i, field) in fields.iter().enumerate() {
+        let field = field.as_ref();
         if i > 0 {
             line.push(delimiter);
         }

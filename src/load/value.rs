@@ -30,13 +30,8 @@ pub fn clean(raw: &str) -> &str {
 
 /// A date in a chrono format; `%Y-%m-%d` and `%d-%m-%Y` take a fast path.
 pub fn parse_date(text: &str, format: &str) -> Option<NaiveDate> {
-    let fast = match format {
-        "%Y-%m-%d" => fixed_date(text, [0, 5, 8], [4, 7], b'-'),
-        "%d-%m-%Y" => fixed_date(text, [6, 3, 0], [2, 5], b'-'),
-        "%d.%m.%Y" => fixed_date(text, [6, 3, 0], [2, 5], b'.'),
-        "%d/%m/%Y" => fixed_date(text, [6, 3, 0], [2, 5], b'/'),
-        _ => None,
-    };
+    let fixed = DateFormat::new(format).fixed.and_then(|f| f.date(text));
+    let fast = fixed.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
     fast.or_else(|| {
         let date = NaiveDate::parse_from_str(text, format).ok()?;
         // chrono's %Y takes any number of digits, so "28-02-23" would be year 23.
@@ -44,19 +39,96 @@ pub fn parse_date(text: &str, format: &str) -> Option<NaiveDate> {
     })
 }
 
-/// Parses a ten-character date with year, month and day at the given offsets.
-/// Returns `None` for anything unusual, leaving it to chrono.
-fn fixed_date(text: &str, [y, m, d]: [usize; 3], seps: [usize; 2], sep: u8) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[seps[0]] != sep || b[seps[1]] != sep {
+/// A date format as a source's rows use it: where a common fixed format
+/// has its year, month and day, found once for all its rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateFormat {
+    /// The chrono format.
+    pub text: String,
+    fixed: Option<Fixed>,
+}
+
+/// Where a ten-character date has its year, month and day, and its two
+/// separators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fixed {
+    parts: [usize; 3],
+    seps: [usize; 2],
+    sep: u8,
+}
+
+impl DateFormat {
+    /// `format`, a chrono format.
+    pub fn new(format: &str) -> DateFormat {
+        let fixed = |parts, seps, sep| Some(Fixed { parts, seps, sep });
+        DateFormat {
+            text: format.to_string(),
+            fixed: match format {
+                "%Y-%m-%d" => fixed([0, 5, 8], [4, 7], b'-'),
+                "%d-%m-%Y" => fixed([6, 3, 0], [2, 5], b'-'),
+                "%d.%m.%Y" => fixed([6, 3, 0], [2, 5], b'.'),
+                "%d/%m/%Y" => fixed([6, 3, 0], [2, 5], b'/'),
+                _ => None,
+            },
+        }
+    }
+
+    /// `parse_date` as days since 1970 (`epoch_days`), a fixed format's
+    /// computed without chrono: every expense and contact has a date.
+    pub fn epoch_day(&self, text: &str) -> Option<i32> {
+        let fast = self.fixed.and_then(|f| f.date(text));
+        match fast.and_then(|(y, m, d)| civil_day(y, m, d)) {
+            Some(day) => Some(day),
+            None => parse_date(text, &self.text).map(epoch_days),
+        }
+    }
+}
+
+impl Fixed {
+    /// Year, month and day of `text`; `None` for anything unusual, leaving
+    /// it to chrono. Every digit is read before any is checked: the rows'
+    /// dates vary too much for branches to be foreseen.
+    fn date(self, text: &str) -> Option<(i32, u32, u32)> {
+        let ([y, m, d], [s1, s2]) = (self.parts, self.seps);
+        let b = text.as_bytes();
+        if b.len() != 10 || b[s1] != self.sep || b[s2] != self.sep {
+            return None;
+        }
+        let mut bad = false;
+        let mut num = |at: usize, len: usize| {
+            b[at..at + len].iter().fold(0u32, |n, &c| {
+                let digit = c.wrapping_sub(b'0');
+                bad |= digit > 9;
+                n * 10 + u32::from(digit)
+            })
+        };
+        let date = (num(y, 4) as i32, num(m, 2), num(d, 2));
+        (!bad).then_some(date)
+    }
+}
+
+/// Days since 1970 of a day of the proleptic Gregorian calendar, if there
+/// is such a day.
+fn civil_day(year: i32, month: u32, day: u32) -> Option<i32> {
+    /// Per month (1-12), its days in a common year, and the days of the
+    /// months before it.
+    const DAYS: [u32; 13] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    const BEFORE: [u32; 13] = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    if !(1..=12).contains(&month) {
         return None;
     }
-    let num = |at: usize, len: usize| -> Option<u32> {
-        b[at..at + len].iter().try_fold(0u32, |acc, c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    NaiveDate::from_ymd_opt(i32::try_from(num(y, 4)?).ok()?, num(m, 2)?, num(d, 2)?)
+    let leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0));
+    let month = month as usize;
+    if day == 0 || day > DAYS[month] + u32::from(leap & (month == 2)) {
+        return None;
+    }
+    // Days from 0001-01-01 to the start of the year, then to the day.
+    let before = year - 1;
+    let years =
+        365 * before + before.div_euclid(4) - before.div_euclid(100) + before.div_euclid(400);
+    let in_year = BEFORE[month] + u32::from(leap & (month > 2)) + day - 1;
+    // chrono counts 0001-01-01 as day 1.
+    Some(years + in_year as i32 + 1 - UNIX_EPOCH_DAYS_FROM_CE)
 }
 
 /// Days since 1970-01-01, polars' physical representation of a date.
@@ -162,9 +234,9 @@ fn exact_ore(negative: bool, whole: &str, fraction: &str) -> Result<i64, AmountE
 /// A trailing minus (`12,50-`), which some ERP systems write, is accepted.
 /// The digits are rounded to the øre exactly, half away from zero.
 pub fn parse_amount(text: &str, decimal: Decimal) -> Result<i64, AmountError> {
-    let (mark, grouping): (char, &[char]) = match decimal {
-        Decimal::Dot => ('.', &[]),
-        Decimal::Comma => (',', &['.', ' ', '\u{a0}']),
+    let (mark, grouping): (u8, &[char]) = match decimal {
+        Decimal::Dot => (b'.', &[]),
+        Decimal::Comma => (b',', &['.', ' ', '\u{a0}']),
     };
     let (negative, body) = if let Some(rest) = text.strip_prefix('-') {
         (true, rest)
@@ -173,8 +245,9 @@ pub fn parse_amount(text: &str, decimal: Decimal) -> Result<i64, AmountError> {
     } else {
         (false, text.strip_prefix('+').unwrap_or(text))
     };
-    let (whole, fraction) = match body.split_once(mark) {
-        Some((w, f)) => (w, Some(f)),
+    // The mark is ASCII: a byte, found without decoding characters.
+    let (whole, fraction) = match body.bytes().position(|b| b == mark) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
         None => (body, None),
     };
     let grouping: &[char] = match (decimal, fraction) {
@@ -270,6 +343,51 @@ pub fn parse_step(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_the_fast_formats_count_their_days_as_chrono_does() {
+        let years = [
+            0, 1, 4, 99, 100, 400, 1000, 1600, 1900, 1970, 2000, 2023, 2024, 2100, 9999,
+        ];
+        for year in years {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let text = format!("{year:04}-{month:02}-{day:02}");
+                    let chrono = NaiveDate::from_ymd_opt(year, month, day).map(epoch_days);
+                    assert_eq!(
+                        DateFormat::new("%Y-%m-%d").epoch_day(&text),
+                        chrono,
+                        "{text}"
+                    );
+                    let danish = format!("{day:02}.{month:02}.{year:04}");
+                    assert_eq!(
+                        DateFormat::new("%d.%m.%Y").epoch_day(&danish),
+                        chrono,
+                        "{danish}"
+                    );
+                }
+            }
+        }
+        // Every day of two centuries, and what only chrono reads.
+        let mut date = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        while date.year() < 2100 {
+            let text = date.format("%d/%m/%Y").to_string();
+            assert_eq!(
+                DateFormat::new("%d/%m/%Y").epoch_day(&text),
+                Some(epoch_days(date))
+            );
+            date = date.succ_opt().unwrap();
+        }
+        assert_eq!(DateFormat::new("%Y-%m-%d").epoch_day("1970-01-02"), Some(1));
+        assert_eq!(
+            DateFormat::new("%Y%m%d").epoch_day("20230228"),
+            Some(19_416)
+        );
+        // chrono reads a month of one digit.
+        let chrono = parse_date("2023-2-28", "%Y-%m-%d").map(epoch_days);
+        assert_eq!(DateFormat::new("%Y-%m-%d").epoch_day("2023-2-28"), chrono);
+        assert_eq!(DateFormat::new("%Y-%m-%d").epoch_day("2023-02-29"), None);
+    }
 
     #[test]
     fn amounts_become_whole_ore() {

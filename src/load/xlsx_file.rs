@@ -66,7 +66,7 @@ pub(super) fn read(
                 })
             })
             .collect();
-        file.record(sink, &fields, *line, &mut counts, rejects)?;
+        file.record(sink, &fields[..], *line, &mut counts, rejects)?;
     }
     Ok(counts)
 }
