@@ -14,6 +14,7 @@ use super::value::{
 use crate::accounts::{normalise, AccountMap};
 use crate::config::{Decimal, Period};
 use crate::cpr::looks_like_cpr;
+use crate::interner::same;
 use crate::schema::{col, label_type, Field, FieldType, Kind, RowRule, DEPARTMENT, MAX_FIELDS};
 use polars::prelude::*;
 
@@ -263,7 +264,7 @@ impl<'m> RowSink<'m> {
                 FieldType::Id => {
                     // Rows come in runs of one id: it is checked once per run.
                     let (last, last_placeholder) = &mut self.checked_ids[i];
-                    if last != text {
+                    if !same(last, text) {
                         if looks_like_cpr(text) {
                             return Err(Problem::Cpr(field.name));
                         }
