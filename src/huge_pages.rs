@@ -9,7 +9,8 @@
 //! for `madvise`, as on Debian; elsewhere the advice changes nothing.
 //! glibc's malloc asks the same for its large blocks when a process starts
 //! with `GLIBC_TUNABLES=glibc.malloc.hugetlb=1`, which no program can set
-//! for itself. Measured in BENCHMARKS.md, "Huge pages".
+//! for itself. Measured in BENCHMARKS.md, "CSV rows with less work each,
+//! and huge pages".
 
 use std::alloc::{GlobalAlloc, Layout, System};
 

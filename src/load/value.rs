@@ -30,7 +30,7 @@ pub fn clean(raw: &str) -> &str {
 
 /// A date in a chrono format; `%Y-%m-%d` and `%d-%m-%Y` take a fast path.
 pub fn parse_date(text: &str, format: &str) -> Option<NaiveDate> {
-    let fixed = DateFormat::new(format).fixed.and_then(|f| f.date(text));
+    let fixed = Fixed::of(format).and_then(|f| f.date(text));
     let fast = fixed.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
     fast.or_else(|| {
         let date = NaiveDate::parse_from_str(text, format).ok()?;
@@ -60,16 +60,9 @@ struct Fixed {
 impl DateFormat {
     /// `format`, a chrono format.
     pub fn new(format: &str) -> DateFormat {
-        let fixed = |parts, seps, sep| Some(Fixed { parts, seps, sep });
         DateFormat {
             text: format.to_string(),
-            fixed: match format {
-                "%Y-%m-%d" => fixed([0, 5, 8], [4, 7], b'-'),
-                "%d-%m-%Y" => fixed([6, 3, 0], [2, 5], b'-'),
-                "%d.%m.%Y" => fixed([6, 3, 0], [2, 5], b'.'),
-                "%d/%m/%Y" => fixed([6, 3, 0], [2, 5], b'/'),
-                _ => None,
-            },
+            fixed: Fixed::of(format),
         }
     }
 
@@ -85,6 +78,18 @@ impl DateFormat {
 }
 
 impl Fixed {
+    /// Where a date in `format` has its parts, if it is a common fixed one.
+    fn of(format: &str) -> Option<Fixed> {
+        let fixed = |parts, seps, sep| Some(Fixed { parts, seps, sep });
+        match format {
+            "%Y-%m-%d" => fixed([0, 5, 8], [4, 7], b'-'),
+            "%d-%m-%Y" => fixed([6, 3, 0], [2, 5], b'-'),
+            "%d.%m.%Y" => fixed([6, 3, 0], [2, 5], b'.'),
+            "%d/%m/%Y" => fixed([6, 3, 0], [2, 5], b'/'),
+            _ => None,
+        }
+    }
+
     /// Year, month and day of `text`; `None` for anything unusual, leaving
     /// it to chrono. Every digit is read before any is checked: the rows'
     /// dates vary too much for branches to be foreseen.
